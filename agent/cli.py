@@ -1,0 +1,75 @@
+"""The `capplan` console script: argument parsing and the exit-code contract.
+
+Exit codes (DESIGN.md): 0 success; 2 bad input or usage, one line per problem on stderr; 1 anything
+else, without a traceback unless `--debug`. Subcommand modules are imported only when chosen, so one
+command's dependencies never slow another's start-up.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from agent.errors import InputError
+
+# subcommand -> (module, one-line help). The module provides configure(parser) and run(args).
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("agent.commands.plan", "capacity plan for a scenario file (JSON)"),
+    "schema": ("agent.commands.schema", "JSON Schema of a scenario"),
+    "catalog": ("agent.commands.catalog", "what the catalog knows: models, GPUs, instances, prices"),
+    "llm-estimate": ("agent.commands.llm_estimate", "self-hosted LLM serving estimate for one model on one GPU"),
+    "chat": ("agent.commands.chat", "plain-English conversation that builds and explains a plan"),
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; this keeps its message to one clear line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"capplan: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
+    parser = _Parser(prog="capplan", description="Capacity plans for chatbot and LLM-agent applications.")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    chosen = next((a for a in argv if a in COMMANDS), None)
+    for name, (module_name, help_text) in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:  # only the chosen command's module is imported
+            importlib.import_module(module_name).configure(sp)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except InputError as exc:
+        for line in exc.problems:
+            sys.stderr.write(f"capplan {args.command}: {line}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("capplan: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the exit-code contract: no traceback unless --debug
+        if args.debug:
+            raise
+        sys.stderr.write(f"capplan {args.command}: error: {type(exc).__name__}: {exc}\n"
+                         "(run with --debug for a traceback)\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
