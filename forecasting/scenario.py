@@ -1,0 +1,232 @@
+"""The scenario: what the user wants, as validated input.
+
+Why every optional field defaults to `None`: the plan must list each default it used, with its
+source, and defaults differ between the chatbot and agent profiles. `resolve()` fills the gaps from
+`defaults.py` and returns the filled scenario plus the list of assumptions it made.
+
+Limits are physical, not arbitrary: more registered users than people on Earth, a peak below the
+average, or a context longer than any model's window are input errors, not plans.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from forecasting.defaults import (
+    DEFAULT_API_MODEL,
+    DEFAULT_GPU,
+    DEFAULT_SELF_HOSTED_MODEL,
+    Default,
+    lookup,
+)
+
+MAX_USERS = 10_000_000_000  # more than everyone alive (8.2 billion, 2026)
+MAX_TOKENS = 2_000_000  # longer than any catalog model's context window
+_STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
+
+Precision = Literal["bf16", "fp16", "fp8", "fp4"]
+
+
+class Assumption(BaseModel):
+    """A default the plan used because the scenario did not say."""
+
+    name: str
+    value: float | int | str
+    unit: str
+    source: str
+
+
+class LLMConfig(BaseModel):
+    model_config = _STRICT
+    deployment: Literal["api", "self_hosted"] | None = Field(None, description="'api' (hosted: OpenAI, Anthropic, Google...) or 'self_hosted' (own GPUs)")
+    model: str | None = Field(None, max_length=100, description="hosted model id (e.g. gpt-5-mini, claude-sonnet-4-6) or open model id (e.g. llama-3.1-70b)")
+    gpu: str | None = Field(None, max_length=50, description="self-hosted GPU id (e.g. h100-sxm, a100-80gb, l40s)")
+    precision: Precision | None = Field(None, description="self-hosted weight precision; default fp8 where the GPU supports it, else bf16")
+    tensor_parallel: int | None = Field(None, ge=1, le=8, description="GPUs per model replica; chosen automatically when absent")
+    itl_target_ms: float | None = Field(None, gt=0, le=10_000, description="inter-token latency target (ms per output token)")
+    ttft_target_ms: float | None = Field(None, gt=0, le=600_000, description="time-to-first-token target (ms)")
+
+
+class Workload(BaseModel):
+    model_config = _STRICT
+    session_minutes: float | None = Field(None, gt=0, le=24 * 60, description="length of a chat session (minutes)")
+    messages_per_session: float | None = Field(None, ge=1, le=10_000, description="user messages (agent: tasks) per session")
+    think_time_s: float | None = Field(None, gt=0, le=86_400, description="seconds a user takes between getting a reply and sending the next message")
+    prompt_tokens: int | None = Field(None, ge=1, le=MAX_TOKENS, description="new tokens the user types per message")
+    output_tokens: int | None = Field(None, ge=1, le=200_000, description="tokens the model generates per LLM call")
+    system_prompt_tokens: int | None = Field(None, ge=0, le=MAX_TOKENS, description="system prompt (and tool definitions) tokens per call")
+    retrieved_context_tokens: int | None = Field(None, ge=0, le=MAX_TOKENS, description="retrieved (RAG) context tokens per call")
+    llm_calls_per_message: float | None = Field(None, ge=1, le=1_000, description="LLM calls per user message (agent: per task)")
+    appended_tokens_per_call: int | None = Field(None, ge=0, le=MAX_TOKENS, description="agent: tool-result tokens appended to the context per step")
+    cached_input_share: float | None = Field(None, ge=0, le=1, description="share of input tokens served from the provider's prompt cache")
+    tool_seconds_per_call: float | None = Field(None, ge=0, le=3_600, description="agent: seconds spent in external tools per step")
+
+
+class AppTier(BaseModel):
+    model_config = _STRICT
+    instance_type: str | None = Field(None, max_length=50, description="API / streaming gateway instance type")
+    cpu_ms_per_message: float | None = Field(None, ge=0, le=60_000)
+    cpu_ms_per_llm_call: float | None = Field(None, ge=0, le=60_000)
+    memory_mb_per_session: float | None = Field(None, ge=0, le=65_536)
+    base_memory_gb: float | None = Field(None, ge=0, le=1_024)
+    max_connections_per_instance: int | None = Field(None, ge=1, le=10_000_000)
+    target_cpu_utilization: float | None = Field(None, gt=0.05, le=0.95)
+    scale_in_utilization: float | None = Field(None, gt=0, lt=0.95)
+    min_instances: int | None = Field(None, ge=1, le=10_000)
+    worker_instance_type: str | None = Field(None, max_length=50, description="agent worker-pool instance type")
+    memory_mb_per_task: float | None = Field(None, ge=0, le=1_048_576)
+    worker_vcpu_per_task: float | None = Field(None, ge=0, le=64)
+
+
+class DataTier(BaseModel):
+    model_config = _STRICT
+    retention_days: float | None = Field(None, ge=1, le=3_650)
+    bytes_per_token: float | None = Field(None, gt=0, le=64)
+    message_overhead_bytes: float | None = Field(None, ge=0, le=10_000_000)
+    index_overhead: float | None = Field(None, ge=0, le=10)
+    db_replicas: int | None = Field(None, ge=1, le=16)
+    session_state_overhead_bytes: float | None = Field(None, ge=0, le=100_000_000)
+    vector_chunks: int | None = Field(None, ge=0, le=100_000_000_000)
+    vector_dimensions: int | None = Field(None, ge=1, le=65_536)
+    vector_index_overhead: float | None = Field(None, ge=1, le=20)
+    attachment_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000)
+    log_retention_days: float | None = Field(None, ge=0, le=3_650)
+    egress_bytes_per_output_token: float | None = Field(None, ge=0, le=100_000)
+    egress_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000)
+
+
+class Scenario(BaseModel):
+    """A capacity-planning scenario. Required: app_type, registered_users, and concurrent_users or peak_concurrent_users."""
+
+    model_config = _STRICT
+    name: str | None = Field(None, max_length=200)
+    app_type: Literal["chatbot", "agent"] = Field(description="'chatbot' (session-based, latency-sensitive) or 'agent' (many LLM calls per task)")
+    registered_users: int = Field(gt=0, le=MAX_USERS, description="registered (signed-up) users today")
+    concurrent_users: float | None = Field(None, gt=0, le=MAX_USERS, description="average users in an active session at once")
+    peak_concurrent_users: float | None = Field(None, gt=0, le=MAX_USERS, description="users in an active session at the daily peak")
+    peak_multiplier: float | None = Field(None, ge=1, le=20, description="peak / average concurrency (default 1.5)")
+    safety_margin: float | None = Field(None, ge=0, le=5, description="headroom added to capacity (0.25 = 25%)")
+    monthly_growth_rate: float | None = Field(None, ge=-0.5, le=2.0, description="compound growth per month (0.08 = 8% a month)")
+    horizon_months: int | None = Field(None, ge=0, le=60, description="months to plan ahead (0-60)")
+    region: str | None = Field(None, max_length=50, description="price region of the catalog (default aws-us-east-1)")
+    llm: LLMConfig = Field(default_factory=LLMConfig)
+    workload: Workload = Field(default_factory=Workload)
+    app: AppTier = Field(default_factory=AppTier)
+    data: DataTier = Field(default_factory=DataTier)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Scenario":
+        if self.concurrent_users is None and self.peak_concurrent_users is None:
+            raise ValueError("give concurrent_users (average users online at once) or peak_concurrent_users")
+        for field in ("concurrent_users", "peak_concurrent_users"):
+            value = getattr(self, field)
+            if value is not None and value > self.registered_users:
+                raise ValueError(f"{field} ({value:,.0f}) cannot exceed registered_users ({self.registered_users:,})")
+        if (self.concurrent_users is not None and self.peak_concurrent_users is not None
+                and self.peak_concurrent_users < self.concurrent_users):
+            raise ValueError(f"peak_concurrent_users ({self.peak_concurrent_users:,.0f}) cannot be below "
+                             f"concurrent_users ({self.concurrent_users:,.0f})")
+        return self
+
+
+class ResolvedScenario(BaseModel):
+    """The scenario with every default filled; what the plan reports as `inputs`."""
+
+    name: str | None
+    app_type: Literal["chatbot", "agent"]
+    registered_users: int
+    concurrent_users: float
+    peak_concurrent_users: float
+    peak_multiplier: float
+    safety_margin: float
+    monthly_growth_rate: float
+    horizon_months: int
+    region: str
+    llm: dict[str, Any]
+    workload: dict[str, Any]
+    app: dict[str, Any]
+    data: dict[str, Any]
+
+
+def _fill(section: BaseModel, prefix: str, app_type: str, assumptions: list[Assumption],
+          skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key in type(section).model_fields:
+        value = getattr(section, key)
+        if value is None and key not in skip:
+            try:
+                d = lookup(app_type, f"{prefix}.{key}")
+            except KeyError:
+                out[key] = None
+                continue
+            value = d.value
+            assumptions.append(Assumption(name=f"{prefix}.{key}", value=d.value, unit=d.unit, source=d.source))
+        out[key] = value
+    return out
+
+
+def _use(d: Default, name: str, assumptions: list[Assumption]) -> Any:
+    assumptions.append(Assumption(name=name, value=d.value, unit=d.unit, source=d.source))
+    return d.value
+
+
+def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
+    """Fill every unset field from the profile defaults; return the filled scenario and what was assumed."""
+    a: list[Assumption] = []
+    t = s.app_type
+
+    def top(field: str) -> Any:
+        v = getattr(s, field)
+        return v if v is not None else _use(lookup(t, field), field, a)
+
+    if s.peak_concurrent_users is not None and s.concurrent_users is not None:
+        peak, avg = float(s.peak_concurrent_users), float(s.concurrent_users)
+        peak_multiplier = peak / avg  # both given: the ratio is theirs, not a default
+    elif s.peak_concurrent_users is not None:
+        peak_multiplier = float(top("peak_multiplier"))
+        peak = float(s.peak_concurrent_users)
+        avg = peak / peak_multiplier
+    else:
+        peak_multiplier = float(top("peak_multiplier"))
+        avg = float(s.concurrent_users)  # type: ignore[arg-type]
+        peak = avg * peak_multiplier
+
+    llm = _fill(s.llm, "llm", t, a, skip=frozenset({"model", "gpu", "precision", "tensor_parallel"}))
+    if llm["deployment"] == "self_hosted":
+        llm["model"] = s.llm.model or _use(DEFAULT_SELF_HOSTED_MODEL, "llm.model", a)
+        llm["gpu"] = s.llm.gpu or _use(DEFAULT_GPU, "llm.gpu", a)
+    else:
+        llm["model"] = s.llm.model or _use(DEFAULT_API_MODEL, "llm.model", a)
+        llm["gpu"] = s.llm.gpu
+    llm["precision"] = s.llm.precision
+    llm["tensor_parallel"] = s.llm.tensor_parallel
+
+    workload = _fill(s.workload, "workload", t, a, skip=frozenset({"think_time_s", "session_minutes"}))
+    workload["session_minutes"] = s.workload.session_minutes
+    if s.workload.think_time_s is not None:
+        workload["think_time_s"] = s.workload.think_time_s
+    elif t == "agent" and s.workload.session_minutes is None:
+        workload["think_time_s"] = _use(lookup(t, "workload.think_time_s"), "workload.think_time_s", a)
+    else:
+        minutes = s.workload.session_minutes
+        if minutes is None:
+            minutes = _use(lookup(t, "workload.session_minutes"), "workload.session_minutes", a)
+        workload["session_minutes"] = minutes
+        workload["think_time_s"] = minutes * 60.0 / workload["messages_per_session"]
+
+    app = _fill(s.app, "app", t, a, skip=frozenset({"worker_instance_type", "worker_vcpu_per_task"} if t == "chatbot" else ()))
+    data = _fill(s.data, "data", t, a)
+
+    resolved = ResolvedScenario(
+        name=s.name, app_type=t, registered_users=s.registered_users,
+        concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=peak_multiplier,
+        safety_margin=float(top("safety_margin")), monthly_growth_rate=float(top("monthly_growth_rate")),
+        horizon_months=int(top("horizon_months")), region=str(top("region")),
+        llm=llm, workload=workload, app=app, data=data,
+    )
+    for v in (avg, peak, peak_multiplier):
+        if not math.isfinite(v):  # pragma: no cover - guarded by field limits
+            raise ValueError("non-finite concurrency")
+    return resolved, a
