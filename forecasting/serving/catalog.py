@@ -1,0 +1,272 @@
+"""Models, GPUs and engine profiles for the self-hosted serving estimator, read from data files.
+
+Why frozen dataclasses rather than pydantic models: the capacity plan calls the estimator inside
+searches, and attribute access on plain dataclasses costs nothing; validation happens once, here,
+when a file is loaded, with one readable line per problem.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "fp8", "fp4")
+# Bytes stored per weight. FP4 is NVFP4/MXFP4: 4-bit values plus one 8-bit scale per 16 (NVFP4) or
+# 32 (MXFP4) values, about 4.5 bits; we take 4.5 bits (0.5625 B) so memory is not under-estimated.
+BYTES_PER_WEIGHT: dict[str, float] = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 0.5625}
+# KV cache element size: engines keep KV in FP8 when weights are FP8 or FP4 (TensorRT-LLM: "If you
+# specify FP8 quantization, the KV cache will automatically be set to FP8"), else in 16-bit.
+KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, "fp4": 1.0}
+GIB = 1024.0**3
+
+
+class ServingInputError(ValueError):
+    """Bad input to the serving estimator (unknown id, unsupported precision, model does not fit).
+
+    A ValueError so callers that only know the standard library still catch it; the message is one
+    line per problem, written for the person who typed the input.
+    """
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    id: str
+    name: str
+    total_params_b: float          # all weights held in memory, billions
+    active_params_b: float         # weights one token passes through (MoE: shared + routed experts used)
+    layers: int
+    hidden_size: int
+    attention_heads: int
+    kv_heads: int | None           # None for MLA (latent cache)
+    head_dim: int | None
+    kv_cache_bytes_per_token_bf16: float
+    experts: int | None = None
+    experts_per_token: int | None = None
+    sliding_window: int | None = None
+    sliding_window_layer_fraction: float = 0.0
+    max_context: int | None = None
+    attention: str = "gqa"
+    native_precision: str = "bf16"
+    aliases: tuple[str, ...] = ()
+    source: tuple[Mapping[str, Any], ...] = ()
+    as_of: str = ""
+
+    @property
+    def is_moe(self) -> bool:
+        return bool(self.experts and self.experts_per_token and self.experts > self.experts_per_token)
+
+
+@dataclass(frozen=True)
+class GpuSpec:
+    id: str
+    name: str
+    memory_gb: float               # vendor capacity figure, read as GiB (an "80 GB" H100 has 81559 MiB)
+    memory_bandwidth_tb_s: float   # peak HBM/GDDR bandwidth, 1e12 B/s
+    dense_tflops: Mapping[str, float | None]
+    interconnect_gb_s: float       # per direction per GPU, for tensor-parallel all-reduce
+    interconnect: str = ""
+    aliases: tuple[str, ...] = ()
+    source: tuple[Mapping[str, Any], ...] = ()
+    as_of: str = ""
+
+    @property
+    def supported_precisions(self) -> list[str]:
+        return [p for p in PRECISIONS if self.dense_tflops.get(p)]
+
+
+@dataclass(frozen=True)
+class EngineProfile:
+    """Engine efficiency constants, each with a physical meaning; see engine_profiles.json."""
+
+    id: str
+    description: str
+    mbu: float                       # achieved / peak memory bandwidth while streaming weights and KV
+    mfu: float                       # achieved / peak dense 16-bit tensor FLOP/s in large GEMMs
+    low_precision_mfu_factor: float  # FP8/FP4 GEMMs reach this fraction of the 16-bit MFU
+    step_overhead_ms: float          # per decode iteration: scheduling, sampling, launches
+    request_overhead_ms: float       # per request on the TTFT path: tokenizer, scheduling, first launch
+    allreduce_latency_us: float      # fixed cost of one tensor-parallel all-reduce
+    comm_efficiency: float           # achieved / peak interconnect bandwidth in all-reduce
+    reserved_gib: float              # per-GPU memory not available to weights or KV (activations, workspace)
+    kv_memory_fraction: float        # share of memory the KV pool may take, of `kv_fraction_of`
+    kv_fraction_of: str              # "free" (after weights, TensorRT-LLM) or "total" (vLLM)
+    max_batch: int                   # the engine's limit on concurrently running sequences
+    kv_reserve_output_fraction: float  # share of the output length reserved per sequence in the KV pool
+    sliding_window_kv: bool          # whether the engine caps KV of sliding-window layers at the window
+    useful_kv_sequences: int         # auto TP: smallest TP whose KV pool holds this many sequences
+    calibrated: bool = False
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ServingCatalog:
+    models: Mapping[str, ModelSpec]
+    gpus: Mapping[str, GpuSpec]
+    profiles: Mapping[str, EngineProfile]
+    default_profile: str
+    model_aliases: Mapping[str, str] = field(default_factory=dict)
+    gpu_aliases: Mapping[str, str] = field(default_factory=dict)
+
+    def model(self, key: str) -> ModelSpec:
+        return self.models[_resolve(key, self.models, self.model_aliases, "model")]
+
+    def gpu(self, key: str) -> GpuSpec:
+        return self.gpus[_resolve(key, self.gpus, self.gpu_aliases, "GPU")]
+
+    def profile(self, key: str | None) -> EngineProfile:
+        key = key or self.default_profile
+        return self.profiles[_resolve(key, self.profiles, {}, "engine profile")]
+
+
+def _norm(s: str) -> str:
+    return "".join(ch for ch in s.lower() if ch.isalnum() or ch == ".")
+
+
+def _resolve(key: str, table: Mapping[str, Any], aliases: Mapping[str, str], kind: str) -> str:
+    if not isinstance(key, str) or not key.strip():
+        raise ServingInputError(f"{kind} is required; known: {', '.join(sorted(table))}")
+    if key in table:
+        return key
+    hit = aliases.get(_norm(key))
+    if hit:
+        return hit
+    raise ServingInputError(unknown_message(kind, key, table.keys()))
+
+
+def unknown_message(kind: str, key: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(key.lower(), known, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(known)}"
+    return f"unknown {kind} '{key}': {hint}"
+
+
+def _req(entry: Mapping[str, Any], key: str, where: str, problems: list[str], positive: bool = True) -> Any:
+    val = entry.get(key)
+    if val is None:
+        problems.append(f"{where}: missing '{key}'")
+        return None
+    if positive and (not isinstance(val, (int, float)) or isinstance(val, bool) or val <= 0):
+        problems.append(f"{where}: '{key}' must be a positive number, got {val!r}")
+        return None
+    return val
+
+
+def _model_from(e: Mapping[str, Any], where: str, problems: list[str]) -> ModelSpec | None:
+    before = len(problems)
+    mid = e.get("id")
+    if not isinstance(mid, str) or not mid:
+        problems.append(f"{where}: missing 'id'")
+        return None
+    total = _req(e, "total_params_b", where, problems)
+    active = e.get("active_params_b", total)
+    layers = _req(e, "layers", where, problems)
+    hidden = _req(e, "hidden_size", where, problems)
+    heads = _req(e, "attention_heads", where, problems)
+    kv = e.get("kv_cache_bytes_per_token_bf16")
+    if kv is None and e.get("kv_heads") and e.get("head_dim") and layers:
+        kv = 2 * layers * e["kv_heads"] * e["head_dim"] * 2
+    if not kv:
+        problems.append(f"{where}: give 'kv_cache_bytes_per_token_bf16' or 'kv_heads' and 'head_dim'")
+    if len(problems) > before:
+        return None
+    return ModelSpec(
+        id=mid, name=e.get("name", mid), total_params_b=float(total), active_params_b=float(active or total),
+        layers=int(layers), hidden_size=int(hidden), attention_heads=int(heads),
+        kv_heads=e.get("kv_heads") if isinstance(e.get("kv_heads"), int) else None,
+        head_dim=e.get("head_dim") if isinstance(e.get("head_dim"), int) else None,
+        kv_cache_bytes_per_token_bf16=float(kv), experts=e.get("experts"),
+        experts_per_token=e.get("experts_per_token"), sliding_window=e.get("sliding_window"),
+        sliding_window_layer_fraction=float(e.get("sliding_window_layer_fraction") or 0.0),
+        max_context=e.get("max_context"), attention=str(e.get("attention", "gqa")),
+        native_precision=str(e.get("native_precision", "bf16")), aliases=tuple(e.get("aliases", ())),
+        source=tuple(e.get("source", ()) if isinstance(e.get("source"), list) else [e.get("source") or {}]),
+        as_of=str(e.get("as_of", "")),
+    )
+
+
+def _gpu_from(e: Mapping[str, Any], where: str, problems: list[str]) -> GpuSpec | None:
+    before = len(problems)
+    gid = e.get("id")
+    if not isinstance(gid, str) or not gid:
+        problems.append(f"{where}: missing 'id'")
+        return None
+    mem = _req(e, "memory_gb", where, problems)
+    bw = _req(e, "memory_bandwidth_tb_s", where, problems)
+    tf = e.get("dense_tflops")
+    if not isinstance(tf, dict) or not any(tf.get(p) for p in PRECISIONS):
+        problems.append(f"{where}: 'dense_tflops' must map at least one of {', '.join(PRECISIONS)} to TFLOPS")
+    if len(problems) > before:
+        return None
+    return GpuSpec(
+        id=gid, name=e.get("name", gid), memory_gb=float(mem), memory_bandwidth_tb_s=float(bw),
+        dense_tflops={p: (float(tf[p]) if tf.get(p) else None) for p in PRECISIONS},
+        interconnect_gb_s=float(e.get("interconnect_gb_s") or 32.0), interconnect=str(e.get("interconnect", "")),
+        aliases=tuple(e.get("aliases", ())),
+        source=tuple(e.get("source", ()) if isinstance(e.get("source"), list) else [e.get("source") or {}]),
+        as_of=str(e.get("as_of", "")),
+    )
+
+
+def _profile_from(e: Mapping[str, Any]) -> EngineProfile:
+    names = EngineProfile.__dataclass_fields__
+    return EngineProfile(**{k: v for k, v in e.items() if k in names})
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ServingInputError(f"catalog file not found: {path}") from None
+    except json.JSONDecodeError as exc:
+        raise ServingInputError(f"catalog file {path} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
+
+
+def _entries(doc: Any, key: str) -> list[Mapping[str, Any]]:
+    if isinstance(doc, dict):
+        return list(doc.get(key) or [])
+    return []
+
+
+@lru_cache(maxsize=16)
+def load_serving_catalog(extra_path: str | None = None) -> ServingCatalog:
+    """The built-in catalog, plus a user's JSON file of extra models/GPUs/profiles (same schema).
+
+    A user entry with an existing id replaces the built-in one, so a user can correct a spec.
+    Cached: the plan and the batch command call this many times.
+    """
+    problems: list[str] = []
+    models: dict[str, ModelSpec] = {}
+    gpus: dict[str, GpuSpec] = {}
+    prof_doc = _read_json(DATA_DIR / "engine_profiles.json")
+    profiles = {p["id"]: _profile_from(p) for p in prof_doc["profiles"]}
+    docs = [("built-in", _read_json(DATA_DIR / "llm_models.json")), ("built-in", _read_json(DATA_DIR / "gpus.json"))]
+    if extra_path:
+        extra = _read_json(Path(extra_path))
+        if not isinstance(extra, dict) or not any(k in extra for k in ("models", "gpus", "profiles")):
+            raise ServingInputError(f"catalog file {extra_path}: expected an object with 'models' and/or 'gpus'")
+        docs.append((str(extra_path), extra))
+        for i, p in enumerate(_entries(extra, "profiles")):
+            base = profiles.get(p.get("id", ""), profiles[prof_doc["default"]])
+            try:
+                profiles[p["id"]] = _profile_from({**base.__dict__, **p})
+            except (KeyError, TypeError) as exc:
+                problems.append(f"{extra_path}: profiles[{i}]: {exc}")
+    for origin, doc in docs:
+        for i, e in enumerate(_entries(doc, "models")):
+            m = _model_from(e, f"{origin}: models[{i}]", problems)
+            if m:
+                models[m.id] = m
+        for i, e in enumerate(_entries(doc, "gpus")):
+            g = _gpu_from(e, f"{origin}: gpus[{i}]", problems)
+            if g:
+                gpus[g.id] = g
+    if problems:
+        raise ServingInputError("; ".join(problems))
+    model_aliases = {_norm(a): m.id for m in models.values() for a in (m.id, m.name, *m.aliases)}
+    gpu_aliases = {_norm(a): g.id for g in gpus.values() for a in (g.id, g.name, *g.aliases)}
+    return ServingCatalog(models=models, gpus=gpus, profiles=profiles, default_profile=prof_doc["default"],
+                          model_aliases=model_aliases, gpu_aliases=gpu_aliases)

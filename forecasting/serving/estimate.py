@@ -1,0 +1,476 @@
+"""Serving estimates for one model on one GPU type: max throughput, closed-loop, open-loop and SLO capacity.
+
+Why three entry points over one physics: the CLI asks "how fast at this load", the capacity plan asks
+"how many sequences per replica within my latency targets", and the accuracy benchmark replays
+published request-rate runs. They share `physics.operating_point`, so one formula serves all three.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from forecasting.serving import physics as ph
+from forecasting.serving.catalog import (
+    GIB,
+    PRECISIONS,
+    GpuSpec,
+    ModelSpec,
+    ServingCatalog,
+    ServingInputError,
+    load_serving_catalog,
+)
+
+
+@dataclass(frozen=True)
+class MemoryBreakdown:
+    """Per-GPU memory in GiB (2^30 B, the unit GPU vendors quote), plus the replica's KV capacity."""
+
+    gpu_memory_gib: float
+    weights_gib: float
+    kv_cache_gib: float
+    overhead_gib: float
+    unused_gib: float
+    kv_bytes_per_token: float      # whole model, all layers, B/token
+    kv_tokens_capacity: int        # tokens of KV the replica (TP GPUs) holds
+
+
+@dataclass(frozen=True)
+class ServingEstimate:
+    model: str
+    gpu: str
+    profile: str
+    precision: str
+    kv_precision: str
+    tensor_parallel: int
+    gpus_per_replica: int
+    input_tokens: int
+    output_tokens: int
+    concurrency: float | None
+    running_sequences: float            # sequences decoding together (the batch)
+    max_concurrent_sequences: int       # KV capacity and engine limit
+    output_tokens_per_s: float          # all sequences of the replica together
+    output_tokens_per_s_per_gpu: float
+    output_tokens_per_s_per_sequence: float
+    requests_per_s: float
+    ttft_ms: float
+    itl_ms: float
+    decode_step_ms: float
+    e2e_latency_ms: float
+    queue_wait_ms: float
+    bound: str                          # memory_bandwidth | compute | kv_capacity
+    memory: MemoryBreakdown
+    derivation: list[str]
+    assumptions: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SloCapacity:
+    model: str
+    gpu: str
+    precision: str
+    tensor_parallel: int
+    gpus_per_replica: int
+    max_sequences_at_slo: int
+    output_tokens_per_s_at_slo: float
+    requests_per_s_at_slo: float
+    itl_ms: float
+    ttft_ms: float
+    itl_target_ms: float
+    ttft_target_ms: float
+    max_concurrent_sequences: int
+    meets_slo: bool
+    bound: str                          # what stops the batch growing: itl_slo | ttft_slo | kv_capacity | engine_max_batch
+    derivation: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --------------------------------------------------------------------------------------------- inputs
+
+def _positive_int(name: str, value: Any, problems: list[str]) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+        problems.append(f"{name} must be a positive whole number of tokens, got {value!r}")
+        return 0
+    if value <= 0 or int(value) != value:
+        problems.append(f"{name} must be a positive whole number of tokens, got {value!r}")
+        return 0
+    return int(value)
+
+
+def _choose_precision(model: ModelSpec, gpu: GpuSpec, precision: str | None) -> str:
+    supported = gpu.supported_precisions
+    if precision is not None:
+        p = str(precision).lower()
+        if p not in PRECISIONS:
+            raise ServingInputError(f"unknown precision '{precision}': use one of {', '.join(PRECISIONS)}")
+        if p not in supported:
+            raise ServingInputError(f"{gpu.id} cannot run {p} (no {p} tensor cores); it supports {', '.join(supported)}")
+        return p
+    for p in (model.native_precision, "bf16", "fp16", "fp8"):
+        if p in supported:
+            return p
+    return supported[0]
+
+
+def _kv_precision(precision: str, kv_precision: str | None) -> str:
+    if kv_precision is None:
+        return "fp8" if precision in ("fp8", "fp4") else precision
+    kp = kv_precision.lower()
+    if kp not in ("bf16", "fp16", "fp8"):
+        raise ServingInputError(f"unknown KV-cache precision '{kv_precision}': use bf16, fp16 or fp8")
+    return kp
+
+
+def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precision: str | None,
+             tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None):
+    cat = catalog or load_serving_catalog()
+    problems: list[str] = []
+    m = g = None
+    try:
+        m = cat.model(model)
+    except ServingInputError as exc:
+        problems.append(str(exc))
+    try:
+        g = cat.gpu(gpu)
+    except ServingInputError as exc:
+        problems.append(str(exc))
+    i = _positive_int("input_tokens", input_tokens, problems)
+    o = _positive_int("output_tokens", output_tokens, problems)
+    if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or not 1 <= tp <= 64):
+        problems.append(f"tensor_parallel must be a whole number from 1 to 64, got {tp!r}")
+    try:
+        prof = cat.profile(profile)
+    except ServingInputError as exc:
+        problems.append(str(exc))
+        prof = None
+    if problems:
+        raise ServingInputError("; ".join(problems))
+    assert m is not None and g is not None and prof is not None
+    p = _choose_precision(m, g, precision)
+    return cat, m, g, prof, p, _kv_precision(p, kv_precision), i, o
+
+
+def _no_fit_message(m: ModelSpec, g: GpuSpec, p: str, i: int, o: int, tp: int | None) -> str:
+    w = ph.weight_bytes(m, p) / GIB
+    where = f"{tp} × {g.id}" if tp else f"any tensor-parallel degree up to 8 × {g.id}"
+    return (f"{m.id} in {p} ({w:,.1f} GiB of weights) plus the KV cache for {i}+{o} tokens does not fit on "
+            f"{where} ({g.memory_gb:g} GiB each); try a larger GPU, a lower precision or fewer tokens")
+
+
+def _setup_for(m: ModelSpec, g: GpuSpec, prof, p: str, kp: str, tp: int | None, i: int, o: int,
+               need_sequences: int) -> ph.Setup:
+    """Given TP: that one. Otherwise the smallest TP whose KV pool holds `need_sequences` sequences (or at
+    least one sequence at TP 8): fewer GPUs per replica is what a throughput-oriented deployment picks."""
+    if tp is not None:
+        s = ph.make_setup(m, g, prof, p, kp, tp)
+        if ph.max_kv_sequences(s, i, o) < 1:
+            raise ServingInputError(_no_fit_message(m, g, p, i, o, tp))
+        return s
+    fallback = None
+    for t in ph.TP_CHOICES:
+        s = ph.make_setup(m, g, prof, p, kp, t)
+        n = ph.max_kv_sequences(s, i, o)
+        if n >= need_sequences:
+            return s
+        if n >= 1 and fallback is None:
+            fallback = s
+    if fallback is None:
+        raise ServingInputError(_no_fit_message(m, g, p, i, o, None))
+    return fallback
+
+
+# ------------------------------------------------------------------------------------- derivations
+
+def _memory(s: ph.Setup) -> MemoryBreakdown:
+    kv_gib = max(s.kv_pool_gpu, 0.0) / GIB
+    w = s.weights_per_gpu / GIB
+    r = s.reserved / GIB
+    return MemoryBreakdown(
+        gpu_memory_gib=round(s.gpu.memory_gb, 3), weights_gib=round(w, 3), kv_cache_gib=round(kv_gib, 3),
+        overhead_gib=round(r, 3), unused_gib=round(max(s.gpu.memory_gb - w - r - kv_gib, 0.0), 3),
+        kv_bytes_per_token=round(s.kv_per_token_total, 1), kv_tokens_capacity=int(s.kv_tokens),
+    )
+
+
+def _setup_lines(s: ph.Setup, i: int, o: int, max_seq: int) -> list[str]:
+    m, g, prof = s.model, s.gpu, s.profile
+    lines = [
+        f"weights = {m.total_params_b:g} B params × {ph.BYTES_PER_WEIGHT[s.precision]:g} B ({s.precision}) = "
+        f"{s.weights_total / 1e9:,.2f} GB = {s.weights_total / GIB:,.2f} GiB; per GPU at TP {s.tp}: {s.weights_per_gpu / GIB:,.2f} GiB",
+        f"KV per token = {m.kv_cache_bytes_per_token_bf16:,.0f} B (bf16) × {ph.KV_BYTES_PER_ELEMENT[s.kv_precision] / 2:g} "
+        f"({s.kv_precision}) = {s.kv_per_token_total:,.0f} B/token; per GPU: ÷ {ph.kv_shards(m, s.tp):g} shards = "
+        f"{s.kv_per_token_gpu:,.0f} B/token",
+    ]
+    if prof.kv_fraction_of == "total":
+        lines.append(f"KV pool per GPU = {g.memory_gb:g} GiB × {prof.kv_memory_fraction:g} − {s.weights_per_gpu / GIB:,.2f} GiB weights "
+                     f"− {prof.reserved_gib:g} GiB reserved = {s.kv_pool_gpu / GIB:,.2f} GiB")
+    else:
+        lines.append(f"KV pool per GPU = ({g.memory_gb:g} GiB − {s.weights_per_gpu / GIB:,.2f} GiB weights − {prof.reserved_gib:g} GiB "
+                     f"reserved) × {prof.kv_memory_fraction:g} = {s.kv_pool_gpu / GIB:,.2f} GiB")
+    per_seq = ph.seq_kv_reservation(s, i, o)
+    lines.append(f"KV capacity = {s.kv_pool_gpu / GIB:,.2f} GiB ÷ {s.kv_per_token_gpu:,.0f} B/token = {s.kv_tokens:,.0f} tokens; "
+                 f"÷ {per_seq:,.0f} tokens reserved per sequence ({i} in + {prof.kv_reserve_output_fraction:g} × {o} out) "
+                 f"= {int(s.kv_tokens // per_seq):,} sequences; engine limit {prof.max_batch:,} → max concurrent {max_seq:,}")
+    return lines
+
+
+def _op_lines(s: ph.Setup, op: ph.Operating, i: int, o: int) -> list[str]:
+    st = op.step
+    m = s.model
+    b = op.batch
+    frac = ph.moe_weight_read_fraction(m, b)
+    moe = f" × {frac:.2f} of experts touched" if m.is_moe else ""
+    lines = [
+        f"decode step at batch {b:,.0f}, mean context {i + o / 2:,.0f} tokens: weights {s.weights_per_gpu / GIB:,.2f} GiB{moe} ÷ "
+        f"({s.gpu.memory_bandwidth_tb_s:g} TB/s × MBU {s.profile.mbu:g}) = {st.weights * 1e3:.3f} ms; "
+        f"compute 2 × {m.active_params_b:g} B active × {b:,.0f} ÷ ({s.tp} × {s.peak_flops / 1e12:g} TFLOPS × MFU {s.mfu:.3f}) "
+        f"= {st.compute * 1e3:.3f} ms; KV reads {st.kv * 1e3:.3f} ms; TP all-reduce {st.comm * 1e3:.3f} ms; "
+        f"overhead {st.overhead * 1e3:.3f} ms → step = max({st.weights * 1e3:.3f}, {st.compute * 1e3:.3f}) + "
+        f"{st.kv * 1e3:.3f} + {st.comm * 1e3:.3f} + {st.overhead * 1e3:.3f} = {st.total * 1e3:.3f} ms",
+        f"prefill per request = 2 × {m.active_params_b:g} B × {i} tokens + attention = {ph.prefill_flops(s, i) / 1e12:,.2f} TFLOP "
+        f"÷ ({s.tp} × {s.peak_flops / 1e12:g} TFLOPS × MFU {s.mfu:.3f}) = {op.t_prefill * 1e3:.3f} ms (batched)",
+        f"throughput = B × O ÷ (B × t_prefill + O × t_step) = {b:,.0f} × {o} ÷ ({b:,.0f} × {op.t_prefill * 1e3:.3f} ms + "
+        f"{o} × {st.total * 1e3:.3f} ms) = {op.throughput:,.1f} output tokens/s",
+        f"inter-token latency = B ÷ throughput = {op.itl * 1e3:.2f} ms (decode step + others' prefills)",
+    ]
+    return lines
+
+
+def _bound_simple(s: ph.Setup, op: ph.Operating, output_tokens: int, kv_limited: bool) -> str:
+    """What limits throughput: KV capacity if it caps the batch, else compute or memory time, whichever
+    takes more of the cycle (prefill counts as compute; decode GEMMs as the max of their two times)."""
+    if kv_limited:
+        return "kv_capacity"
+    st = op.step
+    comp = op.batch * op.t_prefill + output_tokens * (st.compute if st.compute > st.weights else 0.0)
+    mem = output_tokens * ((st.weights if st.weights >= st.compute else 0.0) + st.kv)
+    return "compute" if comp > mem else "memory_bandwidth"
+
+
+def _max_sequences(s: ph.Setup, i: int, o: int) -> tuple[int, int]:
+    kv_seq = ph.max_kv_sequences(s, i, o)
+    return min(kv_seq, s.profile.max_batch), kv_seq
+
+
+def _assumptions(s: ph.Setup) -> dict[str, Any]:
+    prof = s.profile
+    return {
+        "profile": prof.id, "profile_description": prof.description, "calibrated": prof.calibrated,
+        "mbu": prof.mbu, "mfu_16bit": prof.mfu, "mfu_used": round(s.mfu, 4),
+        "step_overhead_ms": prof.step_overhead_ms, "request_overhead_ms": prof.request_overhead_ms,
+        "allreduce_latency_us": prof.allreduce_latency_us, "comm_efficiency": prof.comm_efficiency,
+        "reserved_gib_per_gpu": prof.reserved_gib, "kv_memory_fraction": prof.kv_memory_fraction,
+        "kv_fraction_of": prof.kv_fraction_of, "engine_max_batch": prof.max_batch,
+        "kv_reserve_output_fraction": prof.kv_reserve_output_fraction,
+        "gpu_spec_as_of": s.gpu.as_of, "model_spec_as_of": s.model.as_of,
+    }
+
+
+# ---------------------------------------------------------------------------------------- estimate
+
+def estimate(model: str, gpu: str, *, input_tokens: int, output_tokens: int, precision: str | None = None,
+             tp: int | None = None, concurrency: float | None = None, profile: str | None = None,
+             catalog: ServingCatalog | None = None, kv_precision: str | None = None) -> ServingEstimate:
+    """Steady-state serving of equal requests (I in, O out) on one replica of `tp` GPUs.
+
+    Without `concurrency`: the maximum-throughput point (batch = KV capacity or the engine's batch
+    limit, what offline benchmarks such as trtllm-bench measure). With it: a closed loop of that many
+    requests in flight; beyond the batch limit the rest wait in the admission queue (Little's law).
+    """
+    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
+                                            catalog, kv_precision)
+    if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, (int, float))
+                                    or not concurrency > 0 or math.isinf(concurrency)):
+        raise ServingInputError(f"concurrency must be a positive number of requests in flight, got {concurrency!r}")
+    need = prof.useful_kv_sequences if concurrency is None else max(1, min(int(math.ceil(concurrency)), prof.useful_kv_sequences))
+    s = _setup_for(m, g, prof, p, kp, tp, i, o, need)
+    max_seq, kv_seq = _max_sequences(s, i, o)
+    lines = _setup_lines(s, i, o, max_seq)
+    if concurrency is None:
+        batch = float(max_seq)
+        kv_limited = kv_seq <= prof.max_batch
+    else:
+        batch = float(min(concurrency, max_seq))
+        kv_limited = concurrency > max_seq and kv_seq <= prof.max_batch
+    op = ph.operating_point(s, batch, i, o)
+    lines += _op_lines(s, op, i, o)
+    service = op.ttft + (o - 1) * op.itl if o > 1 else op.ttft
+    wait = 0.0
+    if concurrency is not None and concurrency > batch:
+        req_rate = op.throughput / o
+        wait = max(concurrency / req_rate - service, 0.0)
+        lines.append(f"admission queue: {concurrency:g} in flight, {batch:,.0f} running; Little's law wait = "
+                     f"{concurrency:g} ÷ {req_rate:,.3f} req/s − {service * 1e3:,.1f} ms service = {wait * 1e3:,.1f} ms")
+    ttft = op.ttft + wait
+    lines.append(f"TTFT = {prof.request_overhead_ms:g} ms overhead + prefill alone {ph.prefill_time_alone(s, i) * 1e3:.2f} ms "
+                 f"+ wait for the running step and other prefills + queue {wait * 1e3:,.1f} ms = {ttft * 1e3:,.1f} ms")
+    if concurrency is None:
+        lines.append("mode: maximum throughput (no --concurrency): the replica runs as many sequences as KV cache and the engine allow")
+    bound = _bound_simple(s, op, o, kv_limited)
+    lines.append(f"bound: {bound}")
+    return ServingEstimate(
+        model=m.id, gpu=g.id, profile=prof.id, precision=p, kv_precision=kp, tensor_parallel=s.tp,
+        gpus_per_replica=s.tp, input_tokens=i, output_tokens=o, concurrency=concurrency,
+        running_sequences=round(batch, 3), max_concurrent_sequences=max_seq,
+        output_tokens_per_s=round(op.throughput, 2), output_tokens_per_s_per_gpu=round(op.throughput / s.tp, 2),
+        output_tokens_per_s_per_sequence=round(1.0 / op.itl, 3), requests_per_s=round(op.throughput / o, 4),
+        ttft_ms=round(ttft * 1e3, 3), itl_ms=round(op.itl * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
+        e2e_latency_ms=round((ttft + (o - 1) * op.itl) * 1e3, 2), queue_wait_ms=round(wait * 1e3, 3),
+        bound=bound, memory=_memory(s), derivation=lines, assumptions=_assumptions(s),
+    )
+
+
+def estimate_request_rate(model: str, gpu: str, *, input_tokens: int, output_tokens: int, request_rate: float,
+                          num_requests: int | None = None, precision: str | None = None, tp: int | None = None,
+                          profile: str | None = None, catalog: ServingCatalog | None = None,
+                          kv_precision: str | None = None) -> ServingEstimate:
+    """Open loop: requests arrive at `request_rate` per second (inf: all at once), as in `benchmark_serving`.
+
+    Below saturation the number in flight n solves Little's law n = λ × (TTFT + (O−1) × ITL(n)); above it
+    the replica runs at its maximum throughput and a finite run of N requests queues: with all N arriving at
+    once they run in waves of B (mean wait = wave time × mean ⌊k/B⌋); with a finite rate the backlog grows
+    linearly (mean wait = N/2 × (1/X − 1/λ)).
+    """
+    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
+                                            catalog, kv_precision)
+    if not (request_rate > 0):
+        raise ServingInputError(f"request_rate must be positive, got {request_rate!r}")
+    s = _setup_for(m, g, prof, p, kp, tp, i, o, prof.useful_kv_sequences)
+    max_seq, _ = _max_sequences(s, i, o)
+    lines = _setup_lines(s, i, o, max_seq)
+    top = ph.operating_point(s, max_seq, i, o)
+    lam = float(request_rate)
+    x_req_max = top.throughput / o
+    n_req = num_requests or 1000
+    if lam < x_req_max:
+        def excess(n: float) -> float:
+            op_n = ph.operating_point(s, n, i, o)
+            return lam * (op_n.ttft + (o - 1) * op_n.itl) - n
+        lo, hi = 1e-9, float(max_seq)
+        if excess(hi) > 0:
+            lam = x_req_max  # Little's law has no solution below the batch limit: saturated
+        else:
+            for _ in range(50):
+                mid = (lo + hi) / 2
+                if excess(mid) > 0:
+                    lo = mid
+                else:
+                    hi = mid
+            n = hi
+            op = ph.operating_point(s, n, i, o)
+            x = lam * o
+            lines.append(f"open loop at {lam:g} req/s: Little's law gives {n:,.2f} sequences in flight")
+            lines += _op_lines(s, op, i, o)
+            return _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, op.ttft, 0.0, lines)
+    op = top
+    if math.isinf(lam):
+        wave = max_seq * o / op.throughput
+        wait = ph.wave_wait(max_seq, n_req, wave)
+        lines.append(f"{n_req} requests at once, {max_seq} at a time: waves of {wave:,.2f} s; mean wait {wait:,.2f} s")
+    else:
+        wait = n_req / 2.0 * (1.0 / x_req_max - 1.0 / lam)
+        lines.append(f"saturated: {lam:g} req/s offered > {x_req_max:,.2f} req/s served; mean backlog wait over "
+                     f"{n_req} requests = {wait:,.2f} s")
+    lines += _op_lines(s, op, i, o)
+    return _open_result(s, m, g, prof, p, kp, i, o, float(max_seq), max_seq, op.throughput, op, op.ttft + wait,
+                        wait, lines)
+
+
+def _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, wait, lines) -> ServingEstimate:
+    return ServingEstimate(
+        model=m.id, gpu=g.id, profile=prof.id, precision=p, kv_precision=kp, tensor_parallel=s.tp,
+        gpus_per_replica=s.tp, input_tokens=i, output_tokens=o, concurrency=round(n, 3),
+        running_sequences=round(min(n, max_seq), 3), max_concurrent_sequences=max_seq,
+        output_tokens_per_s=round(x, 2), output_tokens_per_s_per_gpu=round(x / s.tp, 2),
+        output_tokens_per_s_per_sequence=round(1.0 / op.itl, 3), requests_per_s=round(x / o, 4),
+        ttft_ms=round(ttft * 1e3, 3), itl_ms=round(op.itl * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
+        e2e_latency_ms=round((ttft + (o - 1) * op.itl) * 1e3, 2), queue_wait_ms=round(wait * 1e3, 3),
+        bound=_bound_simple(s, op, o, False), memory=_memory(s), derivation=lines, assumptions=_assumptions(s),
+    )
+
+
+# ------------------------------------------------------------------------------------ SLO capacity
+
+def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float) -> tuple[int, ph.Operating, str, int, bool]:
+    max_seq, kv_seq = _max_sequences(s, i, o)
+
+    def ok(b: int) -> bool:
+        op = ph.operating_point(s, b, i, o)
+        return op.itl <= itl_s and op.ttft <= ttft_s
+
+    best = ph.largest_batch(ok, max_seq)
+    if best == 0:
+        op1 = ph.operating_point(s, 1, i, o)
+        why = "itl_slo" if op1.itl > itl_s else "ttft_slo"
+        return 1, op1, why, max_seq, False
+    op = ph.operating_point(s, best, i, o)
+    if best < max_seq:
+        nxt = ph.operating_point(s, best + 1, i, o)
+        why = "itl_slo" if nxt.itl > itl_s else "ttft_slo"
+    else:
+        why = "kv_capacity" if kv_seq <= s.profile.max_batch else "engine_max_batch"
+    return best, op, why, max_seq, True
+
+
+def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int, itl_target_ms: float,
+                 ttft_target_ms: float, precision: str | None = None, tp: int | None = None,
+                 catalog: ServingCatalog | None = None, profile: str | None = None) -> SloCapacity:
+    """Largest number of concurrently generating sequences one replica serves within both latency targets.
+
+    Planning on this ("goodput") rather than peak throughput is what keeps a chat fluent at peak. ITL and
+    TTFT both grow with the batch, so a bisection over the batch finds the answer in ~12 evaluations.
+    Without `tp`, each TP in 1, 2, 4, 8 that fits is tried and the one with most sequences per GPU wins
+    (fewest GPUs for the same load; ties go to the smaller TP).
+    """
+    problems = []
+    for name, v in (("itl_target_ms", itl_target_ms), ("ttft_target_ms", ttft_target_ms)):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0 or math.isinf(v):
+            problems.append(f"{name} must be a positive number of milliseconds, got {v!r}")
+    if problems:
+        raise ServingInputError("; ".join(problems))
+    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile, catalog)
+    itl_s, ttft_s = itl_target_ms / 1e3, ttft_target_ms / 1e3
+    candidates = [tp] if tp is not None else list(ph.TP_CHOICES)
+    best = None
+    for t in candidates:
+        s = ph.make_setup(m, g, prof, p, kp, t)
+        if ph.max_kv_sequences(s, i, o) < 1:
+            continue
+        res = _slo_for_setup(s, i, o, itl_s, ttft_s)
+        key = (res[4], res[0] / t)
+        if best is None or key > best[0]:
+            best = (key, s, res)
+    if best is None:
+        raise ServingInputError(_no_fit_message(m, g, p, i, o, tp))
+    _, s, (n, op, why, max_seq, meets) = best
+    lines = _setup_lines(s, i, o, max_seq)
+    lines += _op_lines(s, op, i, o)
+    if meets:
+        lines.append(f"largest batch within ITL ≤ {itl_target_ms:g} ms and TTFT ≤ {ttft_target_ms:g} ms: {n:,} sequences "
+                     f"(ITL {op.itl * 1e3:.2f} ms, TTFT {op.ttft * 1e3:.1f} ms); the batch stops growing at {why}")
+    else:
+        lines.append(f"even one sequence misses the target (ITL {op.itl * 1e3:.2f} ms vs {itl_target_ms:g} ms, TTFT "
+                     f"{op.ttft * 1e3:.1f} ms vs {ttft_target_ms:g} ms): planning on 1 sequence per replica; "
+                     f"consider a larger TP, a faster GPU or a lower precision")
+    if tp is None and len(candidates) > 1:
+        lines.append(f"tensor parallel {s.tp} chosen: most sequences per GPU at the SLO among TP 1, 2, 4, 8 that fit")
+    return SloCapacity(
+        model=m.id, gpu=g.id, precision=p, tensor_parallel=s.tp, gpus_per_replica=s.tp,
+        max_sequences_at_slo=int(n), output_tokens_per_s_at_slo=round(op.throughput, 2),
+        requests_per_s_at_slo=round(op.throughput / o, 4), itl_ms=round(op.itl * 1e3, 4),
+        ttft_ms=round(op.ttft * 1e3, 3), itl_target_ms=float(itl_target_ms), ttft_target_ms=float(ttft_target_ms),
+        max_concurrent_sequences=max_seq, meets_slo=meets, bound=why, derivation=lines,
+    )
+
+
+def known_models(catalog: ServingCatalog | None = None) -> list[str]:
+    return sorted((catalog or load_serving_catalog()).models)
+
+
+def known_gpus(catalog: ServingCatalog | None = None) -> list[str]:
+    return sorted((catalog or load_serving_catalog()).gpus)
