@@ -1,0 +1,496 @@
+"""The tools the chat model (or the guided backend) may call, each defined once as a pydantic model.
+
+Why pydantic models: the model sees exactly the JSON Schema that validates its arguments, and a
+validation error becomes the tool's *result* ("fix this and try again"), so the model can correct
+itself or ask the person instead of crashing the session (DESIGN.md, "The conversational agent").
+
+Why compact results: every tool result is sent back to the model on every later request, so results
+carry the key figures only (a few hundred tokens), never the whole plan JSON.
+
+Tools (arguments in the models below):
+- forecast(name="baseline", app_type, registered_users, concurrent_users | peak_concurrent_users, ...)
+    plan a scenario from the person's numbers; reusing a name replaces that scenario (a correction).
+- what_if(base=final, name=auto, scale_users, set={path: value}, multiply={path: factor})
+    a variant of a named scenario; paths are scenario paths such as "monthly_growth_rate", "llm.gpu".
+- compare(names=[...]) key figures side by side, with changes relative to the first.
+- explain(metric, name=final) where a number comes from (formula with the actual values).
+- assumptions(name=final) the defaults the plan used, with sources.
+- adopt(name) make a scenario the final one (the one the transcript's plan shows).
+- show_plan(name=final) the key figures of one scenario again.
+Tools never write files: saving is the person's command.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agent.session import ScenarioRecord, Session
+
+Planner = Callable[[Any], Any]  # Scenario -> CapacityPlan (anything with model_dump, or a dict)
+_ARGS = ConfigDict(extra="forbid", allow_inf_nan=False)
+Scalar = float | int | str | bool
+
+
+# ----------------------------------------------------------------------------------------------
+# Argument models. Descriptions are short on purpose: they are paid for on every request.
+class ForecastArgs(BaseModel):
+    """Plan a scenario from the person's figures. Only pass values the person gave or accepted."""
+
+    model_config = _ARGS
+    name: str = Field("baseline", max_length=60, description="scenario name; reuse a name to correct it")
+    app_type: Literal["chatbot", "agent"] = Field(description="chatbot (conversations) or agent (multi-step tasks)")
+    registered_users: int = Field(description="signed-up users today")
+    concurrent_users: float | None = Field(None, description="average users active at once")
+    peak_concurrent_users: float | None = Field(None, description="users active at once at the daily peak")
+    monthly_growth_rate: float | None = Field(None, description="compound growth per month, 0.08 = 8%")
+    horizon_months: int | None = Field(None, description="months to plan ahead (default 12)")
+    peak_multiplier: float | None = Field(None, description="peak / average concurrency (default 1.5)")
+    safety_margin: float | None = Field(None, description="capacity headroom, 0.25 = 25%")
+    deployment: Literal["api", "self_hosted"] | None = Field(None, description="hosted LLM API or own GPUs")
+    model: str | None = Field(None, description="LLM id, e.g. gpt-5-mini, claude-sonnet-4-6, llama-3.1-70b")
+    gpu: str | None = Field(None, description="self-hosted GPU, e.g. h100-sxm, a100-80gb, l40s")
+    other: dict[str, Scalar] = Field(default_factory=dict, description='other scenario fields by path, e.g. {"workload.messages_per_session": 12, "data.retention_days": 90}')
+
+
+class WhatIfArgs(BaseModel):
+    """Plan a variant of an existing scenario and compare it with that scenario."""
+
+    model_config = _ARGS
+    base: str | None = Field(None, description="scenario to start from (default: the current final one)")
+    name: str | None = Field(None, max_length=60, description="name for the new scenario, e.g. 'double users'")
+    scale_users: float | None = Field(None, gt=0, description="multiply registered and concurrent users together, 2 = double")
+    set: dict[str, Scalar] = Field(default_factory=dict, description='new values by path, e.g. {"monthly_growth_rate": 0.03, "llm.deployment": "self_hosted", "llm.gpu": "h200"}')
+    multiply: dict[str, float] = Field(default_factory=dict, description='multipliers by path, e.g. {"workload.output_tokens": 2}')
+
+
+class CompareArgs(BaseModel):
+    model_config = _ARGS
+    names: list[str] = Field(default_factory=list, description="scenarios to compare, first is the reference (default: all, up to 4)")
+
+
+class ExplainArgs(BaseModel):
+    model_config = _ARGS
+    metric: str = Field(description="metric path or words, e.g. llm.self_hosted.gpus, cost.monthly_usd, 'app instances'")
+    name: str | None = Field(None, description="scenario (default: the final one)")
+
+
+class NameArgs(BaseModel):
+    model_config = _ARGS
+    name: str | None = Field(None, description="scenario (default: the final one)")
+
+
+class AdoptArgs(BaseModel):
+    model_config = _ARGS
+    name: str = Field(description="scenario the person settled on")
+
+
+# ----------------------------------------------------------------------------------------------
+@dataclass
+class ToolResult:
+    """What a tool call produced: `content` goes to the model; the rest tells the UI what to draw."""
+
+    content: str
+    ok: bool = True
+    display: Literal["summary", "compare", "text", "none"] = "none"
+    names: list[str] = field(default_factory=list)  # scenarios to draw (summary: 1, compare: 2+)
+
+
+@dataclass
+class Tool:
+    name: str
+    description: str
+    args: type[BaseModel]
+    run: Callable[[Any, Session], ToolResult]
+
+    def schema(self) -> dict[str, Any]:
+        params = self.args.model_json_schema()
+        params.pop("title", None)
+        params.pop("description", None)
+        for prop in params.get("properties", {}).values():
+            prop.pop("title", None)
+            _drop_null_default(prop)
+        return {"type": "function", "function": {"name": self.name, "description": self.description,
+                                                 "parameters": params}}
+
+
+def _drop_null_default(prop: dict[str, Any]) -> None:
+    """`anyOf [X, null]` with default null costs tokens and confuses small models: say X, optional."""
+    any_of = prop.get("anyOf")
+    if any_of and prop.get("default", 0) is None:
+        rest = [a for a in any_of if a.get("type") != "null"]
+        if len(rest) == 1:
+            prop.pop("anyOf")
+            prop.update(rest[0])
+        prop.pop("default", None)
+
+
+# ----------------------------------------------------------------------------------------------
+# Key figures: one list, used by tool results, the summary table and the comparison table.
+KEY_FIGURES: list[tuple[str, str]] = [
+    ("registered users", "inputs.registered_users"),
+    ("peak concurrent users", "load.peak_concurrent_users"),
+    ("requests per second (peak)", "load.requests_per_second"),
+    ("LLM calls per second (peak)", "load.llm_calls_per_second"),
+    ("input tokens per minute (peak)", "load.input_tokens_per_minute"),
+    ("output tokens per minute (peak)", "load.output_tokens_per_minute"),
+    ("monthly conversations", "load.monthly_conversations"),
+    ("LLM deployment", "llm.deployment"),
+    ("LLM model", "llm.model"),
+    ("API tokens per minute needed", "llm.api.required_tpm"),
+    ("API requests per minute needed", "llm.api.required_rpm"),
+    ("API tier", "llm.api.tier"),
+    ("GPU type", "llm.self_hosted.gpu"),
+    ("GPUs per replica", "llm.self_hosted.tensor_parallel"),
+    ("GPU replicas", "llm.self_hosted.replicas"),
+    ("GPUs total", "llm.self_hosted.gpus"),
+    ("LLM cost per month (USD)", "llm.monthly_usd"),
+    ("app instance type", "compute.app.instance_type"),
+    ("app instances", "compute.app.instances"),
+    ("worker instances", "compute.workers.instances"),
+    ("autoscaling min replicas", "compute.autoscaling.min_replicas"),
+    ("autoscaling max replicas", "compute.autoscaling.max_replicas"),
+    ("autoscaling target CPU", "compute.autoscaling.target_cpu_utilization"),
+    ("database storage (GB)", "storage.database.storage_gb"),
+    ("cache memory (GB)", "storage.cache.memory_gb"),
+    ("vector storage (GB)", "storage.vector.storage_gb"),
+    ("egress per month (GB)", "network.egress_gb_per_month"),
+    ("total cost per month (USD)", "cost.monthly_usd"),
+    ("cost per registered user (USD)", "cost.per_registered_user_usd"),
+    ("cost per 1,000 conversations (USD)", "cost.per_1000_conversations_usd"),
+]
+_MISSING = object()
+
+
+def dig(obj: Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted path in nested dicts/lists, or `default`."""
+    cur = obj
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return default
+    return cur
+
+
+def tidy(value: Any) -> Any:
+    """Round floats to what a person reads (4 significant digits) so results stay short."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        if value == int(value) and abs(value) < 1e15:
+            return int(value)
+        digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
+        return round(value, digits) if digits else int(round(value))
+    if isinstance(value, dict):
+        return {k: tidy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [tidy(v) for v in value]
+    return value
+
+
+def key_figures(plan: dict[str, Any]) -> dict[str, Any]:
+    """{path: value} of the KEY_FIGURES the plan has (self-hosted plans have no API figures, etc.)."""
+    out: dict[str, Any] = {}
+    for _, path in KEY_FIGURES:
+        value = dig(plan, path, _MISSING)
+        if value is not _MISSING and value is not None and not isinstance(value, (dict, list)):
+            out[path] = tidy(value)
+    return out
+
+
+def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
+    """The compact view of one scenario that the model reads instead of the whole plan."""
+    plan = record.plan
+    out: dict[str, Any] = {"scenario": record.name, "kind": record.kind}
+    if record.base:
+        out["based_on"] = record.base
+        out["changes"] = record.changes
+    out["figures"] = key_figures(plan)
+    if not detail:
+        return out
+    timeline = plan.get("timeline") or []
+    if len(timeline) > 1:
+        last = timeline[-1]
+        out["at_horizon"] = tidy({k: last.get(k) for k in ("month", "registered_users", "peak_concurrent_users",
+                                                               "monthly_usd") if k in last})
+    breakdown = dig(plan, "cost.breakdown") or []
+    out["cost_breakdown_usd"] = {b.get("component"): tidy(b.get("monthly_usd")) for b in breakdown[:8]}
+    events = plan.get("scale_events") or []
+    out["scale_events"] = [tidy({k: e.get(k) for k in ("month", "resource", "before", "after")}) for e in events[:6]]
+    if len(events) > 6:
+        out["scale_events_more"] = len(events) - 6
+    out["warnings"] = [w[:200] for w in (plan.get("warnings") or [])[:4]]
+    out["defaults_used"] = [a.get("name") for a in (plan.get("assumptions") or [])][:40]
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+class ToolRegistry:
+    """Looks tools up by name, validates arguments and turns every failure into a result text."""
+
+    def __init__(self, planner: Planner | None = None) -> None:
+        self._planner = planner
+        self.tools: dict[str, Tool] = {t.name: t for t in self._build()}
+
+    def schemas(self) -> list[dict[str, Any]]:
+        return [t.schema() for t in self.tools.values()]
+
+    def call(self, name: str, arguments: str | dict[str, Any] | None, session: Session) -> ToolResult:
+        tool = self.tools.get(name)
+        if tool is None:
+            return _error(f'Error: tool "{name}" does not exist. Available tools: {", ".join(self.tools)}.')
+        if isinstance(arguments, dict):
+            raw: Any = arguments
+        else:
+            try:
+                raw = json.loads(arguments or "{}", parse_constant=_no_constant)
+            except ValueError as exc:
+                return _error(f"Error: the arguments for {name} are not valid JSON ({exc}). "
+                              "Send one JSON object and try again.")
+        if not isinstance(raw, dict):
+            return _error(f"Error: the arguments for {name} must be a JSON object.")
+        try:
+            args = tool.args.model_validate(raw)
+        except ValidationError as exc:
+            return _error(f"Error: invalid arguments for {name}:\n" + "\n".join(_lines(exc)) +
+                          "\nFix them and try again, or ask the person for a missing value.")
+        try:
+            return tool.run(args, session)
+        except _ToolProblem as exc:
+            return _error("Error: " + "\n".join(exc.problems))
+        except ValueError as exc:  # forecasting.errors.ScenarioError is a ValueError with .problems
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            return _error("Error: the scenario cannot be planned:\n" + "\n".join(f"- {p}" for p in problems) +
+                          "\nAsk the person for a valid value, or correct the arguments.")
+
+    # -- the planner ---------------------------------------------------------------------------
+    def plan(self, scenario_inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Validate inputs into a Scenario and plan it: (inputs as validated, plan JSON)."""
+        from forecasting.validate import parse_scenario  # the core's own field-named errors
+
+        scenario = parse_scenario(scenario_inputs)
+        planner = self._planner
+        if planner is None:
+            from forecasting import plan as planner  # type: ignore[attr-defined, no-redef]
+        result = planner(scenario)
+        plan = result.model_dump(mode="json") if hasattr(result, "model_dump") else dict(result)
+        return scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True), plan
+
+    # -- tool bodies -----------------------------------------------------------------------------
+    def _build(self) -> list[Tool]:
+        return [
+            Tool("forecast", "Plan a scenario from the person's own figures (never invented ones). "
+                 "Returns key figures; unset values use documented defaults listed in defaults_used.",
+                 ForecastArgs, self._forecast),
+            Tool("what_if", "Plan a variant of a scenario (new values or multipliers) and compare it with its base.",
+                 WhatIfArgs, self._what_if),
+            Tool("compare", "Key figures of scenarios side by side.", CompareArgs, self._compare),
+            Tool("explain", "How a figure of a plan was derived, with the actual values.", ExplainArgs, self._explain),
+            Tool("assumptions", "The defaults a plan used, with their sources.", NameArgs, self._assumptions),
+            Tool("adopt", "Make a scenario the final one (the plan the saved transcript shows).",
+                 AdoptArgs, self._adopt),
+            Tool("show_plan", "Key figures of one scenario.", NameArgs, self._show),
+        ]
+
+    def _forecast(self, a: ForecastArgs, session: Session) -> ToolResult:
+        inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
+                                                                           "model", "gpu"})
+        llm = {k: v for k, v in (("deployment", a.deployment), ("model", a.model), ("gpu", a.gpu)) if v is not None}
+        if llm:
+            inputs["llm"] = llm
+        for path, value in a.other.items():
+            _set_path(inputs, path, value)
+        name = a.name.strip() or "baseline"
+        validated, plan = self.plan(inputs)
+        record = ScenarioRecord(name=name, kind="baseline", inputs=validated, plan=plan)
+        session.add(record)
+        return ToolResult(_dump(summary(record)), display="summary", names=[name])
+
+    def _what_if(self, a: WhatIfArgs, session: Session) -> ToolResult:
+        base = self._record(session, a.base)
+        if not (a.scale_users or a.set or a.multiply):
+            raise _ToolProblem(["what_if needs at least one change: scale_users, set or multiply."])
+        inputs = json.loads(json.dumps(base.inputs))
+        resolved = base.plan.get("inputs") or {}
+        if a.scale_users:
+            for key in ("registered_users", "concurrent_users", "peak_concurrent_users"):
+                if key in inputs:
+                    inputs[key] = _scaled(inputs[key], a.scale_users)
+        for path, factor in a.multiply.items():
+            current = dig(inputs, path, dig(resolved, path))
+            if not isinstance(current, (int, float)) or isinstance(current, bool):
+                raise _ToolProblem([f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
+                                    f"registered_users or workload.output_tokens)"])
+            _set_path(inputs, path, _scaled(current, factor))
+        for path, value in a.set.items():
+            _set_path(inputs, path, value)
+        changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),
+                                                     ("multiply", a.multiply)) if v}
+        name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")
+        if name == base.name:
+            name = session.unique_name(f"{name} (what-if)")
+        validated, plan = self.plan(inputs)
+        record = ScenarioRecord(name=name, kind="what_if", inputs=validated, plan=plan, base=base.name,
+                                changes=changes)
+        session.add(record)
+        body = summary(record)
+        body["versus_base"] = _deltas(base.plan, plan)
+        return ToolResult(_dump(body), display="compare", names=[base.name, name])
+
+    def _compare(self, a: CompareArgs, session: Session) -> ToolResult:
+        names = a.names or list(session.scenarios)[:4]
+        records = [self._record(session, n) for n in names[:6]]
+        if len(records) < 2:
+            raise _ToolProblem(["compare needs two scenarios; make a what-if first. Scenarios: "
+                                + (", ".join(session.scenarios) or "none")])
+        ref = records[0]
+        body = {"reference": ref.name,
+                "scenarios": {r.name: key_figures(r.plan) for r in records},
+                "change_vs_reference": {r.name: _deltas(ref.plan, r.plan) for r in records[1:]}}
+        return ToolResult(_dump(body), display="compare", names=[r.name for r in records])
+
+    def _explain(self, a: ExplainArgs, session: Session) -> ToolResult:
+        record = self._record(session, a.name)
+        explanations: dict[str, str] = record.plan.get("explanations") or {}
+        keys = _match_metric(a.metric, list(explanations))
+        if not keys:
+            value = dig(record.plan, a.metric.strip())
+            if value is not None and not isinstance(value, (dict, list)):
+                return ToolResult(_dump({"scenario": record.name, "metric": a.metric, "value": tidy(value),
+                                         "note": "no derivation recorded for this figure"}), display="text")
+            close = difflib.get_close_matches(a.metric, list(explanations), n=8, cutoff=0.3)
+            raise _ToolProblem([f'no figure called "{a.metric}" in {record.name}. Try one of: '
+                                + ", ".join(close or list(explanations)[:12])])
+        body = {"scenario": record.name,
+                "explanations": {k: {"value": tidy(dig(record.plan, k)), "derivation": explanations[k][:600]}
+                                 for k in keys[:3]}}
+        return ToolResult(_dump(body), display="text")
+
+    def _assumptions(self, a: NameArgs, session: Session) -> ToolResult:
+        record = self._record(session, a.name)
+        rows = [f"{x.get('name')} = {tidy(x.get('value'))} {x.get('unit') or ''}".rstrip()
+                + f" ({str(x.get('source') or '')[:70]})" for x in record.plan.get("assumptions") or []]
+        given = sorted(_flatten(record.inputs))
+        body = {"scenario": record.name, "given_by_person": given, "defaults": rows[:45]}
+        return ToolResult(_dump(body), display="text")
+
+    def _adopt(self, a: AdoptArgs, session: Session) -> ToolResult:
+        record = self._record(session, a.name)
+        session.final_name = record.name
+        return ToolResult(_dump({"final": record.name, "note": "the saved transcript will show this plan"}),
+                          display="summary", names=[record.name])
+
+    def _show(self, a: NameArgs, session: Session) -> ToolResult:
+        record = self._record(session, a.name)
+        return ToolResult(_dump(summary(record)), display="summary", names=[record.name])
+
+    @staticmethod
+    def _record(session: Session, name: str | None) -> ScenarioRecord:
+        record = session.get(name)
+        if record is None:
+            known = ", ".join(session.scenarios) or "none yet (call forecast first)"
+            raise _ToolProblem([f'no scenario named "{name}". Scenarios: {known}.' if name
+                                else f"no scenario yet: call forecast first. Scenarios: {known}."])
+        return record
+
+
+class _ToolProblem(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _error(text: str) -> ToolResult:
+    return ToolResult(text, ok=False, display="none")
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a valid JSON number")
+
+
+def _lines(exc: ValidationError) -> list[str]:
+    out = []
+    for err in exc.errors(include_url=False):
+        path = ".".join(str(p) for p in err.get("loc", ())) or "arguments"
+        msg = "unknown argument" if err.get("type") == "extra_forbidden" else err.get("msg", "invalid")
+        out.append(f"- {path}: {msg}")
+    return out
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
+    parts = [p for p in str(path).strip().split(".") if p]
+    if not parts:
+        raise _ToolProblem([f'"{path}" is not a scenario path'])
+    cur = target
+    for part in parts[:-1]:
+        nxt = cur.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise _ToolProblem([f'"{path}": {part} is not a section'])
+        cur = nxt
+    cur[parts[-1]] = value
+
+
+def _scaled(value: Any, factor: float) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    out = value * factor
+    return int(round(out)) if isinstance(value, int) else out
+
+
+def _deltas(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
+    """Only the key figures that changed, as 'old -> new (+x%)'."""
+    a, b = key_figures(before), key_figures(after)
+    out = {}
+    for path in dict.fromkeys([*a, *b]):
+        x, y = a.get(path), b.get(path)
+        if x == y:
+            continue
+        pct = ""
+        if isinstance(x, (int, float)) and isinstance(y, (int, float)) and x:
+            pct = f" ({(y - x) / abs(x):+.0%})"
+        out[path] = f"{x} -> {y}{pct}"
+    return out
+
+
+def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def _match_metric(query: str, keys: list[str]) -> list[str]:
+    """Find explanation keys for a path or plain words ("gpus", "app instances")."""
+    q = query.strip().lower()
+    if q in keys:
+        return [q]
+    exact = [k for k in keys if k.lower() == q or k.lower().endswith("." + q)]
+    if exact:
+        return exact
+    words = [w for w in q.replace(".", " ").replace("_", " ").split() if len(w) > 1]
+    if not words:
+        return []
+    scored = []
+    for k in keys:
+        hay = k.lower().replace("_", " ").replace(".", " ")
+        hits = sum(w.rstrip("s") in hay for w in words)
+        if hits:
+            scored.append((-hits, len(k), k))
+    scored.sort()
+    best = scored[0][0] if scored else 0
+    return [k for h, _, k in scored if h == best][:3]
