@@ -1,0 +1,226 @@
+"""The OpenAI-compatible backend: Chat Completions with tools, streamed, behind one retry layer.
+
+Why Chat Completions and `create(stream=True)`: it is the protocol OpenAI, Azure and the local servers
+(Ollama, vLLM, llama.cpp, LM Studio) all speak, and `create(stream=True)` tolerates servers that omit
+`tool_calls[].index`, where the SDK's `.stream()` helper crashes (openai-python#2806).
+
+Why tenacity with the SDK's retries off: one place decides what is retried (connection errors,
+timeouts, 408/409/429/5xx), honours Retry-After, tells the person "retrying in N s", and never
+retries a bad key or an exhausted quota, which get a plain-English message instead. Only opening the
+request (up to the first chunk) is retried; a stream that has started is never replayed.
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from typing import Any, Callable
+
+import openai
+from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
+from tenacity import wait_random_exponential
+
+from agent.backend import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
+
+DEFAULT_MODEL = "gpt-5-mini"
+PLACEHOLDER_KEY = "local"  # local servers ignore the key, but the SDK refuses to run without one
+MAX_RETRY_AFTER_S = 120.0
+Notify = Callable[[str], None]
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Worth another attempt: the network, timeouts, rate limits and server errors; never 4xx mistakes."""
+    if isinstance(exc, openai.RateLimitError) and _is_quota(exc):
+        return False
+    if isinstance(exc, (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)):
+        return True  # APIConnectionError includes APITimeoutError
+    return isinstance(exc, openai.APIStatusError) and (exc.status_code in (408, 409) or exc.status_code >= 500)
+
+
+def _is_quota(exc: openai.APIStatusError) -> bool:
+    body = exc.body if isinstance(exc.body, dict) else {}
+    err = body.get("error", body) if isinstance(body.get("error", body), dict) else {}
+    return "insufficient_quota" in (exc.code, exc.type, err.get("code"), err.get("type"))
+
+
+def retry_after_seconds(exc: BaseException | None) -> float | None:
+    """The server's Retry-After (ms or s form), capped; None when it gave none (HTTP-date is ignored)."""
+    headers = getattr(getattr(exc, "response", None), "headers", None) or {}
+    for name, div in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        try:
+            return max(0.0, min(float(headers[name]) / div, MAX_RETRY_AFTER_S))
+        except (KeyError, ValueError, TypeError):
+            pass
+    return None
+
+
+class OpenAIBackend:
+    """Streams replies and tool calls from any OpenAI-compatible server. See agent/backend.py."""
+
+    name = "openai"
+
+    def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None, *,
+                 timeout_s: float = 60.0, max_attempts: int = 4, max_retry_s: float = 90.0,
+                 backoff_s: float = 1.0, notify: Notify | None = None) -> None:
+        self.model = model or os.environ.get("CAPPLAN_MODEL") or DEFAULT_MODEL
+        self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
+        self._key = api_key or os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY
+        self.max_attempts = max_attempts
+        self.max_retry_s = max_retry_s
+        self.backoff_s = backoff_s
+        self.notify: Notify = notify or (lambda _msg: None)
+        self._client = openai.OpenAI(api_key=self._key, base_url=self.base_url, max_retries=0,
+                                     timeout=openai.Timeout(timeout_s, connect=min(5.0, timeout_s)))
+
+    def intro(self) -> str | None:
+        return None
+
+    def scrub(self, text: str) -> str:
+        """Remove the API key (and anything shaped like one) from text meant for people or files."""
+        if self._key and self._key != PLACEHOLDER_KEY:
+            text = text.replace(self._key, "***")
+        return re.sub(r"\bsk-[A-Za-z0-9_\-]{8,}", "sk-***", text)
+
+    # -- the request --------------------------------------------------------------------------
+    def respond(self, messages: list[Message], tools: list[ToolSchema], session: Any,
+                on_text: TextCallback | None = None) -> Reply:
+        started = time.perf_counter()
+        try:
+            stream, first = self._open(messages, tools)
+        except KeyboardInterrupt:
+            return Reply(interrupted=True, model_seconds=time.perf_counter() - started)
+        except openai.OpenAIError as exc:
+            raise BackendError(self.scrub(self._explain(exc))) from None
+        reply = self._read(stream, first, on_text)
+        reply.model_seconds = time.perf_counter() - started
+        return reply
+
+    def _open(self, messages: list[Message], tools: list[ToolSchema]) -> tuple[Any, Any]:
+        """Open the stream and read its first chunk, retrying transient failures."""
+        kwargs: dict[str, Any] = {"model": self.model, "messages": messages, "stream": True,
+                                  "stream_options": {"include_usage": True}}
+        if tools:
+            kwargs["tools"] = tools
+        for attempt in Retrying(retry=retry_if_exception(is_transient), wait=self._wait,
+                                stop=stop_after_attempt(self.max_attempts) | stop_after_delay(self.max_retry_s),
+                                before_sleep=self._before_sleep, reraise=True):
+            with attempt:
+                stream = self._client.chat.completions.create(**kwargs)
+                iterator = iter(stream)
+                try:
+                    first = next(iterator)
+                except StopIteration:
+                    first = None
+                return iterator, first
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, rs: RetryCallState) -> float:
+        exc = rs.outcome.exception() if rs.outcome else None
+        server = retry_after_seconds(exc)
+        if server is not None:
+            return server
+        return wait_random_exponential(multiplier=self.backoff_s, max=30 * self.backoff_s)(rs)
+
+    def _before_sleep(self, rs: RetryCallState) -> None:
+        exc = rs.outcome.exception() if rs.outcome else None
+        wait = rs.next_action.sleep if rs.next_action else 0.0
+        self.notify(f"{_short(exc)}; retrying in {wait:.1f} s (attempt {rs.attempt_number + 1} of {self.max_attempts})")
+
+    def _read(self, iterator: Any, first: Any, on_text: TextCallback | None) -> Reply:
+        text: list[str] = []
+        calls: dict[int, dict[str, Any]] = {}
+        usage: Usage | None = None
+        interrupted = False
+
+        def take(chunk: Any) -> None:
+            nonlocal usage
+            if getattr(chunk, "usage", None):
+                u = chunk.usage
+                usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0, u.total_tokens or 0)
+            for choice in chunk.choices or []:
+                delta = choice.delta
+                if delta is None:
+                    continue
+                if delta.content:
+                    text.append(delta.content)
+                    if on_text:
+                        on_text(delta.content)
+                for tc in delta.tool_calls or []:
+                    _accumulate(calls, tc)
+
+        try:
+            if first is not None:
+                take(first)
+            for chunk in iterator:
+                take(chunk)
+        except KeyboardInterrupt:
+            interrupted = True
+        except openai.OpenAIError as exc:  # a dropped stream: keep what arrived, never replay it
+            interrupted = True
+            self.notify(self.scrub(f"the reply was cut off ({_short(exc)}); keeping what arrived"))
+        finally:
+            close = getattr(iterator, "close", None) or getattr(getattr(iterator, "response", None), "close", None)
+            if interrupted and close:
+                try:
+                    close()
+                except Exception:  # noqa: BLE001 - closing a broken stream must not mask the reply
+                    pass
+        tool_calls = [] if interrupted else [
+            ToolCall(id=c["id"] or f"call_{i}", name=c["name"], arguments=c["arguments"] or "{}")
+            for i, c in sorted(calls.items()) if c["name"]]
+        return Reply(text="".join(text), tool_calls=tool_calls, usage=usage, streamed=True, interrupted=interrupted)
+
+    # -- plain-English errors -------------------------------------------------------------------
+    def _explain(self, exc: openai.OpenAIError) -> str:
+        where = self.base_url or "api.openai.com"
+        if isinstance(exc, openai.AuthenticationError):
+            return (f"The model server at {where} rejected the API key (401). Check OPENAI_API_KEY, "
+                    "or run `capplan chat --offline` for the built-in guided mode.")
+        if isinstance(exc, openai.RateLimitError) and _is_quota(exc):
+            return ("The API account has no quota left (insufficient_quota): add credit or a payment method "
+                    "in the provider's billing settings, then try again. Retrying would not help.")
+        if isinstance(exc, openai.PermissionDeniedError):
+            return f"The model server at {where} refused access (403) to model {self.model}."
+        if isinstance(exc, openai.NotFoundError):
+            return (f"The model server at {where} does not know model '{self.model}' (404). "
+                    "Choose another with --model or CAPPLAN_MODEL.")
+        if isinstance(exc, openai.APITimeoutError):
+            return f"The model server at {where} did not answer in time after {self.max_attempts} attempts."
+        if isinstance(exc, openai.APIConnectionError):
+            return (f"Cannot reach the model server at {where} after {self.max_attempts} attempts. "
+                    "Check the network or OPENAI_BASE_URL, or use --offline.")
+        if isinstance(exc, openai.RateLimitError):
+            return "The model server is still rate-limiting after several retries; wait a minute and try again."
+        if isinstance(exc, openai.APIStatusError):
+            return f"The model server answered {exc.status_code}: {_short(exc, 300)}"
+        return f"The model request failed: {_short(exc, 300)}"
+
+
+def _accumulate(calls: dict[int, dict[str, Any]], tc: Any) -> None:
+    """Join tool-call deltas by index; a server that omits the index starts a call with each new id."""
+    i = tc.index
+    if i is None:
+        ids = {c["id"] for c in calls.values()}
+        i = len(calls) if (tc.id and tc.id not in ids) or not calls else max(calls)
+    slot = calls.setdefault(i, {"id": None, "name": "", "arguments": ""})
+    slot["id"] = tc.id or slot["id"]
+    if tc.function:
+        slot["name"] += tc.function.name or ""
+        slot["arguments"] += tc.function.arguments or ""
+
+
+def _short(exc: BaseException | None, limit: int = 120) -> str:
+    if exc is None:
+        return "error"
+    status = getattr(exc, "status_code", None)
+    label = {429: "rate limited (429)", 408: "timeout (408)"}.get(status or 0)
+    if label:
+        return label
+    if status:
+        return f"server error ({status})"
+    if isinstance(exc, openai.APITimeoutError):
+        return "timed out"
+    if isinstance(exc, openai.APIConnectionError):
+        return "connection failed"
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return msg[:limit]
