@@ -5,6 +5,10 @@ Why one small interface: the loop, the tools, the what-ifs and the transcripts m
 whichever "model" answers (DESIGN.md, "The conversational agent"). A backend only decides *what to
 say or which tools to call next*; it never runs tools, never touches files, never prints.
 
+How backends are chosen (agent/commands/chat.py): with OPENAI_API_KEY or OPENAI_BASE_URL (or
+--base-url) set and no --offline, `agent.llm.OpenAIBackend`; otherwise the guided one, constructed as
+`agent.guided.backend.GuidedBackend()` with no arguments (imported lazily).
+
 Contract of `Backend.respond(messages, tools, session, on_text)`
 ----------------------------------------------------------------
 Inputs (all read-only for the backend):
