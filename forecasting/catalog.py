@@ -1,0 +1,144 @@
+"""Prices and limits as dated data, with user overrides.
+
+Why data files and not constants: prices go stale and differ by contract. Every entry keeps its
+source and as-of date so a plan can say where each dollar came from, and `--prices FILE` replaces or
+adds entries without touching code. The files are read once per process (they are small).
+
+A price file (`--prices`) is a JSON object with any of these keys, each merged into the catalog:
+  "api_models":    [{"id", "provider", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", ...}]
+  "cpu_instances": [{"name", "vcpu", "memory_gib", "usd_per_hour"}]
+  "gpu_instances": [{"name", "gpu", "gpus", "gpu_memory_gb", "vcpu", "memory_gib", "usd_per_hour"}]
+  "services":      {"rds_gp3_storage": {"value": 0.1}, ...}      (keys as in cloud_aws_us_east_1.json)
+  "rds_instances": {"db.r7g.large": {"usd_per_hour": 0.2, "vcpu": 2, "memory_gib": 16}}
+  "region", "source", "as_of"
+Entries from the file are marked with its source (default: the file name) unless they carry their own.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from forecasting.errors import ScenarioError
+
+DATA_DIR = Path(__file__).parent / "data"
+API_FILE = DATA_DIR / "llm_api.json"
+CLOUD_FILE = DATA_DIR / "cloud_aws_us_east_1.json"
+
+
+@dataclass
+class Catalog:
+    region: str
+    hours_per_month: float
+    api_models: dict[str, dict[str, Any]]
+    api_tiers: dict[str, dict[str, Any]]
+    cpu_instances: dict[str, dict[str, Any]]
+    gpu_instances: list[dict[str, Any]]
+    services: dict[str, dict[str, Any]]
+    rds_instances: dict[str, dict[str, Any]]
+    api_price_source: str
+    overrides: list[str] = field(default_factory=list)
+
+    def service(self, key: str) -> Any:
+        return self.services[key]["value"]
+
+    def service_source(self, key: str) -> str:
+        entry = self.services[key]
+        return f"{entry.get('source', '?')} ({entry.get('as_of', 'undated')})"
+
+
+@lru_cache(maxsize=1)
+def _raw() -> tuple[dict[str, Any], dict[str, Any]]:
+    return json.loads(API_FILE.read_text()), json.loads(CLOUD_FILE.read_text())
+
+
+def _build(api: dict[str, Any], cloud: dict[str, Any]) -> Catalog:
+    rds = cloud["services"]["rds_postgres_instances"]
+    rds_instances = {
+        name: {"usd_per_hour": price, **rds["classes"].get(name, {}), "source": rds["source"], "as_of": rds["as_of"]}
+        for name, price in rds["value"].items()
+    }
+    return Catalog(
+        region=cloud["region"],
+        hours_per_month=float(cloud["hours_per_month"]),
+        api_models={m["id"]: m for m in api["models"]},
+        api_tiers=api["rate_limit_tiers"],
+        cpu_instances={i["name"]: i for i in cloud["cpu_instances"]},
+        gpu_instances=list(cloud["gpu_instances"]),
+        services=dict(cloud["services"]),
+        rds_instances=rds_instances,
+        api_price_source=f"{api['price_source']['title']} ({api['price_source']['date']})",
+    )
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    api, cloud = _raw()
+    return _build(api, cloud)
+
+
+def _require(entry: Any, keys: tuple[str, ...], where: str) -> list[str]:
+    if not isinstance(entry, dict):
+        return [f"{where}: expected an object"]
+    problems = [f"{where}.{k}: required" for k in keys if k not in entry]
+    for k, v in entry.items():
+        if k.endswith(("usd_per_mtok", "usd_per_hour")) and v is not None:
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v < 1e7):
+                problems.append(f"{where}.{k}: must be a non-negative price, got {v!r}")
+    return problems
+
+
+def with_overrides(prices: dict[str, Any] | None, label: str = "user price file") -> Catalog:
+    """The default catalog with a user's price file merged in (validated; ScenarioError on bad entries)."""
+    if not prices:
+        return default_catalog()
+    if not isinstance(prices, dict):
+        raise ScenarioError("prices: expected a JSON object (see `capplan catalog` for the keys)")
+    known = {"api_models", "cpu_instances", "gpu_instances", "services", "rds_instances", "region", "source", "as_of"}
+    problems = [f"prices.{k}: unknown key (known: {', '.join(sorted(known))})" for k in prices if k not in known]
+    api, cloud = copy.deepcopy(_raw())
+    cat = _build(api, cloud)
+    source = str(prices.get("source", label))
+    as_of = str(prices.get("as_of", "user-supplied"))
+
+    def mark(entry: dict[str, Any]) -> dict[str, Any]:
+        return {"source": source, "as_of": as_of, **entry}
+
+    for i, m in enumerate(prices.get("api_models", []) or []):
+        where = f"prices.api_models[{i}]"
+        if isinstance(m, dict) and m.get("id") in cat.api_models:
+            problems += _require(m, ("id",), where)
+            if not problems:
+                cat.api_models[m["id"]] = {**cat.api_models[m["id"]], **mark(m)}
+        else:
+            problems += _require(m, ("id", "provider", "input_usd_per_mtok", "output_usd_per_mtok"), where)
+            if isinstance(m, dict) and "id" in m:
+                cat.api_models[m["id"]] = mark(m)
+    for i, inst in enumerate(prices.get("cpu_instances", []) or []):
+        problems += _require(inst, ("name", "vcpu", "memory_gib", "usd_per_hour"), f"prices.cpu_instances[{i}]")
+        if isinstance(inst, dict) and "name" in inst:
+            cat.cpu_instances[inst["name"]] = mark(inst)
+    for i, inst in enumerate(prices.get("gpu_instances", []) or []):
+        problems += _require(inst, ("name", "gpu", "gpus", "usd_per_hour"), f"prices.gpu_instances[{i}]")
+        if isinstance(inst, dict) and "name" in inst:
+            cat.gpu_instances = [g for g in cat.gpu_instances if g["name"] != inst["name"]] + [mark(inst)]
+    for name, inst in (prices.get("rds_instances", {}) or {}).items():
+        problems += _require(inst, ("usd_per_hour", "vcpu", "memory_gib"), f"prices.rds_instances.{name}")
+        if isinstance(inst, dict):
+            cat.rds_instances[name] = mark(inst)
+    for key, entry in (prices.get("services", {}) or {}).items():
+        if key not in cat.services:
+            problems.append(f"prices.services.{key}: unknown service (known: {', '.join(sorted(cat.services))})")
+        elif not isinstance(entry, dict) or "value" not in entry:
+            problems.append(f"prices.services.{key}: expected an object with a \"value\"")
+        else:
+            cat.services[key] = {**cat.services[key], **mark(entry)}
+    if problems:
+        raise ScenarioError(problems)
+    if "region" in prices:
+        cat.region = str(prices["region"])
+    cat.overrides.append(source)
+    return cat

@@ -1,0 +1,182 @@
+"""Derivations in words, with the actual values, and warnings a reader must not miss.
+
+Why separate from the arithmetic: the sizing modules stay plain formulas that the timeline calls
+many times; the text is built once, for month 0, from the same intermediate values, so an
+explanation can never disagree with the number it explains.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.planner import _Context, _Month
+
+
+def _n(x: float, digits: int = 0) -> str:
+    """A readable number: thousands separators for large values, 1-2 decimals for small ones."""
+    if abs(x) >= 100:
+        text = f"{x:,.{digits}f}"
+    elif abs(x) >= 10:
+        text = f"{x:,.1f}"
+    else:
+        text = f"{x:,.2f}" if abs(x) >= 0.01 or x == 0 else f"{x:.2g}"
+    return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+
+
+def explain(ctx: "_Context", m: "_Month", last: "_Month") -> dict[str, str]:
+    r, s, L = ctx.r, ctx.shape, m.load
+    w, d, margin = r.workload, m.data, r.safety_margin
+    e: dict[str, str] = {}
+    if r.peak_concurrent_users and r.concurrent_users and abs(r.peak_concurrent_users - r.concurrent_users * r.peak_multiplier) < 1e-6 * r.peak_concurrent_users:
+        e["load.peak_concurrent_users"] = (f"peak concurrent users = {_n(r.concurrent_users)} average x {_n(r.peak_multiplier)} "
+                                           f"peak multiplier = {_n(L.peak_concurrent_users)} users")
+    else:
+        e["load.peak_concurrent_users"] = f"peak concurrent users = {_n(L.peak_concurrent_users)} (given)"
+    e["load.average_concurrent_users"] = (f"average concurrent users = {_n(L.average_concurrent_users)}"
+                                          + ("" if r.concurrent_users and abs(r.concurrent_users - L.average_concurrent_users) < 1e-9
+                                             else f" (peak {_n(L.peak_concurrent_users)} / peak multiplier {_n(r.peak_multiplier)})"))
+    e["load.response_time_s"] = (f"response time = {_n(s.calls_per_message)} LLM call(s) x ({_n(s.call_latency_s)} s per call"
+                                 f" + {_n(w['tool_seconds_per_call'])} s tools) = {_n(s.response_time_s)} s; a call takes time to first token"
+                                 f" + {_n(s.output_tokens_per_call)} output tokens x time per token")
+    e["load.seconds_between_messages"] = (f"a user's cycle = {_n(w['think_time_s'])} s think time + {_n(s.response_time_s)} s response"
+                                          f" = {_n(s.cycle_s)} s between messages")
+    e["load.requests_per_second"] = (f"messages/s at peak = {_n(L.peak_concurrent_users)} users / {_n(s.cycle_s)} s per cycle"
+                                     f" = {_n(L.peak_messages_per_s)} messages/s (Little's law)")
+    e["load.llm_calls_per_second"] = (f"LLM calls/s at peak = {_n(L.peak_messages_per_s)} messages/s x {_n(s.calls_per_message)} calls/message"
+                                      f" = {_n(L.peak_llm_calls_per_s)} calls/s")
+    e["load.input_tokens_per_call"] = (
+        f"input tokens/call = {w['system_prompt_tokens']} system + {w['retrieved_context_tokens']} retrieved + {w['prompt_tokens']} new message"
+        f" + {_n(s.history_tokens)} history ((messages per session {_n(w['messages_per_session'])} - 1) / 2 x ({w['prompt_tokens']} + {_n(s.output_tokens_per_call)}))"
+        + (f" + {_n(s.task_context_tokens)} task context (({_n(s.calls_per_message)} calls - 1) / 2 x ({w['appended_tokens_per_call']} appended + {_n(s.output_tokens_per_call)} output))"
+           if s.task_context_tokens else "")
+        + f" = {_n(s.input_tokens_per_call)} tokens")
+    e["load.input_tokens_per_minute"] = (f"input tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.input_tokens_per_call)} tokens x 60"
+                                         f" = {_n(L.peak_input_tokens_per_min)}")
+    e["load.output_tokens_per_minute"] = (f"output tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.output_tokens_per_call)} tokens x 60"
+                                          f" = {_n(L.peak_output_tokens_per_min)}")
+    e["load.monthly_messages"] = (f"monthly messages = {_n(L.average_messages_per_s)} messages/s at average load x 2,628,000 s (730 h)"
+                                  f" = {_n(L.monthly_messages)}")
+    e["load.monthly_conversations"] = (f"monthly conversations = {_n(L.monthly_messages)} messages / {_n(w['messages_per_session'])} per session"
+                                       f" = {_n(L.monthly_conversations)}")
+    e["load.concurrent_llm_requests"] = (f"LLM calls in flight at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.call_latency_s)} s per call"
+                                         f" = {_n(L.peak_concurrent_llm_requests)}")
+    if r.app_type == "agent":
+        e["load.concurrent_agent_tasks"] = (f"agent tasks running at peak = {_n(L.peak_messages_per_s)} tasks/s x {_n(s.response_time_s)} s per task"
+                                            f" = {_n(L.peak_concurrent_tasks)}")
+    _explain_llm(ctx, m, e)
+    a, i = m.app, ctx.app_inst
+    k = 1 + margin
+    e["compute.app.instances"] = (
+        f"app instances = max(CPU {a.by_cpu}, memory {a.by_memory}, connections {a.by_connections}) + 1 spare (N+1), at least "
+        f"{r.app['min_instances']} = {a.instances} x {i.name}. CPU: ({_n(L.peak_messages_per_s)} messages/s x {r.app['cpu_ms_per_message']} ms"
+        f" + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app['cpu_ms_per_llm_call']} ms) x {_n(k)} margin = {_n(a.vcpu_required)} vCPU"
+        f" / ({_n(i.vcpu)} vCPU x {_n(r.app['target_cpu_utilization'])} target) -> {a.by_cpu}; memory: {_n(a.memory_gib_required)} GiB"
+        f" / ({_n(i.memory_gib)} - {r.app['base_memory_gb']} GiB base) -> {a.by_memory}; connections: {_n(a.connections_required)}"
+        f" / {r.app['max_connections_per_instance']:,} per instance -> {a.by_connections}. Limited by {a.limiting}.")
+    e["compute.autoscaling"] = (
+        f"min replicas {a.min_replicas} = the same sizing at average load ({_n(L.average_concurrent_users)} users, no margin) + 1 spare;"
+        f" max replicas {a.max_replicas} = peak with {_n(margin * 100)}% margin + 1 spare; track {r.app['target_cpu_utilization']:.0%} CPU,"
+        f" step out above {min(0.9, r.app['target_cpu_utilization'] + 0.15):.0%}, in below {r.app['scale_in_utilization']:.0%}")
+    if m.workers is not None and ctx.worker_inst is not None:
+        wk, wi = m.workers, ctx.worker_inst
+        e["compute.workers.instances"] = (
+            f"worker instances = max(CPU {wk.by_cpu}, memory {wk.by_memory}) + 1 spare = {wk.instances} x {wi.name}:"
+            f" {_n(wk.concurrent_tasks)} tasks (peak {_n(L.peak_concurrent_tasks)} x {_n(k)} margin) x {r.app['worker_vcpu_per_task']} vCPU"
+            f" = {_n(wk.vcpu_required)} vCPU; x {r.app['memory_mb_per_task']} MiB = {_n(wk.memory_gib_required)} GiB")
+    e["storage.database.storage_gb"] = (
+        f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(r.data['retention_days'])} days retention"
+        f" x (1 + {r.data['index_overhead']} index overhead) x {r.data['db_replicas']} copies = {_n(d.db_storage_gb, 1)} GB"
+        f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
+    e["storage.database.write_iops_peak"] = (f"write IOPS at peak = {_n(L.peak_messages_per_s)} messages/s x (1 user row + {_n(s.calls_per_message)} model rows)"
+                                             f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
+    e["storage.database.instance_class"] = (f"database class {m.db_class}: cheapest priced class with at least {_n(d.db_vcpu_required)} vCPU"
+                                            f" ({_n(d.write_iops_peak)} writes/s at 500 writes/s per vCPU) and {_n(d.db_memory_gib_required)} GiB RAM"
+                                            f" (one day of conversations with indexes kept hot)"
+                                            + ("" if m.db_fits else "; no priced class is large enough (see warnings)"))
+    e["storage.cache.memory_gb"] = (f"session cache = {_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(d.cache_bytes_per_session)} bytes"
+                                    f" (history + last turn at {r.data['bytes_per_token']} bytes/token + {r.data['session_state_overhead_bytes']} overhead)"
+                                    f" = {_n(d.cache_memory_gb, 2)} GB")
+    e["storage.vector.storage_gb"] = (f"vector store = {r.data['vector_chunks']:,} chunks x {r.data['vector_dimensions']} dimensions x 4 bytes"
+                                      f" x {r.data['vector_index_overhead']} index overhead = {_n(d.vector_storage_gb, 2)} GB")
+    e["storage.object.storage_gb"] = (f"object storage = {_n(d.log_storage_gb, 1)} GB of LLM request logs ({r.data['log_retention_days']} days)"
+                                      f" + {_n(d.attachment_storage_gb, 1)} GB of attachments ({r.data['attachment_bytes_per_message']} bytes/message,"
+                                      f" {_n(r.data['retention_days'])} days) = {_n(d.object_storage_gb, 1)} GB")
+    e["network.egress_gb_per_month"] = (f"egress = {_n(L.monthly_messages)} messages x {_n(d.egress_bytes_per_message)} bytes"
+                                        f" ({_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x {r.data['egress_bytes_per_output_token']} bytes"
+                                        f" + {r.data['egress_bytes_per_message']} bytes) = {_n(d.egress_gb_per_month, 1)} GB/month")
+    e["cost.monthly_usd"] = "monthly cost = " + " + ".join(f"{x.component} ${x.monthly_usd:,.0f}" for x in m.lines) + f" = ${m.total:,.0f}"
+    for x in m.lines:
+        e[f"cost.breakdown.{x.component}"] = f"{x.component}: {x.basis} = ${x.monthly_usd:,.2f}/month"
+    e["cost.per_registered_user_usd"] = f"${m.total:,.2f} / {r.registered_users:,} registered users = ${m.total / r.registered_users:,.4f} per user per month"
+    if L.monthly_conversations > 0:
+        e["cost.per_1000_conversations_usd"] = (f"${m.total:,.2f} / {_n(L.monthly_conversations)} conversations x 1,000"
+                                                f" = ${m.total / L.monthly_conversations * 1000:,.2f}")
+    e["timeline"] = (f"month m scales users and load by (1 + {r.monthly_growth_rate:.1%})^m; at month {r.horizon_months}:"
+                     f" {(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x, ${last.total:,.0f}/month")
+    return e
+
+
+def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
+    r, L, margin = ctx.r, m.load, ctx.r.safety_margin
+    if m.api is not None and ctx.api_prices is not None:
+        a, p = m.api, ctx.api_prices
+        e["llm.api.required_rpm"] = (f"required RPM = {_n(L.peak_llm_calls_per_s)} calls/s x 60 x (1 + {margin:.0%} margin)"
+                                     f" = {_n(a.required_rpm)} requests/min")
+        e["llm.api.required_tpm"] = (f"required TPM = ({_n(L.peak_input_tokens_per_min)} input + {_n(L.peak_output_tokens_per_min)} output tokens/min)"
+                                     f" x (1 + {margin:.0%} margin) = {_n(a.required_tpm)} tokens/min")
+        e["llm.api.tier"] = a.tier_note
+        cached = L.monthly_cached_input_tokens
+        e["llm.monthly_usd"] = (
+            f"LLM API = {_n((L.monthly_input_tokens - cached) / 1e6, 1)} M uncached input tokens x "
+            f"${p.cache_write if a.monthly_cache_write_usd else p.input}/M{' (cache write)' if a.monthly_cache_write_usd else ''}"
+            f" + {_n(cached / 1e6, 1)} M cached x ${p.cached_input}/M + {_n(L.monthly_output_tokens / 1e6, 1)} M output x ${p.output}/M"
+            f" = ${a.monthly_usd:,.2f}/month ({p.model}, {p.source}, as of {p.as_of})")
+    elif m.hosted is not None:
+        h, slo = m.hosted, ctx.slo
+        e["llm.self_hosted.concurrent_sequences_at_peak"] = (
+            f"sequences generating at peak = {_n(L.peak_llm_calls_per_s)} calls/s x ({_n(slo.ttft_ms)} ms TTFT"
+            f" + {_n(ctx.shape.output_tokens_per_call)} tokens x {_n(slo.itl_ms)} ms ITL) = {_n(h.concurrent_sequences)}")
+        e["llm.self_hosted.sequences_per_replica_at_slo"] = (
+            f"one replica ({h.gpus_per_replica} x {r.llm['gpu']}) serves at most {h.sequences_per_replica} concurrent sequences while meeting"
+            f" ITL <= {_n(r.llm['itl_target_ms'])} ms and TTFT <= {_n(r.llm['ttft_target_ms'])} ms (the estimator; bound: {slo.bound})")
+        e["llm.self_hosted.replicas"] = (f"replicas = ceil({_n(h.concurrent_sequences)} sequences x (1 + {margin:.0%} margin) /"
+                                         f" {h.sequences_per_replica} per replica) = {h.replicas}; GPUs = {h.replicas} x {h.gpus_per_replica}"
+                                         f" = {h.gpus}")
+        if h.monthly_usd is not None:
+            e["llm.monthly_usd"] = (f"GPU cost = {h.instances} x {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each) x"
+                                    f" ${h.offer.usd_per_hour}/h x {ctx.cat.hours_per_month:.0f} h = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
+
+
+def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
+    r, out = ctx.r, []
+    if m.api is not None and m.api.tier is None:
+        out.append(f"API limits: {m.api.tier_note}")
+    if last.api is not None and last.api.tier is None and (m.api is None or m.api.tier is not None):
+        out.append(f"API limits: by month {r.horizon_months} {last.api.tier_note}")
+    p = ctx.api_prices
+    if p is not None and p.max_input_tokens and ctx.shape.input_tokens_per_call > p.max_input_tokens:
+        out.append(f"llm.model: {ctx.shape.input_tokens_per_call:,.0f} input tokens per call exceed {p.model}'s"
+                   f" {p.max_input_tokens:,}-token context window")
+    if m.hosted is not None:
+        if not getattr(ctx.slo, "meets_slo", True):
+            out.append(f"self-hosted: even one sequence per replica misses the latency targets (ITL {ctx.slo.itl_ms:.0f} ms vs"
+                       f" {r.llm['itl_target_ms']:.0f} ms target); choose a faster GPU, more tensor parallelism, or a smaller model")
+        if m.hosted.monthly_usd is None:
+            out.append(f"self-hosted: no price for {r.llm['gpu']} in the catalog; GPU cost is not in the total (add it with --prices)")
+        if m.hosted.replicas == 1:
+            out.append("self-hosted: a single model replica has no redundancy; a second replica keeps the service up during failures and deploys")
+    if not m.db_fits:
+        out.append(f"database: {m.data.write_iops_peak:,.0f} writes/s and {m.data.db_memory_gib_required:,.1f} GiB of hot data need"
+                   f" ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM, more than the largest priced"
+                   f" class ({m.db_class}); the database cost shown is a floor: add larger classes with --prices (rds_instances)")
+    elif not last.db_fits:
+        out.append(f"database: by month {r.horizon_months} the write rate and hot data outgrow the largest priced class"
+                   f" ({last.db_class}); add larger classes with --prices (rds_instances)")
+    if r.data["retention_days"] and m.data.db_storage_gb > 64_000:
+        out.append(f"database: {m.data.db_storage_gb:,.0f} GB exceeds a single RDS volume (64 TB); shard or archive old conversations")
+    if r.app_type == "agent" and r.workload["llm_calls_per_message"] <= 1:
+        out.append("workload: an agent with one LLM call per task behaves like a chatbot; check llm_calls_per_message")
+    if r.horizon_months and r.monthly_growth_rate > 0.3:
+        out.append(f"growth: {r.monthly_growth_rate:.0%} a month compounds to {(1 + r.monthly_growth_rate) ** r.horizon_months:,.0f}x"
+                   f" over {r.horizon_months} months; re-plan often")
+    return out

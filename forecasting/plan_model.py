@@ -1,0 +1,227 @@
+"""The capacity plan as output: its JSON shape is an interface scripts rely on (DESIGN.md).
+
+Units are in the key names (`_usd`, `_gb`, `_per_s`, `_per_minute`, `_ms`) or in a `unit` field.
+Every number is finite: `plan()` checks that before returning.
+"""
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from forecasting.scenario import Assumption
+
+SCHEMA_VERSION = "1.0"
+
+
+class LoadOut(BaseModel):
+    peak_concurrent_users: float
+    average_concurrent_users: float
+    requests_per_second: float = Field(description="user messages (agent: tasks) per second at peak")
+    average_requests_per_second: float
+    llm_calls_per_second: float = Field(description="LLM calls per second at peak")
+    input_tokens_per_call: float
+    output_tokens_per_call: float
+    input_tokens_per_minute: float = Field(description="at peak, before the safety margin")
+    output_tokens_per_minute: float
+    seconds_between_messages: float = Field(description="a user's cycle: think time + response time")
+    response_time_s: float
+    concurrent_llm_requests: float = Field(description="LLM calls in flight at peak (Little's law)")
+    concurrent_agent_tasks: float = Field(description="agent tasks running at peak (0 for chatbots)")
+    monthly_messages: float
+    monthly_conversations: float
+    monthly_llm_calls: float
+    monthly_input_tokens: float
+    monthly_cached_input_tokens: float
+    monthly_output_tokens: float
+
+
+class ApiOut(BaseModel):
+    required_rpm: float
+    required_input_tpm: float
+    required_output_tpm: float
+    required_tpm: float
+    tier: str | None
+    tier_covers_peak: bool
+    tier_note: str
+    price_input_usd_per_mtok: float
+    price_cached_input_usd_per_mtok: float
+    price_cache_write_usd_per_mtok: float | None
+    price_output_usd_per_mtok: float
+    price_source: str
+    monthly_uncached_input_usd: float
+    monthly_cached_input_usd: float
+    monthly_cache_write_usd: float
+    monthly_output_usd: float
+
+
+class SelfHostedOut(BaseModel):
+    gpu: str
+    precision: str
+    tensor_parallel: int
+    gpus_per_replica: int
+    replicas: int
+    gpus: int
+    concurrent_sequences_at_peak: float
+    sequences_per_replica_at_slo: int
+    itl_ms: float
+    ttft_ms: float
+    itl_target_ms: float
+    ttft_target_ms: float
+    meets_slo: bool
+    bound: str
+    gpu_instance: str | None
+    gpu_instances: int
+    usd_per_gpu_hour: float | None
+    price_source: str
+    estimator_derivation: list[str]
+
+
+class LLMOut(BaseModel):
+    deployment: Literal["api", "self_hosted"]
+    model: str
+    provider: str
+    monthly_usd: float
+    api: ApiOut | None = None
+    self_hosted: SelfHostedOut | None = None
+
+
+class AppOut(BaseModel):
+    instance_type: str
+    instance_vcpu: float
+    instance_memory_gib: float
+    instances: int
+    vcpu_required: float
+    memory_gib_required: float
+    connections_required: float
+    instances_by_cpu: int
+    instances_by_memory: int
+    instances_by_connections: int
+    limiting_factor: str
+    max_connections_per_instance: int
+
+
+class WorkersOut(BaseModel):
+    instance_type: str
+    instances: int
+    concurrent_tasks: float
+    vcpu_required: float
+    memory_gib_required: float
+
+
+class AutoscalingOut(BaseModel):
+    min_replicas: int
+    max_replicas: int
+    target_cpu_utilization: float
+    scale_out_cpu_utilization: float
+    scale_in_cpu_utilization: float
+    workers_min_replicas: int | None = None
+    workers_max_replicas: int | None = None
+
+
+class ComputeOut(BaseModel):
+    app: AppOut
+    workers: WorkersOut | None
+    autoscaling: AutoscalingOut
+
+
+class DatabaseOut(BaseModel):
+    engine: str = "PostgreSQL (managed, Multi-AZ)"
+    instance_class: str
+    storage_gb: float
+    provisioned_storage_gb: float
+    storage_gb_at_horizon: float
+    write_iops_peak: float
+    vcpu_required: float
+    bytes_per_message: float
+    messages_per_day: float
+    retention_days: float
+
+
+class CacheOut(BaseModel):
+    memory_gb: float
+    provisioned_gb: float
+    bytes_per_session: float
+
+
+class VectorOut(BaseModel):
+    chunks: int
+    dimensions: int
+    storage_gb: float
+
+
+class ObjectOut(BaseModel):
+    storage_gb: float
+    log_storage_gb: float
+    attachment_storage_gb: float
+
+
+class StorageOut(BaseModel):
+    database: DatabaseOut
+    cache: CacheOut
+    vector: VectorOut
+    object: ObjectOut
+
+
+class NetworkOut(BaseModel):
+    egress_gb_per_month: float
+    peak_egress_mbps: float
+    egress_bytes_per_message: float
+
+
+class CostLine(BaseModel):
+    component: str
+    monthly_usd: float
+    basis: str
+
+
+class CostOut(BaseModel):
+    monthly_usd: float
+    breakdown: list[CostLine]
+    per_registered_user_usd: float
+    per_1000_conversations_usd: float
+    region: str
+    currency: str = "USD"
+    unpriced: list[str] = Field(default_factory=list)
+
+
+class TimelineRow(BaseModel):
+    month: int
+    registered_users: float
+    peak_concurrent_users: float
+    requests_per_second: float
+    llm_calls_per_second: float
+    input_tokens_per_minute: float
+    app_instances: int
+    worker_instances: int
+    gpu_replicas: int
+    gpus: int
+    api_tier: str | None
+    db_storage_gb: float
+    cache_memory_gb: float
+    monthly_usd: float
+
+
+class ScaleEvent(BaseModel):
+    month: int
+    resource: str
+    before: Any
+    after: Any
+    reason: str
+
+
+class CapacityPlan(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    name: str | None
+    inputs: dict[str, Any]
+    assumptions: list[Assumption]
+    warnings: list[str]
+    load: LoadOut
+    llm: LLMOut
+    compute: ComputeOut
+    storage: StorageOut
+    network: NetworkOut
+    cost: CostOut
+    timeline: list[TimelineRow]
+    scale_events: list[ScaleEvent]
+    explanations: dict[str, str]

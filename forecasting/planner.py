@@ -1,0 +1,333 @@
+"""Assemble a capacity plan: scenario -> load -> requirements -> priced, explained choices.
+
+Why one `_Context` and one `_evaluate`: the plan for today and each month of the timeline are the
+same computation at different scales of load. Everything that does not change with the number of
+users (catalog look-ups, token shapes, the GPU estimator's per-replica capacity) is done once in the
+context; `_evaluate` is cheap plain arithmetic, so a 36-month timeline costs well under a millisecond.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from forecasting import app_tier, cost, data_tier, llm_api, llm_selfhosted
+from forecasting.catalog import Catalog, default_catalog, with_overrides
+from forecasting.defaults import COMMON
+from forecasting.errors import ScenarioError
+from forecasting.plan_model import (
+    ApiOut, AppOut, AutoscalingOut, CacheOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
+    LLMOut, LoadOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
+    WorkersOut,
+)
+from forecasting.scenario import Assumption, ResolvedScenario, Scenario, resolve
+from forecasting.validate import parse_scenario, suggest
+from forecasting.workload import CallShape, Load, call_shape, compute_load
+
+
+@dataclass
+class _Context:
+    r: ResolvedScenario
+    cat: Catalog
+    shape: CallShape
+    app_inst: app_tier.InstanceType
+    worker_inst: app_tier.InstanceType | None
+    api_prices: llm_api.ApiPrices | None
+    slo: Any  # llm_serving.SloCapacity for self-hosted
+    provider: str
+
+
+@dataclass
+class _Month:
+    load: Load
+    api: llm_api.ApiSizing | None
+    hosted: llm_selfhosted.SelfHostedSizing | None
+    app: app_tier.AppSizing
+    workers: app_tier.WorkerSizing | None
+    data: data_tier.DataSizing
+    db_class: str
+    db_fits: bool
+    lines: list[cost.Line]
+    total: float
+
+
+def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
+    if name not in cat.cpu_instances:
+        raise ScenarioError(f"{field}: unknown instance type {name!r}{suggest(name, list(cat.cpu_instances))}; "
+                            f"known: {', '.join(sorted(cat.cpu_instances))}")
+    i = cat.cpu_instances[name]
+    return app_tier.InstanceType(name, float(i["vcpu"]), float(i["memory_gib"]), float(i["usd_per_hour"]))
+
+
+def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -> _Context:
+    llm = r.llm
+    problems: list[str] = []
+    api_prices = slo = None
+    provider = "self-hosted"
+    w = r.workload
+    if llm["deployment"] == "api":
+        if llm["model"] not in cat.api_models:
+            problems.append(f"llm.model: unknown hosted model {llm['model']!r}{suggest(llm['model'], list(cat.api_models))} "
+                            f"(`capplan catalog models` lists them; for open models set llm.deployment to \"self_hosted\")")
+        else:
+            api_prices = llm_api.prices_for(cat, llm["model"])
+            provider = api_prices.provider
+        if llm.get("gpu"):
+            problems.append("llm.gpu: only used when llm.deployment is \"self_hosted\"")
+        latency = (float(COMMON["workload.ttft_s_api"].value), 1.0 / float(COMMON["workload.tokens_per_s_api"].value))
+        for key in ("workload.ttft_s_api", "workload.tokens_per_s_api"):
+            d = COMMON[key]
+            assumptions.append(Assumption(name=key, value=d.value, unit=d.unit, source=d.source))
+    else:
+        latency = (llm["ttft_target_ms"] / 1000.0, llm["itl_target_ms"] / 1000.0)
+    try:
+        app_inst = _instance(cat, r.app["instance_type"], "app.instance_type")
+    except ScenarioError as e:
+        problems += e.problems
+    worker_inst = None
+    if r.app_type == "agent":
+        try:
+            worker_inst = _instance(cat, r.app["worker_instance_type"], "app.worker_instance_type")
+        except ScenarioError as e:
+            problems += e.problems
+    if r.app["scale_in_utilization"] >= r.app["target_cpu_utilization"]:
+        problems.append(f"app.scale_in_utilization ({r.app['scale_in_utilization']}) must be below "
+                        f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
+    shape = call_shape(w, latency)
+    if llm["deployment"] == "self_hosted" and not problems:
+        from forecasting import llm_serving  # the estimator is only loaded when a plan self-hosts
+
+        try:
+            slo = llm_serving.slo_capacity(
+                llm["model"], llm["gpu"], input_tokens=max(1, round(shape.input_tokens_per_call)),
+                output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
+                ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"))
+        except ValueError as e:
+            msg = str(e)
+            field = "llm.gpu" if "gpu" in msg.lower() and "model" not in msg.lower()[:20] else "llm.model"
+            problems.append(msg if msg.startswith("llm.") else f"{field}: {msg}")
+        else:
+            shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0))
+    if problems:
+        raise ScenarioError(problems)
+    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider)
+
+
+def _db_class(cat: Catalog, vcpu: float, memory_gib: float) -> tuple[str, bool]:
+    """Smallest priced class with the vCPU for the write rate and the memory for a day's hot data."""
+    classes = sorted(cat.rds_instances.items(), key=lambda kv: (kv[1]["usd_per_hour"], kv[1].get("vcpu", 0)))
+    for name, c in classes:
+        if c.get("vcpu", 0) >= vcpu and c.get("memory_gib", 0) >= memory_gib:
+            return name, True
+    return max(classes, key=lambda kv: (kv[1].get("memory_gib", 0), kv[1].get("vcpu", 0)))[0], False
+
+
+def _evaluate(ctx: _Context, load: Load) -> _Month:
+    r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
+    margin = r.safety_margin
+    lines: list[cost.Line] = []
+    api = hosted = None
+    if ctx.api_prices is not None:
+        api = llm_api.size_api(load, margin, ctx.api_prices, cat)
+        lines.append(cost.Line(f"LLM API ({r.llm['model']})", api.monthly_usd,
+                               "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
+    else:
+        hosted = llm_selfhosted.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h)
+        if hosted.monthly_usd is not None:
+            lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", hosted.monthly_usd,
+                                   f"{hosted.instances} x {hosted.offer.instance} x ${hosted.offer.usd_per_hour}/h x {h:.0f} h"))
+    app = app_tier.size_app(load, margin, r.app, ctx.app_inst)
+    lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app.instances * ctx.app_inst.usd_per_hour * h,
+                           f"{app.instances} x ${ctx.app_inst.usd_per_hour}/h x {h:.0f} h"))
+    workers = None
+    if ctx.worker_inst is not None:
+        workers = app_tier.size_workers(load, margin, r.app, ctx.worker_inst)
+        lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", workers.instances * ctx.worker_inst.usd_per_hour * h,
+                               f"{workers.instances} x ${ctx.worker_inst.usd_per_hour}/h x {h:.0f} h"))
+    data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data)
+    db_class, db_fits = _db_class(cat, data.db_vcpu_required, data.db_memory_gib_required)
+    lines += cost.data_lines(load, data, cat, db_class, int(r.data["db_replicas"]), data.vector_storage_gb)
+    lines.append(cost.load_balancer_line(load, data, cat))
+    return _Month(load, api, hosted, app, workers, data, db_class, db_fits, lines, sum(line.monthly_usd for line in lines))
+
+
+def _row(month: int, registered: float, m: _Month) -> TimelineRow:
+    return TimelineRow(
+        month=month, registered_users=registered, peak_concurrent_users=m.load.peak_concurrent_users,
+        requests_per_second=m.load.peak_messages_per_s, llm_calls_per_second=m.load.peak_llm_calls_per_s,
+        input_tokens_per_minute=m.load.peak_input_tokens_per_min, app_instances=m.app.instances,
+        worker_instances=m.workers.instances if m.workers else 0,
+        gpu_replicas=m.hosted.replicas if m.hosted else 0, gpus=m.hosted.gpus if m.hosted else 0,
+        api_tier=m.api.tier if m.api else None, db_storage_gb=m.data.db_storage_gb,
+        cache_memory_gb=m.data.cache_memory_gb, monthly_usd=m.total,
+    )
+
+
+_EVENT_KEYS: tuple[tuple[str, str], ...] = (
+    ("app_instances", "app instances"), ("worker_instances", "agent worker instances"),
+    ("gpu_replicas", "GPU replicas"), ("api_tier", "API rate-limit tier"),
+    ("db_class", "database instance class"), ("db_step", "database storage size (GB)"),
+    ("cache_step", "session cache size (GB)"),
+)
+
+
+def _event_values(m: _Month) -> dict[str, Any]:
+    return {
+        "app_instances": m.app.instances, "worker_instances": m.workers.instances if m.workers else 0,
+        "gpu_replicas": m.hosted.replicas if m.hosted else 0,
+        "api_tier": (m.api.tier or "none covers") if m.api else None, "db_class": m.db_class,
+        "db_step": m.data.db_storage_step_gb, "cache_step": m.data.cache_step_gb,
+    }
+
+
+def _timeline(ctx: _Context, base: Load) -> tuple[list[TimelineRow], list[ScaleEvent], list[_Month]]:
+    g, r = ctx.r.monthly_growth_rate, ctx.r
+    rows, events, months = [], [], []
+    prev: dict[str, Any] | None = None
+    for month in range(r.horizon_months + 1):
+        k = (1.0 + g) ** month
+        m = _evaluate(ctx, base.scaled(k)) if month else _evaluate(ctx, base)
+        months.append(m)
+        rows.append(_row(month, r.registered_users * k, m))
+        values = _event_values(m)
+        if prev is not None:
+            for key, label in _EVENT_KEYS:
+                if values[key] != prev[key]:
+                    events.append(ScaleEvent(
+                        month=month, resource=label, before=prev[key], after=values[key],
+                        reason=f"peak concurrency {m.load.peak_concurrent_users:,.0f} users "
+                               f"({k:.2f}x month 0) at {g:+.1%}/month"))
+        prev = values
+    return rows, events, months
+
+
+def _finite(obj: Any, path: str = "plan") -> None:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        raise ArithmeticError(f"{path} is not finite")
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            _finite(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            _finite(v, f"{path}[{i}]")
+
+
+def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog | None = None) -> CapacityPlan:
+    """The capacity plan for a scenario. Raises ScenarioError (one line per problem) for bad input."""
+    s = parse_scenario(scenario)
+    cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
+    r, assumptions = resolve(s)
+    ctx = _context(r, cat, assumptions)
+    shape = ctx.shape
+    base = compute_load(r.concurrent_users, r.peak_concurrent_users, shape)
+    rows, events, months = _timeline(ctx, base)
+    m0, last = months[0], months[-1]
+    from forecasting.explain import explain, warnings_for  # text lives apart from arithmetic
+
+    out = CapacityPlan(
+        name=r.name, inputs=r.model_dump(mode="json"), assumptions=assumptions,
+        warnings=warnings_for(ctx, m0, last),
+        load=_load_out(m0.load, shape, r.app_type == "agent"),
+        llm=_llm_out(ctx, m0),
+        compute=_compute_out(ctx, m0),
+        storage=_storage_out(ctx, m0, last),
+        network=NetworkOut(egress_gb_per_month=m0.data.egress_gb_per_month, peak_egress_mbps=m0.data.peak_egress_mbps,
+                           egress_bytes_per_message=m0.data.egress_bytes_per_message),
+        cost=_cost_out(ctx, m0),
+        timeline=rows, scale_events=events,
+        explanations=explain(ctx, m0, last),
+    )
+    _finite(out.model_dump())
+    return out
+
+
+def _load_out(load: Load, shape: CallShape, agent: bool) -> LoadOut:
+    return LoadOut(
+        peak_concurrent_users=load.peak_concurrent_users, average_concurrent_users=load.average_concurrent_users,
+        requests_per_second=load.peak_messages_per_s, average_requests_per_second=load.average_messages_per_s,
+        llm_calls_per_second=load.peak_llm_calls_per_s, input_tokens_per_call=shape.input_tokens_per_call,
+        output_tokens_per_call=shape.output_tokens_per_call, input_tokens_per_minute=load.peak_input_tokens_per_min,
+        output_tokens_per_minute=load.peak_output_tokens_per_min, seconds_between_messages=shape.cycle_s,
+        response_time_s=shape.response_time_s, concurrent_llm_requests=load.peak_concurrent_llm_requests,
+        concurrent_agent_tasks=load.peak_concurrent_tasks if agent else 0.0,
+        monthly_messages=load.monthly_messages, monthly_conversations=load.monthly_conversations,
+        monthly_llm_calls=load.monthly_llm_calls, monthly_input_tokens=load.monthly_input_tokens,
+        monthly_cached_input_tokens=load.monthly_cached_input_tokens, monthly_output_tokens=load.monthly_output_tokens,
+    )
+
+
+def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
+    r = ctx.r
+    if m.api is not None and ctx.api_prices is not None:
+        p, a = ctx.api_prices, m.api
+        return LLMOut(deployment="api", model=r.llm["model"], provider=p.provider, monthly_usd=a.monthly_usd, api=ApiOut(
+            required_rpm=a.required_rpm, required_input_tpm=a.required_input_tpm, required_output_tpm=a.required_output_tpm,
+            required_tpm=a.required_tpm, tier=a.tier, tier_covers_peak=a.tier is not None, tier_note=a.tier_note,
+            price_input_usd_per_mtok=p.input, price_cached_input_usd_per_mtok=p.cached_input,
+            price_cache_write_usd_per_mtok=p.cache_write, price_output_usd_per_mtok=p.output,
+            price_source=f"{p.source} (as of {p.as_of})", monthly_uncached_input_usd=a.monthly_uncached_input_usd,
+            monthly_cached_input_usd=a.monthly_cached_input_usd, monthly_cache_write_usd=a.monthly_cache_write_usd,
+            monthly_output_usd=a.monthly_output_usd))
+    hs, slo = m.hosted, ctx.slo
+    assert hs is not None
+    return LLMOut(deployment="self_hosted", model=r.llm["model"], provider="self-hosted",
+                  monthly_usd=hs.monthly_usd or 0.0, self_hosted=SelfHostedOut(
+                      gpu=r.llm["gpu"], precision=str(getattr(slo, "precision", r.llm.get("precision") or "")),
+                      tensor_parallel=int(slo.tensor_parallel), gpus_per_replica=hs.gpus_per_replica,
+                      replicas=hs.replicas, gpus=hs.gpus, concurrent_sequences_at_peak=hs.concurrent_sequences,
+                      sequences_per_replica_at_slo=hs.sequences_per_replica, itl_ms=float(slo.itl_ms),
+                      ttft_ms=float(slo.ttft_ms), itl_target_ms=r.llm["itl_target_ms"],
+                      ttft_target_ms=r.llm["ttft_target_ms"], meets_slo=bool(getattr(slo, "meets_slo", True)),
+                      bound=str(slo.bound), gpu_instance=hs.offer.instance, gpu_instances=hs.instances,
+                      usd_per_gpu_hour=hs.offer.usd_per_gpu_hour, price_source=hs.offer.source,
+                      estimator_derivation=list(slo.derivation)))
+
+
+def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
+    r, a, i = ctx.r, m.app, ctx.app_inst
+    app = AppOut(instance_type=i.name, instance_vcpu=i.vcpu, instance_memory_gib=i.memory_gib, instances=a.instances,
+                 vcpu_required=a.vcpu_required, memory_gib_required=a.memory_gib_required,
+                 connections_required=a.connections_required, instances_by_cpu=a.by_cpu, instances_by_memory=a.by_memory,
+                 instances_by_connections=a.by_connections, limiting_factor=a.limiting,
+                 max_connections_per_instance=int(r.app["max_connections_per_instance"]))
+    workers = None
+    target = r.app["target_cpu_utilization"]
+    auto = AutoscalingOut(min_replicas=a.min_replicas, max_replicas=a.max_replicas, target_cpu_utilization=target,
+                          scale_out_cpu_utilization=app_tier.scale_out_threshold(target),
+                          scale_in_cpu_utilization=r.app["scale_in_utilization"])
+    if m.workers is not None and ctx.worker_inst is not None:
+        wk = m.workers
+        workers = WorkersOut(instance_type=ctx.worker_inst.name, instances=wk.instances, concurrent_tasks=wk.concurrent_tasks,
+                             vcpu_required=wk.vcpu_required, memory_gib_required=wk.memory_gib_required)
+        avg = app_tier.size_workers(m.load.scaled(m.load.average_concurrent_users / m.load.peak_concurrent_users),
+                                    0.0, r.app, ctx.worker_inst)
+        auto.workers_min_replicas = min(avg.instances, wk.instances)
+        auto.workers_max_replicas = wk.instances
+    return ComputeOut(app=app, workers=workers, autoscaling=auto)
+
+
+def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
+    d, r = m.data, ctx.r
+    return StorageOut(
+        database=DatabaseOut(instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
+                             storage_gb_at_horizon=last.data.db_storage_gb, write_iops_peak=d.write_iops_peak,
+                             vcpu_required=d.db_vcpu_required, bytes_per_message=d.bytes_per_message,
+                             messages_per_day=d.messages_per_day, retention_days=r.data["retention_days"]),
+        cache=CacheOut(memory_gb=d.cache_memory_gb, provisioned_gb=d.cache_step_gb, bytes_per_session=d.cache_bytes_per_session),
+        vector=VectorOut(chunks=int(r.data["vector_chunks"]), dimensions=int(r.data["vector_dimensions"]), storage_gb=d.vector_storage_gb),
+        object=ObjectOut(storage_gb=d.object_storage_gb, log_storage_gb=d.log_storage_gb, attachment_storage_gb=d.attachment_storage_gb),
+    )
+
+
+def _cost_out(ctx: _Context, m: _Month) -> CostOut:
+    r = ctx.r
+    unpriced = []
+    if m.hosted is not None and m.hosted.monthly_usd is None:
+        unpriced.append(f"GPUs: {m.hosted.gpus} x {r.llm['gpu']} (no price in the catalog; add one with --prices)")
+    convs = m.load.monthly_conversations
+    return CostOut(
+        monthly_usd=m.total, breakdown=[CostLine(component=x.component, monthly_usd=x.monthly_usd, basis=x.basis) for x in m.lines],
+        per_registered_user_usd=m.total / r.registered_users,
+        per_1000_conversations_usd=m.total / convs * 1000.0 if convs > 0 else 0.0,
+        region=ctx.cat.region, unpriced=unpriced,
+    )
