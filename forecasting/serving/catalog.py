@@ -87,6 +87,7 @@ class EngineProfile:
     mbu: float                       # achieved / peak memory bandwidth while streaming weights and KV
     mfu: float                       # achieved / peak dense 16-bit tensor FLOP/s in large GEMMs
     low_precision_mfu_factor: float  # FP8/FP4 GEMMs reach this fraction of the 16-bit MFU
+    moe_mfu_factor: float            # grouped expert GEMMs (MoE) reach this fraction of dense-GEMM MFU
     step_overhead_ms: float          # per decode iteration: scheduling, sampling, launches
     request_overhead_ms: float       # per request on the TTFT path: tokenizer, scheduling, first launch
     allreduce_latency_us: float      # fixed cost of one tensor-parallel all-reduce

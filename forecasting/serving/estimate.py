@@ -329,67 +329,90 @@ def estimate_request_rate(model: str, gpu: str, *, input_tokens: int, output_tok
                           num_requests: int | None = None, precision: str | None = None, tp: int | None = None,
                           profile: str | None = None, catalog: ServingCatalog | None = None,
                           kv_precision: str | None = None) -> ServingEstimate:
-    """Open loop: requests arrive at `request_rate` per second (inf: all at once), as in `benchmark_serving`.
+    """Open loop: requests arrive at `request_rate` per second (inf: all at once), as `benchmark_serving` does.
 
-    Below saturation the number in flight n solves Little's law n = λ × (TTFT + (O−1) × ITL(n)); above it
-    the replica runs at its maximum throughput and a finite run of N requests queues: with all N arriving at
-    once they run in waves of B (mean wait = wave time × mean ⌊k/B⌋); with a finite rate the backlog grows
-    linearly (mean wait = N/2 × (1/X − 1/λ)).
+    In-flight batching engines schedule new prefills first, so overload shows up as a growing batch and a
+    slower inter-token latency before it shows up as admission queueing. Hence:
+    * stable load: prefill takes a share ρ = λ·t_prefill of the GPU, ITL(n) = t_step(n) ÷ (1 − ρ), and the
+      number in flight n solves Little's law n = λ × (TTFT + (O−1) × ITL(n)); a finite run of N requests
+      reports N·O ÷ (N/λ + E2E) output tokens/s (the run ends one request latency after the last arrival);
+    * overload (no solution below the KV/engine limit, or λ = inf): the batch fills to min(N, limit); a burst
+      of N requests queues for prefill one after another (mean wait (n−1)/2 × t_prefill) and, beyond the
+      limit, in waves of the limit.
     """
     cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
                                             catalog, kv_precision)
-    if not (request_rate > 0):
-        raise ServingInputError(f"request_rate must be positive, got {request_rate!r}")
+    if isinstance(request_rate, bool) or not isinstance(request_rate, (int, float)) or not request_rate > 0:
+        raise ServingInputError(f"request_rate must be a positive number of requests per second, got {request_rate!r}")
     s = _setup_for(m, g, prof, p, kp, tp, i, o, prof.useful_kv_sequences)
     max_seq, _ = _max_sequences(s, i, o)
     lines = _setup_lines(s, i, o, max_seq)
-    top = ph.operating_point(s, max_seq, i, o)
     lam = float(request_rate)
-    x_req_max = top.throughput / o
-    n_req = num_requests or 1000
-    if lam < x_req_max:
+    n_req = int(num_requests) if num_requests else 0
+    cap = float(min(n_req, max_seq)) if n_req else float(max_seq)
+    t_pf = ph.prefill_time_batched(s, i)
+    t_alone = ph.prefill_time_alone(s, i)
+    overhead = prof.request_overhead_ms * 1e-3
+    rho = lam * t_pf if math.isfinite(lam) else 1.0
+
+    def state(n: float) -> tuple[float, float, ph.Step]:
+        st = ph.decode_step(s, max(n, 1.0), i + o / 2.0)
+        itl = st.total / (1.0 - rho)
+        ttft = overhead + t_alone + st.total / 2.0 + rho * t_alone / (2.0 * (1.0 - rho))
+        return itl, ttft, st
+
+    if rho < 0.95:
         def excess(n: float) -> float:
-            op_n = ph.operating_point(s, n, i, o)
-            return lam * (op_n.ttft + (o - 1) * op_n.itl) - n
-        lo, hi = 1e-9, float(max_seq)
-        if excess(hi) > 0:
-            lam = x_req_max  # Little's law has no solution below the batch limit: saturated
-        else:
-            for _ in range(50):
+            itl, ttft, _ = state(n)
+            return lam * (ttft + (o - 1) * itl) - n
+        if excess(cap) <= 0:
+            lo, hi = 0.0, cap
+            for _ in range(60):
                 mid = (lo + hi) / 2
                 if excess(mid) > 0:
                     lo = mid
                 else:
                     hi = mid
             n = hi
+            itl, ttft, st = state(n)
+            e2e = ttft + (o - 1) * itl
+            x = n_req * o / (n_req / lam + e2e) if n_req else lam * o
+            lines.append(f"open loop at {lam:g} req/s: prefill share ρ = {lam:g} × {t_pf * 1e3:.2f} ms = {rho:.3f}; "
+                         f"Little's law n = λ × E2E gives {n:,.2f} sequences in flight")
+            lines.append(f"ITL = step {st.total * 1e3:.3f} ms ÷ (1 − ρ) = {itl * 1e3:.2f} ms; TTFT = {ttft * 1e3:.1f} ms; "
+                         f"E2E = {e2e * 1e3:,.0f} ms")
+            if n_req:
+                lines.append(f"finite run of {n_req} requests: throughput = N × O ÷ (N/λ + E2E) = {x:,.1f} output tokens/s")
             op = ph.operating_point(s, n, i, o)
-            x = lam * o
-            lines.append(f"open loop at {lam:g} req/s: Little's law gives {n:,.2f} sequences in flight")
-            lines += _op_lines(s, op, i, o)
-            return _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, op.ttft, 0.0, lines)
-    op = top
+            return _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, 0.0, lines, itl=itl)
+    op = ph.operating_point(s, cap, i, o)
     if math.isinf(lam):
-        wave = max_seq * o / op.throughput
-        wait = ph.wave_wait(max_seq, n_req, wave)
-        lines.append(f"{n_req} requests at once, {max_seq} at a time: waves of {wave:,.2f} s; mean wait {wait:,.2f} s")
+        burst = n_req or int(cap)
+        wave = cap * o / op.throughput
+        wait = (cap - 1.0) / 2.0 * t_pf + ph.wave_wait(int(cap), burst, wave)
+        lines.append(f"{burst} requests at once, {cap:,.0f} admitted at a time: mean prefill-queue wait (n − 1)/2 × "
+                     f"{t_pf * 1e3:.2f} ms plus waves of {wave:,.2f} s = {wait:,.2f} s")
     else:
-        wait = n_req / 2.0 * (1.0 / x_req_max - 1.0 / lam)
-        lines.append(f"saturated: {lam:g} req/s offered > {x_req_max:,.2f} req/s served; mean backlog wait over "
-                     f"{n_req} requests = {wait:,.2f} s")
+        r = min(rho, 0.95)
+        wait = r * t_pf / (2.0 * (1.0 - r))
+        lines.append(f"overloaded: {lam:g} req/s offered; the batch fills to {cap:,.0f} sequences and prefills queue "
+                     f"(M/D/1 at ρ = {r:.2f}: {wait * 1e3:,.1f} ms)")
     lines += _op_lines(s, op, i, o)
-    return _open_result(s, m, g, prof, p, kp, i, o, float(max_seq), max_seq, op.throughput, op, op.ttft + wait,
-                        wait, lines)
+    ttft = op.ttft + wait
+    return _open_result(s, m, g, prof, p, kp, i, o, cap, max_seq, op.throughput, op, ttft, wait, lines)
 
 
-def _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, wait, lines) -> ServingEstimate:
+def _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, wait, lines,
+                 itl: float | None = None) -> ServingEstimate:
+    itl = op.itl if itl is None else itl
     return ServingEstimate(
         model=m.id, gpu=g.id, profile=prof.id, precision=p, kv_precision=kp, tensor_parallel=s.tp,
         gpus_per_replica=s.tp, input_tokens=i, output_tokens=o, concurrency=round(n, 3),
         running_sequences=round(min(n, max_seq), 3), max_concurrent_sequences=max_seq,
         output_tokens_per_s=round(x, 2), output_tokens_per_s_per_gpu=round(x / s.tp, 2),
-        output_tokens_per_s_per_sequence=round(1.0 / op.itl, 3), requests_per_s=round(x / o, 4),
-        ttft_ms=round(ttft * 1e3, 3), itl_ms=round(op.itl * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
-        e2e_latency_ms=round((ttft + (o - 1) * op.itl) * 1e3, 2), queue_wait_ms=round(wait * 1e3, 3),
+        output_tokens_per_s_per_sequence=round(1.0 / itl, 3), requests_per_s=round(x / o, 4),
+        ttft_ms=round(ttft * 1e3, 3), itl_ms=round(itl * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
+        e2e_latency_ms=round((ttft + (o - 1) * itl) * 1e3, 2), queue_wait_ms=round(wait * 1e3, 3),
         bound=_bound_simple(s, op, o, False), memory=_memory(s), derivation=lines, assumptions=_assumptions(s),
     )
 

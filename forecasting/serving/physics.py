@@ -113,7 +113,8 @@ def make_setup(model: ModelSpec, gpu: GpuSpec, profile: EngineProfile, precision
     else:  # TensorRT-LLM: kv_cache_free_gpu_mem_fraction is a share of what weights leave free
         pool = free * profile.kv_memory_fraction
     peak = (gpu.dense_tflops.get(precision) or 0.0) * 1e12
-    mfu = profile.mfu * (profile.low_precision_mfu_factor if precision in ("fp8", "fp4") else 1.0)
+    mfu = profile.mfu * (profile.low_precision_mfu_factor if precision in ("fp8", "fp4") else 1.0) * (
+        profile.moe_mfu_factor if model.is_moe else 1.0)
     attn_dim = (model.attention_heads * model.head_dim) if model.head_dim else model.hidden_size
     return Setup(
         model=model, gpu=gpu, profile=profile, precision=precision, kv_precision=kv_precision, tp=tp,
@@ -221,9 +222,10 @@ def operating_point(s: Setup, batch: float, input_tokens: float, output_tokens: 
     x = b * output_tokens / cycle
     itl = b / x
     rho = min(b * tp / cycle, 0.95)
+    rho_others = rho * (b - 1.0) / b  # a request waits only behind the other sequences' prefills
     t_alone = prefill_time_alone(s, input_tokens)
     ttft = s.profile.request_overhead_ms * 1e-3 + t_alone + (st.total / 2.0 if b > 1 else 0.0) + \
-        rho * t_alone / (2.0 * (1.0 - rho))
+        rho_others * t_alone / (2.0 * (1.0 - rho_others))
     return Operating(batch=b, step=st, t_prefill=tp, itl=itl, throughput=x, ttft=ttft, prefill_share=rho)
 
 
