@@ -108,6 +108,12 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
             problems.append(msg if msg.startswith("llm.") else f"{field}: {msg}")
         else:
             shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0))
+            if not llm.get("precision"):
+                assumptions.append(Assumption(name="llm.precision", value=str(slo.precision), unit="",
+                                              source="the model's native precision (set fp8 to halve weight memory where the GPU supports it)"))
+            if not llm.get("tensor_parallel"):
+                assumptions.append(Assumption(name="llm.tensor_parallel", value=int(slo.tensor_parallel), unit="GPUs/replica",
+                                              source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
     if problems:
         raise ScenarioError(problems)
     return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider)

@@ -43,7 +43,7 @@ class LLMConfig(BaseModel):
     deployment: Literal["api", "self_hosted"] | None = Field(None, description="'api' (hosted: OpenAI, Anthropic, Google...) or 'self_hosted' (own GPUs)")
     model: str | None = Field(None, max_length=100, description="hosted model id (e.g. gpt-5-mini, claude-sonnet-4-6) or open model id (e.g. llama-3.1-70b)")
     gpu: str | None = Field(None, max_length=50, description="self-hosted GPU id (e.g. h100-sxm, a100-80gb, l40s)")
-    precision: Precision | None = Field(None, description="self-hosted weight precision; default fp8 where the GPU supports it, else bf16")
+    precision: Precision | None = Field(None, description="self-hosted weight precision; default the model's native precision (bf16); fp8 halves weight memory on GPUs that support it")
     tensor_parallel: int | None = Field(None, ge=1, le=8, description="GPUs per model replica; chosen automatically when absent")
     itl_target_ms: float | None = Field(None, gt=0, le=10_000, description="inter-token latency target (ms per output token)")
     ttft_target_ms: float | None = Field(None, gt=0, le=600_000, description="time-to-first-token target (ms)")

@@ -1,0 +1,150 @@
+"""`capplan chat`: the plain-English conversation that builds, compares and saves capacity plans.
+
+Why openai, rich and the loop are imported inside `run`: `capplan plan` and `--help` must start fast,
+and the CLI imports this module to configure its arguments.
+
+Decisions: with `--resume X.json` and no `--save`, the conversation keeps saving to X.md/X.json.
+Ctrl-C stops a reply; a second Ctrl-C in a row at the prompt, `/quit` or end of input saves (when a
+path is set) and exits 0. When stdin is not a terminal, each non-empty line is one message.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from agent.errors import InputError
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--offline", action="store_true",
+                        help="use the built-in guided mode even when an LLM is configured")
+    parser.add_argument("--model", metavar="NAME",
+                        help="chat model id (default: $CAPPLAN_MODEL or gpt-5-mini)")
+    parser.add_argument("--base-url", metavar="URL",
+                        help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (default: $OPENAI_BASE_URL)")
+    parser.add_argument("--save", metavar="PATH",
+                        help="save the transcript as PATH.md and PATH.json, updated after every turn")
+    parser.add_argument("--resume", metavar="PATH.json", help="continue a saved conversation")
+
+
+def _check(args: argparse.Namespace) -> None:
+    problems = []
+    if args.save:
+        target = Path(args.save).expanduser()
+        if target.is_dir():
+            problems.append(f"--save: {args.save} is a directory; give a file name such as review.md")
+        elif not target.parent.exists():
+            problems.append(f"--save: the folder {target.parent} does not exist")
+    if args.resume:
+        p = Path(args.resume).expanduser()
+        if p.suffix.lower() != ".json":
+            problems.append(f"--resume: expected the .json transcript (e.g. {p.with_suffix('.json')})")
+        elif not p.is_file():
+            problems.append(f"--resume: no such file: {args.resume}")
+    if args.base_url and not args.base_url.startswith(("http://", "https://")):
+        problems.append(f"--base-url: expected an http(s) URL such as http://localhost:11434/v1, got {args.base_url!r}")
+    if problems:
+        raise InputError(problems)
+
+
+def make_backend(args: argparse.Namespace, ui: Any) -> Any:
+    """The OpenAI backend when an LLM is configured and not --offline; else the built-in guided one."""
+    configured = args.base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
+    if configured and not args.offline:
+        from agent.llm import OpenAIBackend
+
+        return OpenAIBackend(args.model, args.base_url, notify=ui.warn)
+    try:
+        from agent.guided.backend import GuidedBackend
+    except ImportError:
+        raise InputError(["the built-in guided mode is not available in this build (agent.guided.backend); "
+                          "set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server, to chat with an LLM"]) from None
+    return GuidedBackend()
+
+
+def run(args: argparse.Namespace) -> int:
+    _check(args)
+    from agent import transcript
+    from agent.loop import HELP, ChatLoop
+    from agent.session import Session
+    from agent.ui import ChatUI
+
+    ui = ChatUI()
+    if args.resume:
+        try:
+            session = transcript.load(args.resume)
+        except transcript.TranscriptError as exc:
+            raise InputError([str(exc)]) from None
+    else:
+        session = Session()
+    backend = make_backend(args, ui)
+    save_path = args.save or (transcript.paths_for(args.resume)[0] if args.resume else None)
+    loop = ChatLoop(backend, session, ui=ui, save_path=save_path,
+                    secrets=tuple(s for s in (os.environ.get("OPENAI_API_KEY"),) if s))
+    interactive = sys.stdin.isatty()
+    _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
+    _converse(loop, ui, interactive)
+    if loop.save_path is not None:
+        loop.save()
+    return 0
+
+
+def _greet(loop: Any, ui: Any, *, resumed: bool, interactive: bool, help_text: str) -> None:
+    backend = loop.backend
+    if resumed:
+        names = ", ".join(loop.session.scenarios) or "none"
+        ui.info(f"Resumed: {sum(m.get('role') == 'user' for m in loop.session.messages)} messages, scenarios: {names}.")
+    intro = backend.intro()
+    if intro and not resumed:
+        ui.info(intro)
+    if backend.name == "openai":
+        where = getattr(backend, "base_url", None) or "api.openai.com"
+        ui.info(f"Model {backend.model} at {where}.")
+    if interactive and not resumed:
+        ui.info("Describe your app, its users and growth in your own words. /help lists commands.")
+
+
+def _converse(loop: Any, ui: Any, interactive: bool) -> None:
+    if not interactive:
+        for raw in sys.stdin:
+            line = raw.strip()
+            if not line:
+                continue
+            ui.echo_user(line)
+            if line.startswith("/"):
+                if not loop.command(line):
+                    return
+            else:
+                loop.turn(line)
+        return
+    try:
+        import readline  # noqa: F401 - line editing and history for input()
+    except ImportError:  # pragma: no cover - Windows
+        pass
+    pending_exit = False
+    while True:
+        try:
+            line = input("> ").strip()
+        except EOFError:
+            print()
+            return
+        except KeyboardInterrupt:
+            print()
+            if pending_exit:
+                return
+            pending_exit = True
+            ui.info("(Ctrl-C again, /quit or Ctrl-D to leave)")
+            continue
+        pending_exit = False
+        if not line:
+            continue
+        if line.startswith("/"):
+            if not loop.command(line):
+                return
+            continue
+        before = len(loop.session.messages)
+        loop.turn(line)
+        pending_exit = any("interrupted" in str(m.get("content") or "") for m in loop.session.messages[before:])

@@ -1,0 +1,22 @@
+"""`capplan schema`: the scenario's JSON Schema, for editors, validators and scripts."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--output", "-o", metavar="PATH", help="write the schema to PATH")
+
+
+def run(args: argparse.Namespace) -> int:
+    from agent.commands._io import write_atomic
+    from forecasting.scenario import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if args.output:
+        write_atomic(args.output, text)
+    else:
+        sys.stdout.write(text)
+    return 0
