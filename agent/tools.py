@@ -227,8 +227,22 @@ def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
     if len(events) > 6:
         out["scale_events_more"] = len(events) - 6
     out["warnings"] = [w[:200] for w in (plan.get("warnings") or [])[:4]]
-    out["defaults_used"] = [a.get("name") for a in (plan.get("assumptions") or [])][:40]
+    out["defaults_used"] = defaults_used(plan)
     return out
+
+
+def defaults_used(plan: dict[str, Any]) -> str:
+    """The defaults a person is likely to question, with values; app/data tuning only as a count."""
+    shown, hidden = [], 0
+    for a in plan.get("assumptions") or []:
+        name = str(a.get("name"))
+        if name.startswith(("app.", "data.")) or name.endswith(("_target_ms", "tool_seconds_per_call",
+                                                                  "appended_tokens_per_call")):
+            hidden += 1
+            continue
+        shown.append(f"{name}={tidy(a.get('value'))}")
+    more = f"; plus {hidden} app/data tuning defaults (see assumptions tool)" if hidden else ""
+    return ", ".join(shown) + more
 
 
 # ----------------------------------------------------------------------------------------------
@@ -369,8 +383,7 @@ class ToolRegistry:
             raise _ToolProblem([f'no figure called "{a.metric}" in {record.name}. Try one of: '
                                 + ", ".join(close or list(explanations)[:12])])
         body = {"scenario": record.name,
-                "explanations": {k: {"value": tidy(dig(record.plan, k)), "derivation": explanations[k][:600]}
-                                 for k in keys[:3]}}
+                "explanations": {k: _explained(record.plan, k, explanations[k]) for k in keys[:3]}}
         return ToolResult(_dump(body), display="text")
 
     def _assumptions(self, a: NameArgs, session: Session) -> ToolResult:
@@ -458,8 +471,16 @@ def _deltas(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
             continue
         pct = ""
         if isinstance(x, (int, float)) and isinstance(y, (int, float)) and x:
-            pct = f" ({(y - x) / abs(x):+.0%})"
+            pct = f" ({(y - x) / abs(x):+.1%})"
         out[path] = f"{x} -> {y}{pct}"
+    return out
+
+
+def _explained(plan: dict[str, Any], key: str, text: str) -> dict[str, Any]:
+    value = dig(plan, key)
+    out: dict[str, Any] = {"derivation": text[:600]}
+    if value is not None and not isinstance(value, (dict, list)):
+        out["value"] = tidy(value)
     return out
 
 
@@ -474,6 +495,21 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_ALIASES: dict[str, tuple[str, ...]] = {  # words people use -> the explanation keys they mean
+    "gpu": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo",
+            "llm.self_hosted.concurrent_sequences_at_peak"),
+    "replica": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo"),
+    "server": ("compute.app.instances",), "instance": ("compute.app.instances",),
+    "worker": ("compute.workers.instances",), "autoscal": ("compute.autoscaling",),
+    "cost": ("cost.monthly_usd",), "price": ("cost.monthly_usd",), "spend": ("cost.monthly_usd",),
+    "tpm": ("llm.api.required_tpm",), "rpm": ("llm.api.required_rpm",), "tier": ("llm.api.tier",),
+    "database": ("storage.database.storage_gb", "storage.database.instance_class"),
+    "cache": ("storage.cache.memory_gb",), "vector": ("storage.vector.storage_gb",),
+    "egress": ("network.egress_gb_per_month",), "bandwidth": ("network.egress_gb_per_month",),
+    "peak": ("load.peak_concurrent_users",),
+}
+
+
 def _match_metric(query: str, keys: list[str]) -> list[str]:
     """Find explanation keys for a path or plain words ("gpus", "app instances")."""
     q = query.strip().lower()
@@ -482,6 +518,11 @@ def _match_metric(query: str, keys: list[str]) -> list[str]:
     exact = [k for k in keys if k.lower() == q or k.lower().endswith("." + q)]
     if exact:
         return exact
+    for word, targets in _ALIASES.items():
+        if word in q:
+            found = [k for k in targets if k in keys]
+            if found:
+                return found
     words = [w for w in q.replace(".", " ").replace("_", " ").split() if len(w) > 1]
     if not words:
         return []

@@ -1,0 +1,179 @@
+"""Saved conversations: Markdown for people, JSON for `--resume`, written side by side.
+
+Why atomic writes after every turn: a crash, a killed terminal or Ctrl-C must lose nothing, and a
+half-written file must never replace a good one (tempfile in the same directory, then os.replace).
+Why scrubbing here: whatever reached the messages, the API key must never reach a file.
+Why the path comes only from the person: `--save PATH` or `/save PATH`; no tool can choose it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterable
+
+from agent.session import Session
+
+SCHEMA_VERSION = 1
+_KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
+
+
+class TranscriptError(ValueError):
+    """A transcript that cannot be read back; the message says which file and why."""
+
+
+def paths_for(path: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """`x.md` -> (x.md, x.json); `x.json` -> (x.md, x.json); `x` -> (x.md, x.json)."""
+    p = Path(path).expanduser()
+    if p.suffix.lower() in (".md", ".json", ".markdown"):
+        stem = p.with_suffix("")
+        md = p if p.suffix.lower() != ".json" else stem.with_suffix(".md")
+        return md, stem.with_suffix(".json")
+    return Path(f"{p}.md"), Path(f"{p}.json")
+
+
+def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
+    """Replace secrets (the configured API key) and anything shaped like an OpenAI key."""
+    for secret in {s for s in [*secrets, os.environ.get("OPENAI_API_KEY")] if s and len(s) >= 6}:
+        text = text.replace(secret, "***")
+    return _KEY_SHAPE.sub("sk-***", text)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def to_json(session: Session) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "kind": "capplan-chat-transcript", "saved_at": time.time(),
+            **session.to_dict()}
+
+
+def save(session: Session, path: str | os.PathLike[str], secrets: Iterable[str | None] = ()) -> tuple[Path, Path]:
+    """Write both files; returns (markdown path, json path)."""
+    md_path, json_path = paths_for(path)
+    secrets = list(secrets)
+    atomic_write(json_path, scrub(json.dumps(to_json(session), indent=1, ensure_ascii=False), secrets) + "\n")
+    atomic_write(md_path, scrub(render_markdown(session), secrets))
+    return md_path, json_path
+
+
+def load(path: str | os.PathLike[str]) -> Session:
+    p = Path(path).expanduser()
+    if p.suffix.lower() != ".json":
+        p = paths_for(p)[1]
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise TranscriptError(f"--resume: no such file: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TranscriptError(f"--resume: cannot read {p}: {exc}") from None
+    except ValueError as exc:
+        raise TranscriptError(f"--resume: {p} is not valid JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise TranscriptError(f"--resume: {p} is not a capplan chat transcript (no 'messages' list)")
+    try:
+        return Session.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TranscriptError(f"--resume: {p} has a damaged scenario list ({exc})") from None
+
+
+# -- Markdown -----------------------------------------------------------------------------------
+def render_markdown(session: Session) -> str:
+    """The conversation, then every scenario's key figures, then the final plan in full."""
+    from agent.tools import KEY_FIGURES, key_figures  # shares the one list of key figures
+
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(session.started_at))
+    out = [f"# capplan conversation, {started}", "",
+           f"Model: {session.model or 'unknown'} ({session.backend or 'unknown'} backend). "
+           f"Final scenario: **{session.final or 'none yet'}**.", "", "## Conversation", ""]
+    names = {}
+    for m in session.messages:
+        role = m.get("role")
+        if role == "user":
+            out += [f"**You:** {m.get('content') or ''}", ""]
+        elif role == "assistant":
+            if m.get("content"):
+                out += [f"**Assistant:** {m['content']}", ""]
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function") or {}
+                names[call.get("id")] = fn.get("name")
+                out += [f"> *ran {fn.get('name')}* `{_short_args(fn.get('arguments'))}`", ""]
+        elif role == "tool":
+            ok = not str(m.get("content", "")).startswith("Error")
+            if not ok:
+                out += [f"> *{names.get(m.get('tool_call_id'), 'tool')} reported:* "
+                        f"{str(m.get('content'))[:300].replace(chr(10), ' ')}", ""]
+    records = list(session.scenarios.values())
+    if records:
+        out += ["## Scenarios", ""]
+        header = ["figure", *[r.name + (" (final)" if r.name == session.final else "") for r in records]]
+        figures = [key_figures(r.plan) for r in records]
+        out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for label, path in KEY_FIGURES:
+            if any(path in f for f in figures):
+                out.append("| " + " | ".join([label, *[_fmt(f.get(path)) for f in figures]]) + " |")
+        out.append("")
+        for r in records:
+            if r.base:
+                out.append(f"- **{r.name}**: what-if from *{r.base}*, changes `{json.dumps(r.changes)}`")
+            else:
+                out.append(f"- **{r.name}**: baseline, inputs `{json.dumps(r.inputs)}`")
+        out.append("")
+    final = session.get(None)
+    if final is not None:
+        out += [f"## Final plan: {final.name}", "", plan_markdown(final.plan).strip(), ""]
+    return "\n".join(out)
+
+
+def plan_markdown(plan: dict[str, Any]) -> str:
+    """The core's full Markdown report; a key-figure table if the report cannot rebuild this plan."""
+    try:
+        from forecasting.plan_model import CapacityPlan
+        from forecasting.report import render_markdown as report
+
+        text = report(CapacityPlan.model_validate(plan))
+        return "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
+    except Exception:  # noqa: BLE001 - an older transcript or a missing report still gets its figures
+        from agent.tools import KEY_FIGURES, key_figures
+
+        figs = key_figures(plan)
+        rows = [f"| {label} | {_fmt(figs[path])} |" for label, path in KEY_FIGURES if path in figs]
+        extra = [f"- {w}" for w in plan.get("warnings") or []]
+        assumptions = [f"- {a.get('name')} = {a.get('value')} {a.get('unit', '')} ({a.get('source', '')})"
+                       for a in plan.get("assumptions") or []]
+        return "\n".join(["| figure | value |", "|---|---|", *rows, "", *(["Warnings:", *extra, ""] if extra else []),
+                          *(["Assumptions:", *assumptions] if assumptions else [])])
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
+    return str(value)
+
+
+def _short_args(arguments: Any, limit: int = 200) -> str:
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
+    text = text.replace("\n", " ").replace("`", "'")
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -1,0 +1,173 @@
+"""Terminal rendering of the chat with rich; plain text when the output is not a terminal.
+
+Why two modes: on a terminal people want the reply to appear as it is written, a spinner while the
+forecast runs, and tables; in a pipe or a CI log, escape codes and redrawn frames are noise, so the
+same calls print plain lines.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, Iterator
+
+from rich import box
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from agent.backend import Reply
+    from agent.session import ScenarioRecord, Session
+    from agent.tools import ToolResult
+
+_SUMMARY = [  # (label, path): the few figures a product manager reads first
+    "load.peak_concurrent_users", "load.requests_per_second", "load.output_tokens_per_minute",
+    "llm.model", "llm.api.required_tpm", "llm.api.tier", "llm.self_hosted.gpu", "llm.self_hosted.gpus",
+    "compute.app.instances", "compute.workers.instances", "compute.autoscaling.min_replicas",
+    "compute.autoscaling.max_replicas", "storage.database.storage_gb", "storage.cache.memory_gb",
+    "storage.vector.storage_gb", "cost.monthly_usd", "cost.per_registered_user_usd",
+]
+
+
+class ChatUI:
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or Console(highlight=False)
+        self.rich = self.console.is_terminal
+        self._live: Any = None
+        self._buffer: list[str] = []
+        self._plain_started = False
+
+    # -- messages --------------------------------------------------------------------------------
+    def info(self, text: str) -> None:
+        self.console.print(text, style="dim" if self.rich else None, markup=False, soft_wrap=not self.rich)
+
+    def warn(self, text: str) -> None:
+        self.console.print(text, style="yellow" if self.rich else None, markup=False)
+
+    def error(self, text: str) -> None:
+        self.console.print(text, style="bold red" if self.rich else None, markup=False)
+
+    def echo_user(self, text: str) -> None:
+        """Non-interactive runs print each input line so the output reads as a conversation."""
+        self.console.print(f"> {text}", markup=False, soft_wrap=True)
+
+    # -- streamed replies ---------------------------------------------------------------------------
+    def begin_reply(self) -> None:
+        self._buffer = []
+        self._plain_started = False
+        if self.rich:
+            from rich.live import Live
+
+            self._live = Live(Markdown(""), console=self.console, refresh_per_second=12, transient=False,
+                              vertical_overflow="visible")
+            self._live.start()
+
+    def on_text(self, chunk: str) -> None:
+        self._buffer.append(chunk)
+        if self._live is not None:
+            self._live.update(Markdown("".join(self._buffer)))
+        else:
+            self.console.file.write(chunk)
+            self.console.file.flush()
+            self._plain_started = True
+
+    def end_reply(self, reply: "Reply") -> None:
+        if not reply.streamed and reply.text:
+            self.on_text(reply.text)
+        if self._live is not None:
+            self._live.stop()
+            self._live = None
+        elif self._plain_started:
+            self.console.file.write("\n")
+            self.console.file.flush()
+        if reply.interrupted:
+            self.warn("(reply stopped)")
+
+    # -- tools ----------------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def tool_running(self, name: str) -> Iterator[None]:
+        if self._live is not None:  # a tool call ends the streamed text before it
+            self._live.stop()
+            self._live = None
+        if self.rich:
+            with self.console.status(f"running {name}...", spinner="dots"):
+                yield
+        else:
+            yield
+
+    def show_tool_result(self, name: str, result: "ToolResult", session: "Session") -> None:
+        if not result.ok:
+            self.info(f"({name}: {result.content.splitlines()[0][:160]})")
+            return
+        records = [r for r in (session.get(n) for n in result.names) if r is not None]
+        if result.display == "summary" and records:
+            self.show_summary(records[0], final=session.final)
+        elif result.display == "compare" and len(records) >= 2:
+            self.show_comparison(records)
+
+    def show_summary(self, record: "ScenarioRecord", final: str | None = None) -> None:
+        from agent.tools import KEY_FIGURES, key_figures
+
+        labels = dict((p, l) for l, p in KEY_FIGURES)
+        figs = key_figures(record.plan)
+        title = f"Scenario: {record.name}" + (" (final)" if record.name == final else "")
+        table = Table(title=title, show_header=False, title_justify="left", box=box.SIMPLE if self.rich else None)
+        table.add_column("figure")
+        table.add_column("value", justify="right")
+        for path in _SUMMARY:
+            if path in figs:
+                table.add_row(labels[path], fmt(figs[path]))
+        self.console.print(table)
+        for warning in (record.plan.get("warnings") or [])[:3]:
+            self.warn(f"! {warning}")
+
+    def show_comparison(self, records: list["ScenarioRecord"]) -> None:
+        from agent.tools import KEY_FIGURES, key_figures
+
+        figs = [key_figures(r.plan) for r in records]
+        table = Table(title="Side by side", title_justify="left")
+        table.add_column("figure")
+        for r in records:
+            table.add_column(r.name, justify="right")
+        if len(records) == 2:
+            table.add_column("change", justify="right")
+        for label, path in KEY_FIGURES:
+            values = [f.get(path) for f in figs]
+            if all(v is None for v in values):
+                continue
+            row = [label, *[fmt(v) for v in values]]
+            if len(records) == 2:
+                row.append(change(values[0], values[1]))
+            table.add_row(*row)
+        self.console.print(table)
+
+    def show_scenarios(self, session: "Session") -> None:
+        if not session.scenarios:
+            self.info("No scenarios yet. Describe your app and its users to make the first one.")
+            return
+        for name, r in session.scenarios.items():
+            mark = " (final)" if name == session.final else ""
+            origin = f"what-if from {r.base}" if r.base else "baseline"
+            cost = r.plan.get("cost", {}).get("monthly_usd") if isinstance(r.plan.get("cost"), dict) else None
+            cost_text = f", {fmt(cost)} USD/month" if cost is not None else ""
+            self.console.print(f"- {name}{mark}: {origin}{cost_text}", markup=False)
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def change(a: Any, b: Any) -> str:
+    if a == b:
+        return ""
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) and a:
+        pct = (b - a) / abs(a)
+        return "~0%" if abs(pct) < 0.005 else f"{pct:+.0%}"
+    return "changed"
