@@ -141,6 +141,8 @@ def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precis
         problems.append(str(exc))
     i = _positive_int("input_tokens", input_tokens, problems)
     o = _positive_int("output_tokens", output_tokens, problems)
+    if isinstance(tp, float) and tp.is_integer():
+        tp = int(tp)
     if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or not 1 <= tp <= 64):
         problems.append(f"tensor_parallel must be a whole number from 1 to 64, got {tp!r}")
     try:
@@ -152,14 +154,14 @@ def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precis
         raise ServingInputError("; ".join(problems))
     assert m is not None and g is not None and prof is not None
     p = _choose_precision(m, g, precision)
-    return cat, m, g, prof, p, _kv_precision(p, kv_precision), i, o
+    return cat, m, g, prof, p, _kv_precision(p, kv_precision), i, o, tp
 
 
 def _no_fit_message(m: ModelSpec, g: GpuSpec, p: str, i: int, o: int, tp: int | None) -> str:
     w = ph.weight_bytes(m, p) / GIB
     where = f"{tp} × {g.id}" if tp else f"any tensor-parallel degree up to 8 × {g.id}"
     return (f"{m.id} in {p} ({w:,.1f} GiB of weights) plus the KV cache for {i}+{o} tokens does not fit on "
-            f"{where} ({g.memory_gb:g} GiB each); try a larger GPU, a lower precision or fewer tokens")
+            f"{where} ({g.memory_gb:g} GiB each): try a larger GPU, a lower precision or fewer tokens")
 
 
 def _setup_for(m: ModelSpec, g: GpuSpec, prof, p: str, kp: str, tp: int | None, i: int, o: int,
@@ -282,8 +284,8 @@ def estimate(model: str, gpu: str, *, input_tokens: int, output_tokens: int, pre
     limit, what offline benchmarks such as trtllm-bench measure). With it: a closed loop of that many
     requests in flight; beyond the batch limit the rest wait in the admission queue (Little's law).
     """
-    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
-                                            catalog, kv_precision)
+    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
+                                                catalog, kv_precision)
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, (int, float))
                                     or not concurrency > 0 or math.isinf(concurrency)):
         raise ServingInputError(f"concurrency must be a positive number of requests in flight, got {concurrency!r}")
@@ -340,8 +342,8 @@ def estimate_request_rate(model: str, gpu: str, *, input_tokens: int, output_tok
       of N requests queues for prefill one after another (mean wait (n−1)/2 × t_prefill) and, beyond the
       limit, in waves of the limit.
     """
-    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
-                                            catalog, kv_precision)
+    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
+                                                catalog, kv_precision)
     if isinstance(request_rate, bool) or not isinstance(request_rate, (int, float)) or not request_rate > 0:
         raise ServingInputError(f"request_rate must be a positive number of requests per second, got {request_rate!r}")
     s = _setup_for(m, g, prof, p, kp, tp, i, o, prof.useful_kv_sequences)
@@ -456,7 +458,8 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
             problems.append(f"{name} must be a positive number of milliseconds, got {v!r}")
     if problems:
         raise ServingInputError("; ".join(problems))
-    cat, m, g, prof, p, kp, i, o = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile, catalog)
+    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
+                                                catalog)
     itl_s, ttft_s = itl_target_ms / 1e3, ttft_target_ms / 1e3
     candidates = [tp] if tp is not None else list(ph.TP_CHOICES)
     best = None

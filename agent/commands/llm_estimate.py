@@ -1,0 +1,146 @@
+"""`capplan llm-estimate`: how fast one model serves on one GPU type, and why.
+
+Why a thin command: all arithmetic lives in `forecasting.llm_serving` (the plan uses the same code);
+this module only turns flags or JSONL lines into calls and results into a table or JSON. rich is
+imported inside `run`, so `capplan --help` and the JSON path stay quick.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from agent.errors import InputError
+
+BATCH_KEYS = ("model", "gpu", "tp", "precision", "input_tokens", "output_tokens", "concurrency")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", help="model id, e.g. llama-3.1-70b (see `capplan catalog`)")
+    parser.add_argument("--gpu", help="GPU id, e.g. h100-sxm")
+    parser.add_argument("--tp", type=int, default=None, help="tensor-parallel degree (default: chosen)")
+    parser.add_argument("--precision", choices=["bf16", "fp16", "fp8", "fp4"], default=None,
+                        help="weight precision (default: the model's native one the GPU supports)")
+    parser.add_argument("--input-tokens", type=int, dest="input_tokens", help="prompt tokens per request")
+    parser.add_argument("--output-tokens", type=int, dest="output_tokens", help="generated tokens per request")
+    parser.add_argument("--concurrency", type=float, default=None,
+                        help="requests in flight (closed loop); without it, the maximum-throughput estimate")
+    parser.add_argument("--profile", default=None, help="engine profile id (default: trtllm)")
+    parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
+    parser.add_argument("--batch", metavar="FILE.jsonl", default=None,
+                        help="one request per line (keys: " + ", ".join(BATCH_KEYS) + "); '-' for stdin; "
+                             "prints one JSON result per line")
+    parser.add_argument("--catalog", metavar="FILE", default=None,
+                        help="JSON file with extra models/GPUs (same schema as the built-in catalog)")
+
+
+def _catalog(path: str | None):
+    from forecasting.llm_serving import ServingInputError, load_serving_catalog
+
+    try:
+        return load_serving_catalog(path)
+    except ServingInputError as exc:
+        raise InputError(f"--catalog: {exc}") from None
+
+
+def _estimate(catalog, profile: str | None, req: dict[str, Any]) -> dict[str, Any]:
+    from forecasting.llm_serving import estimate
+
+    est = estimate(req["model"], req["gpu"], input_tokens=req["input_tokens"], output_tokens=req["output_tokens"],
+                   precision=req.get("precision"), tp=req.get("tp"), concurrency=req.get("concurrency"),
+                   profile=req.get("profile", profile), catalog=catalog)
+    return est.to_dict()
+
+
+def _run_batch(args: argparse.Namespace, catalog, out: TextIO) -> int:
+    from forecasting.llm_serving import ServingInputError
+
+    if args.batch == "-":
+        lines = sys.stdin.read().splitlines()
+    else:
+        try:
+            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise InputError(f"--batch: cannot read {args.batch}: {exc.strerror or exc}") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            req = json.loads(line)
+            if not isinstance(req, dict):
+                raise ValueError("each line must be a JSON object")
+            missing = [k for k in ("model", "gpu", "input_tokens", "output_tokens") if req.get(k) is None]
+            if missing:
+                raise ValueError("missing " + ", ".join(missing))
+            unknown = sorted(set(req) - set(BATCH_KEYS) - {"profile", "id"})
+            if unknown:
+                raise ValueError("unknown key(s) " + ", ".join(unknown) + "; expected " + ", ".join(BATCH_KEYS))
+            result: dict[str, Any] = _estimate(catalog, args.profile, req)
+            if "id" in req:
+                result = {"id": req["id"], **result}
+        except json.JSONDecodeError as exc:
+            result = {"error": f"line {n}: not valid JSON: {exc.msg}"}
+        except (ServingInputError, ValueError, TypeError) as exc:
+            result = {"error": f"line {n}: {exc}"}
+        out.write(json.dumps(result) + "\n")
+    out.flush()
+    return 0
+
+
+def _render_table(r: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    mode = "max throughput" if r["concurrency"] is None else f"{r['concurrency']:g} requests in flight"
+    t = Table(title=f"{r['model']} on {r['tensor_parallel']} × {r['gpu']} ({r['precision']}, KV {r['kv_precision']}, "
+                    f"{r['input_tokens']} in / {r['output_tokens']} out, {mode})", show_header=True)
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    mem = r["memory"]
+    rows = [
+        ("output tokens/s (replica)", f"{r['output_tokens_per_s']:,.0f}"),
+        ("output tokens/s per GPU", f"{r['output_tokens_per_s_per_gpu']:,.0f}"),
+        ("output tokens/s per sequence", f"{r['output_tokens_per_s_per_sequence']:,.1f}"),
+        ("requests/s", f"{r['requests_per_s']:,.2f}"),
+        ("time to first token", f"{r['ttft_ms']:,.1f} ms"),
+        ("inter-token latency", f"{r['itl_ms']:,.2f} ms"),
+        ("end-to-end latency", f"{r['e2e_latency_ms'] / 1000:,.2f} s"),
+        ("sequences running / KV max", f"{r['running_sequences']:,.0f} / {r['max_concurrent_sequences']:,}"),
+        ("tensor parallel", str(r["tensor_parallel"])),
+        ("bound", r["bound"].replace("_", " ")),
+        ("memory per GPU", f"{mem['weights_gib']:,.1f} weights + {mem['kv_cache_gib']:,.1f} KV + "
+                           f"{mem['overhead_gib']:,.1f} overhead of {mem['gpu_memory_gib']:g} GiB"),
+        ("engine profile", f"{r['profile']}" + ("" if r["assumptions"].get("calibrated") else " (not calibrated)")),
+    ]
+    for k, v in rows:
+        t.add_row(k, v)
+    console.print(t)
+    console.print("[bold]How it was computed[/bold]")
+    for line in r["derivation"]:
+        console.print(f"  • {line}", highlight=False)
+
+
+def run(args: argparse.Namespace) -> int:
+    from forecasting.llm_serving import ServingInputError
+
+    catalog = _catalog(args.catalog)
+    if args.batch:
+        return _run_batch(args, catalog, sys.stdout)
+    problems = [f"--{name.replace('_', '-')} is required" for name in ("model", "gpu", "input_tokens", "output_tokens")
+                if getattr(args, name) is None]
+    if problems:
+        raise InputError(problems)
+    req = {"model": args.model, "gpu": args.gpu, "tp": args.tp, "precision": args.precision,
+           "input_tokens": args.input_tokens, "output_tokens": args.output_tokens, "concurrency": args.concurrency}
+    try:
+        result = _estimate(catalog, args.profile, req)
+    except ServingInputError as exc:
+        raise InputError(str(exc).split("; ")) from None
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    else:
+        _render_table(result)
+    return 0
