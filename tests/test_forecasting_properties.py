@@ -1,0 +1,138 @@
+"""Invariants that must hold for every scenario, checked with hypothesis.
+
+- more users never means less capacity or cost;
+- every output number is finite and non-negative;
+- any JSON object either plans or fails validation with exit code 2 (never a crash).
+"""
+from __future__ import annotations
+
+import json
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agent.cli import main
+from forecasting import ScenarioError, plan
+
+API_MODELS = ["gpt-5-mini", "gpt-4o-mini", "claude-sonnet-4-6", "claude-haiku-4-5", "gemini-2.5-flash", "deepseek-chat"]
+
+scenarios = st.fixed_dictionaries(
+    {
+        "app_type": st.sampled_from(["chatbot", "agent"]),
+        "registered_users": st.integers(1, 50_000_000),
+        "concurrent_share": st.floats(1e-5, 0.5),
+        "peak_multiplier": st.floats(1.0, 5.0),
+        "safety_margin": st.floats(0.0, 1.0),
+        "monthly_growth_rate": st.floats(-0.2, 0.5),
+        "horizon_months": st.integers(0, 36),
+        "model": st.sampled_from(API_MODELS),
+        "vector_chunks": st.integers(0, 10_000_000),
+    }
+)
+
+
+def to_scenario(d: dict) -> dict:
+    return {
+        "app_type": d["app_type"], "registered_users": d["registered_users"],
+        "concurrent_users": max(d["registered_users"] * d["concurrent_share"], 0.01),
+        "peak_multiplier": d["peak_multiplier"], "safety_margin": d["safety_margin"],
+        "monthly_growth_rate": d["monthly_growth_rate"], "horizon_months": d["horizon_months"],
+        "llm": {"model": d["model"]}, "data": {"vector_chunks": d["vector_chunks"]},
+    }
+
+
+def numbers(obj, path=""):
+    if isinstance(obj, bool):
+        return
+    if isinstance(obj, (int, float)):
+        yield path, obj
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from numbers(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from numbers(v, f"{path}[{i}]")
+
+
+def capacity(p) -> dict[str, float]:
+    out = {
+        "app": p.compute.app.instances, "workers": p.compute.workers.instances if p.compute.workers else 0,
+        "db_gb": p.storage.database.storage_gb, "cache_gb": p.storage.cache.memory_gb, "iops": p.storage.database.write_iops_peak,
+        "egress": p.network.egress_gb_per_month, "cost": p.cost.monthly_usd, "llm_cost": p.llm.monthly_usd,
+        "calls": p.load.llm_calls_per_second, "tpm": p.load.input_tokens_per_minute,
+        "horizon_cost": p.timeline[-1].monthly_usd,
+    }
+    if p.llm.api:
+        out["rpm"] = p.llm.api.required_rpm
+        out["req_tpm"] = p.llm.api.required_tpm
+    return out
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios, st.floats(1.0, 20.0))
+def test_more_users_never_means_less_capacity_or_cost(d, k):
+    base = to_scenario(d)
+    bigger = dict(base, registered_users=int(math.ceil(base["registered_users"] * k)),
+                  concurrent_users=base["concurrent_users"] * k)
+    a, b = capacity(plan(base)), capacity(plan(bigger))
+    for key in a:
+        assert b[key] >= a[key] * (1 - 1e-9), (key, a[key], b[key])
+
+
+@settings(max_examples=120, deadline=None)
+@given(scenarios)
+def test_outputs_are_finite_and_non_negative(d):
+    doc = plan(to_scenario(d)).model_dump(mode="json")
+    json.dumps(doc, allow_nan=False)
+    for path, value in numbers({k: v for k, v in doc.items() if k not in ("inputs", "scale_events")}):
+        assert math.isfinite(value), path
+        assert value >= 0, (path, value)
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**12, 10**16) | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=12),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=8,
+)
+field_names = st.sampled_from(["app_type", "registered_users", "concurrent_users", "peak_concurrent_users", "peak_multiplier",
+                               "safety_margin", "monthly_growth_rate", "horizon_months", "llm", "workload", "data", "app", "name"])
+plausible = st.fixed_dictionaries({
+    "app_type": st.sampled_from(["chatbot", "agent", "bot", 3]),
+    "registered_users": st.one_of(st.integers(-5, 10**11), st.floats(allow_nan=True, allow_infinity=True)),
+}, optional={
+    "concurrent_users": st.one_of(st.integers(-5, 10**6), st.floats(allow_nan=True, allow_infinity=True), st.text(max_size=4)),
+    "peak_concurrent_users": st.integers(0, 10**6),
+    "monthly_growth_rate": st.floats(-3, 3),
+    "horizon_months": st.integers(-3, 100),
+    "llm": st.fixed_dictionaries({}, optional={"deployment": st.sampled_from(["api", "self_hosted", "cloud"]),
+                                               "model": st.sampled_from(["gpt-5-mini", "llama-3.1-8b", "nope", ""]),
+                                               "gpu": st.sampled_from(["l40s", "h100-sxm", "tpu"])}),
+    "workload": st.dictionaries(st.sampled_from(["output_tokens", "prompt_tokens", "think_time_s", "llm_calls_per_message"]),
+                                st.one_of(st.integers(-10, 10**7), st.floats(allow_nan=False, allow_infinity=False)), max_size=2),
+})
+any_object = st.one_of(plausible, st.dictionaries(field_names, json_values, max_size=5), json_values)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(any_object)
+def test_any_json_plans_or_fails_validation_with_exit_2(tmp_path_factory, capsys, obj):
+    try:
+        text = json.dumps(obj)  # NaN/Infinity become the NaN/Infinity tokens the CLI must reject
+    except (TypeError, ValueError):
+        return
+    path = tmp_path_factory.mktemp("s") / "s.json"
+    path.write_text(text)
+    code = main(["plan", str(path), "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 2), err
+    if code == 0:
+        json.loads(out, parse_constant=lambda c: (_ for _ in ()).throw(AssertionError(c)))
+    else:
+        assert out == "" and err.strip() and "Traceback" not in err
+    # the library agrees with the command line
+    try:
+        plan(json.loads(text))
+        assert code == 0
+    except ScenarioError:
+        assert code == 2
