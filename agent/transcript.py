@@ -29,9 +29,9 @@ def paths_for(path: str | os.PathLike[str]) -> tuple[Path, Path]:
     """`x.md` -> (x.md, x.json); `x.json` -> (x.md, x.json); `x` -> (x.md, x.json)."""
     p = Path(path).expanduser()
     if p.suffix.lower() in (".md", ".json", ".markdown"):
-        stem = p.with_suffix("")
-        md = p if p.suffix.lower() != ".json" else stem.with_suffix(".md")
-        return md, stem.with_suffix(".json")
+        stem = str(p)[: -len(p.suffix)]  # not with_suffix: "a.v2.md" must give "a.v2.json"
+        md = p if p.suffix.lower() != ".json" else Path(stem + ".md")
+        return md, Path(stem + ".json")
     return Path(f"{p}.md"), Path(f"{p}.json")
 
 
