@@ -67,41 +67,41 @@ class Workload(BaseModel):
 class AppTier(BaseModel):
     model_config = _STRICT
     instance_type: str | None = Field(None, max_length=50, description="API / streaming gateway instance type")
-    cpu_ms_per_message: float | None = Field(None, ge=0, le=60_000)
-    cpu_ms_per_llm_call: float | None = Field(None, ge=0, le=60_000)
-    memory_mb_per_session: float | None = Field(None, ge=0, le=65_536)
-    base_memory_gb: float | None = Field(None, ge=0, le=1_024)
-    max_connections_per_instance: int | None = Field(None, ge=1, le=10_000_000)
-    target_cpu_utilization: float | None = Field(None, gt=0.05, le=0.95)
-    scale_in_utilization: float | None = Field(None, gt=0, lt=0.95)
-    min_instances: int | None = Field(None, ge=1, le=10_000)
+    cpu_ms_per_message: float | None = Field(None, ge=0, le=60_000, description="vCPU milliseconds the app spends per user message")
+    cpu_ms_per_llm_call: float | None = Field(None, ge=0, le=60_000, description="vCPU milliseconds per LLM call (request + relaying the stream)")
+    memory_mb_per_session: float | None = Field(None, ge=0, le=65_536, description="app memory per open session (MiB)")
+    base_memory_gb: float | None = Field(None, ge=0, le=1_024, description="memory per instance taken by the runtime (GiB)")
+    max_connections_per_instance: int | None = Field(None, ge=1, le=10_000_000, description="open streaming connections one instance holds")
+    target_cpu_utilization: float | None = Field(None, gt=0.05, le=0.95, description="autoscaling target CPU utilisation (0.6 = 60%)")
+    scale_in_utilization: float | None = Field(None, gt=0, lt=0.95, description="CPU utilisation below which to scale in")
+    min_instances: int | None = Field(None, ge=1, le=10_000, description="floor on app and worker instances (N+1 needs 2)")
     worker_instance_type: str | None = Field(None, max_length=50, description="agent worker-pool instance type")
-    memory_mb_per_task: float | None = Field(None, ge=0, le=1_048_576)
-    worker_vcpu_per_task: float | None = Field(None, ge=0, le=64)
+    memory_mb_per_task: float | None = Field(None, ge=0, le=1_048_576, description="agent: worker memory per running task (MiB)")
+    worker_vcpu_per_task: float | None = Field(None, ge=0, le=64, description="agent: worker vCPU per running task")
 
 
 class DataTier(BaseModel):
     model_config = _STRICT
-    retention_days: float | None = Field(None, ge=1, le=3_650)
-    bytes_per_token: float | None = Field(None, gt=0, le=64)
-    message_overhead_bytes: float | None = Field(None, ge=0, le=10_000_000)
-    index_overhead: float | None = Field(None, ge=0, le=10)
-    db_replicas: int | None = Field(None, ge=1, le=16)
-    session_state_overhead_bytes: float | None = Field(None, ge=0, le=100_000_000)
-    vector_chunks: int | None = Field(None, ge=0, le=100_000_000_000)
-    vector_dimensions: int | None = Field(None, ge=1, le=65_536)
-    vector_index_overhead: float | None = Field(None, ge=1, le=20)
-    attachment_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000)
-    log_retention_days: float | None = Field(None, ge=0, le=3_650)
-    egress_bytes_per_output_token: float | None = Field(None, ge=0, le=100_000)
-    egress_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000)
+    retention_days: float | None = Field(None, ge=1, le=3_650, description="days conversations are kept in the database")
+    bytes_per_token: float | None = Field(None, gt=0, le=64, description="stored bytes per token of text")
+    message_overhead_bytes: float | None = Field(None, ge=0, le=10_000_000, description="bytes of ids and metadata per stored message")
+    index_overhead: float | None = Field(None, ge=0, le=10, description="database index size as a fraction of data")
+    db_replicas: int | None = Field(None, ge=1, le=16, description="copies of the database (Multi-AZ = 2)")
+    session_state_overhead_bytes: float | None = Field(None, ge=0, le=100_000_000, description="session-cache bytes per session besides the history")
+    vector_chunks: int | None = Field(None, ge=0, le=100_000_000_000, description="retrieval chunks in the vector store (0 = no retrieval corpus)")
+    vector_dimensions: int | None = Field(None, ge=1, le=65_536, description="embedding dimensions")
+    vector_index_overhead: float | None = Field(None, ge=1, le=20, description="vector index size as a multiple of the raw vectors")
+    attachment_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000, description="average attachment bytes per message, kept for the retention period")
+    log_retention_days: float | None = Field(None, ge=0, le=3_650, description="days raw LLM request logs are kept in object storage")
+    egress_bytes_per_output_token: float | None = Field(None, ge=0, le=100_000, description="bytes sent to the client per streamed token")
+    egress_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000, description="bytes sent to the client per message besides the tokens")
 
 
 class Scenario(BaseModel):
     """A capacity-planning scenario. Required: app_type, registered_users, and concurrent_users or peak_concurrent_users."""
 
     model_config = _STRICT
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=200, description="a label for the scenario")
     app_type: Literal["chatbot", "agent"] = Field(description="'chatbot' (session-based, latency-sensitive) or 'agent' (many LLM calls per task)")
     registered_users: int = Field(gt=0, le=MAX_USERS, description="registered (signed-up) users today")
     concurrent_users: float | None = Field(None, gt=0, le=MAX_USERS, description="average users in an active session at once")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from agent.errors import InputError
@@ -33,6 +32,8 @@ def read_text(path: str, what: str) -> str:
 
 
 def write_atomic(path: str | Path, text: str) -> None:
+    import tempfile  # only commands that write pay for it
+
     target = Path(path)
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
