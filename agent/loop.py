@@ -91,11 +91,18 @@ class ChatLoop:
         except KeyboardInterrupt:
             self.ui.warn("(stopped)")
             self._repair()
+        row = {"turn": float(len(self.session.timings) + 1), "model_s": round(model_s, 4),
+               "tools_s": round(tools_s, 4)}
+        self.session.timings.append(row)
+        row.update(self._times(started, model_s))
+        saved = time.perf_counter()
+        self.autosave()  # the saved row lacks its own save time; the next save (or the last) has it
+        row.update(self._times(started, model_s), save_s=round(time.perf_counter() - saved, 4))
+
+    @staticmethod
+    def _times(started: float, model_s: float) -> dict[str, float]:
         total = time.perf_counter() - started
-        self.session.timings.append({"turn": float(len(self.session.timings) + 1), "total_s": round(total, 4),
-                                     "model_s": round(model_s, 4), "tools_s": round(tools_s, 4),
-                                     "overhead_s": round(max(0.0, total - model_s), 4)})
-        self.autosave()
+        return {"total_s": round(total, 4), "overhead_s": round(max(0.0, total - model_s), 4)}
 
     def _ask(self, tools: list[dict[str, Any]]) -> Reply | None:
         self.ui.begin_reply()

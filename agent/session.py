@@ -7,7 +7,7 @@ objects. `to_dict()` / `from_dict()` are the transcript's source of truth.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Kind = Literal["baseline", "what_if"]
@@ -103,7 +103,7 @@ class Session:
             "model": self.model,
             "backend": self.backend,
             "messages": self.messages,
-            "scenarios": [asdict(r) for r in self.scenarios.values()],
+            "scenarios": [_record_dict(r) for r in self.scenarios.values()],
             "final": self.final,
             "adopted": self.final_name,
             "usage": dict(self.usage),
@@ -125,6 +125,11 @@ class Session:
         s.backend_state = dict(data.get("backend_state") or {})
         s.started_at = float(data.get("started_at") or time.time())
         return s
+
+
+def _record_dict(r: ScenarioRecord) -> dict[str, Any]:
+    """Shallow on purpose: dataclasses.asdict deep-copies every plan, which made autosave slow."""
+    return {name: getattr(r, name) for name in ScenarioRecord.__dataclass_fields__}
 
 
 def _norm(name: str) -> str:

@@ -39,7 +39,7 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
     """Replace secrets (the configured API key) and anything shaped like an OpenAI key."""
     for secret in {s for s in [*secrets, os.environ.get("OPENAI_API_KEY")] if s and len(s) >= 6}:
         text = text.replace(secret, "***")
-    return _KEY_SHAPE.sub("sk-***", text)
+    return _KEY_SHAPE.sub("sk-***", text) if "sk-" in text else text
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -68,7 +68,8 @@ def save(session: Session, path: str | os.PathLike[str], secrets: Iterable[str |
     """Write both files; returns (markdown path, json path)."""
     md_path, json_path = paths_for(path)
     secrets = list(secrets)
-    atomic_write(json_path, scrub(json.dumps(to_json(session), indent=1, ensure_ascii=False), secrets) + "\n")
+    # compact on purpose: indent switches json to its pure-Python encoder, ~8x slower on big plans
+    atomic_write(json_path, scrub(json.dumps(to_json(session), ensure_ascii=False), secrets) + "\n")
     atomic_write(md_path, scrub(render_markdown(session), secrets))
     return md_path, json_path
 
