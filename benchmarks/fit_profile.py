@@ -22,11 +22,11 @@ from forecasting.llm_serving import ServingCatalog, load_serving_catalog
 
 # constant -> (low, high): the physically sensible range
 BOUNDS: dict[str, tuple[float, float]] = {
-    "mbu": (0.3, 0.95), "mfu": (0.2, 0.95), "low_precision_mfu_factor": (0.4, 1.0), "moe_mfu_factor": (0.3, 1.0),
+    "mbu": (0.3, 0.95), "attention_mbu": (0.2, 0.95), "mfu": (0.2, 0.95), "low_precision_mfu_factor": (0.4, 1.0), "moe_mfu_factor": (0.3, 1.0),
     "step_overhead_ms": (0.0, 10.0), "request_overhead_ms": (0.0, 50.0), "reserved_gib": (0.5, 10.0),
     "comm_efficiency": (0.05, 1.0), "allreduce_latency_us": (1.0, 50.0), "kv_reserve_output_fraction": (0.3, 1.0),
 }
-DEFAULT_FIT = ("mbu", "mfu", "low_precision_mfu_factor", "moe_mfu_factor", "step_overhead_ms", "request_overhead_ms",
+DEFAULT_FIT = ("mbu", "attention_mbu", "mfu", "low_precision_mfu_factor", "moe_mfu_factor", "step_overhead_ms", "request_overhead_ms",
                "reserved_gib", "comm_efficiency", "allreduce_latency_us")
 
 

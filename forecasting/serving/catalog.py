@@ -84,7 +84,8 @@ class EngineProfile:
 
     id: str
     description: str
-    mbu: float                       # achieved / peak memory bandwidth while streaming weights and KV
+    mbu: float                       # achieved / peak memory bandwidth while streaming weights (GEMMs)
+    attention_mbu: float             # achieved / peak memory bandwidth of decode attention reading the KV cache
     mfu: float                       # achieved / peak dense 16-bit tensor FLOP/s in large GEMMs
     low_precision_mfu_factor: float  # FP8/FP4 GEMMs reach this fraction of the 16-bit MFU
     moe_mfu_factor: float            # grouped expert GEMMs (MoE) reach this fraction of dense-GEMM MFU

@@ -231,7 +231,9 @@ def _op_lines(s: ph.Setup, op: ph.Operating, i: int, o: int) -> list[str]:
         f"decode step at batch {b:,.0f}, mean context {i + o / 2:,.0f} tokens: weights {s.weights_per_gpu / GIB:,.2f} GiB{moe} ÷ "
         f"({s.gpu.memory_bandwidth_tb_s:g} TB/s × MBU {s.profile.mbu:g}) = {st.weights * 1e3:.3f} ms; "
         f"compute 2 × {m.active_params_b:g} B active × {b:,.0f} ÷ ({s.tp} × {s.peak_flops / 1e12:g} TFLOPS × MFU {s.mfu:.3f}) "
-        f"= {st.compute * 1e3:.3f} ms; KV reads {st.kv * 1e3:.3f} ms; TP all-reduce {st.comm * 1e3:.3f} ms; "
+        f"= {st.compute * 1e3:.3f} ms; KV reads {b:,.0f} × {ph.effective_kv_tokens(m, i + o / 2, s.profile):,.0f} tokens × "
+        f"{s.kv_per_token_gpu:,.0f} B ÷ "
+        f"({s.gpu.memory_bandwidth_tb_s:g} TB/s × attention MBU {s.profile.attention_mbu:g}) = {st.kv * 1e3:.3f} ms; TP all-reduce {st.comm * 1e3:.3f} ms; "
         f"overhead {st.overhead * 1e3:.3f} ms → step = max({st.weights * 1e3:.3f}, {st.compute * 1e3:.3f}) + "
         f"{st.kv * 1e3:.3f} + {st.comm * 1e3:.3f} + {st.overhead * 1e3:.3f} = {st.total * 1e3:.3f} ms",
         f"prefill per request = 2 × {m.active_params_b:g} B × {i} tokens + attention = {ph.prefill_flops(s, i) / 1e12:,.2f} TFLOP "
@@ -263,7 +265,7 @@ def _assumptions(s: ph.Setup) -> dict[str, Any]:
     prof = s.profile
     return {
         "profile": prof.id, "profile_description": prof.description, "calibrated": prof.calibrated,
-        "mbu": prof.mbu, "mfu_16bit": prof.mfu, "mfu_used": round(s.mfu, 4),
+        "mbu": prof.mbu, "attention_mbu": prof.attention_mbu, "mfu_16bit": prof.mfu, "mfu_used": round(s.mfu, 4),
         "step_overhead_ms": prof.step_overhead_ms, "request_overhead_ms": prof.request_overhead_ms,
         "allreduce_latency_us": prof.allreduce_latency_us, "comm_efficiency": prof.comm_efficiency,
         "reserved_gib_per_gpu": prof.reserved_gib, "kv_memory_fraction": prof.kv_memory_fraction,

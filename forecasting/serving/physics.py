@@ -88,7 +88,8 @@ class Setup:
     reserved: float             # B per GPU (activations, workspace, runtime)
     kv_pool_gpu: float          # B per GPU for KV cache (may be ≤ 0: does not fit)
     kv_tokens: float            # tokens of KV the replica holds
-    bw: float                   # achieved bandwidth, B/s per GPU (peak × MBU)
+    bw: float                   # achieved bandwidth streaming weights, B/s per GPU (peak × MBU)
+    kv_bw: float                # achieved bandwidth reading the KV cache in attention, B/s per GPU
     flops: float                # achieved FLOP/s per GPU (peak × MFU for this precision)
     peak_flops: float           # FLOP/s per GPU, dense, this precision
     mfu: float
@@ -121,6 +122,7 @@ def make_setup(model: ModelSpec, gpu: GpuSpec, profile: EngineProfile, precision
         weights_total=w, weights_per_gpu=w / tp, kv_per_token_total=kv_tok, kv_per_token_gpu=kv_gpu,
         gpu_mem=mem, reserved=reserved, kv_pool_gpu=pool,
         kv_tokens=max(pool, 0.0) / kv_gpu, bw=gpu.memory_bandwidth_tb_s * 1e12 * profile.mbu,
+        kv_bw=gpu.memory_bandwidth_tb_s * 1e12 * profile.attention_mbu,
         flops=peak * mfu, peak_flops=peak, mfu=mfu, link=gpu.interconnect_gb_s * 1e9 * profile.comm_efficiency,
         attn_dim=attn_dim,
     )
@@ -187,11 +189,11 @@ class Step:
 
 
 def decode_step(s: Setup, batch: float, context: float) -> Step:
-    """Decode step time: memory time = (weights/TP + B × ctx × KV/TP) ÷ (BW × MBU); compute = 2·N_act·B ÷ (TP·F·MFU)."""
+    """Decode step: weights/TP ÷ (BW × MBU) against 2·N_act·B ÷ (TP·F·MFU), plus B × ctx × KV/TP ÷ (BW × attention MBU)."""
     m = s.model
     w = s.weights_per_gpu * moe_weight_read_fraction(m, batch) / s.bw
     c = 2.0 * m.active_params_b * 1e9 * batch / (s.tp * s.flops)
-    kv = batch * effective_kv_tokens(m, context, s.profile) * s.kv_per_token_gpu / s.bw
+    kv = batch * effective_kv_tokens(m, context, s.profile) * s.kv_per_token_gpu / s.kv_bw
     return Step(weights=w, compute=c, kv=kv, comm=allreduce_time(s, batch), overhead=s.profile.step_overhead_ms * 1e-3)
 
 
