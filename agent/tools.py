@@ -345,6 +345,8 @@ class ToolRegistry:
             _set_path(inputs, path, _scaled(current, factor))
         for path, value in a.set.items():
             _set_path(inputs, path, value)
+        if dig(inputs, "llm.deployment") == "api" and isinstance(inputs.get("llm"), dict):
+            inputs["llm"].pop("gpu", None)  # switching to a hosted API: the base's GPU no longer applies
         changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),
                                                      ("multiply", a.multiply)) if v}
         name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")

@@ -1,0 +1,225 @@
+"""The guided mode's words: questions, help, and plain-language summaries of tool results.
+
+Why summaries are built only from the tool result text: the rule for every backend is that no
+figure is invented; the guided backend reads the same compact JSON the LLM would read and puts its
+numbers into sentences, so what it says always matches the tables and the saved plan.
+"""
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+INTRO = ("Guided mode: no language model is connected, so I run a short interview and understand plain "
+         "numbers and phrases. To chat with a model instead, set OPENAI_API_KEY (or OPENAI_BASE_URL for a "
+         "local server such as Ollama or vLLM) and run `capplan chat` again.")
+
+# A rough average concurrency when the person does not know it, from the reference figures:
+# 30% of registered users active each day (DAU/MAU, June.so and omegapoint 2026 benchmarks), one
+# 7-minute session each (the chatbot session default), spread over a 16-hour active day.
+DEFAULT_CONCURRENT_SHARE = 0.30 * 7 / (16 * 60)
+DEFAULT_CONCURRENT_SOURCE = ("30% of registered users active each day (DAU/MAU benchmarks), one 7-minute "
+                             "session each, over a 16-hour day")
+
+QUESTIONS: dict[str, str] = {
+    "app_type": ("Is it a **chatbot** (people chat with it: a support bot, assistant, tutor, helpdesk) or an "
+                 "**agent** (it carries out multi-step tasks: books meetings, files tickets, runs workflows)? "
+                 "For example: \"a support chatbot\". Say \"default\" for a chatbot, the common case."),
+    "registered_users": ("How many **registered users** do you have (everyone who has signed up: accounts, "
+                         "customers, employees, students)? For example: \"200k users\" or \"1.2 million\"."),
+    "concurrency": ("How many of them use it **at the same time** on an average day? For example: \"3,000 online "
+                    "at once\", \"5k at peak\" or \"1% online at once\". Not sure? Say \"default\" and I'll "
+                    f"assume {DEFAULT_CONCURRENT_SHARE:.2%} of registered users ({DEFAULT_CONCURRENT_SOURCE})."),
+}
+
+CAPABILITIES = (
+    "I can:\n"
+    "- plan capacity from a description, e.g. \"a support chatbot with 200k users, 3,000 online at once, "
+    "growing 8% a month\"\n"
+    "- answer what-ifs: \"what if we double?\", \"what if concurrency reaches 10k?\", \"what if growth is 3% a "
+    "month for 12 months?\", \"what if we self-host Llama 3.1 70B on H100s?\"\n"
+    "- take corrections: \"actually it's 60k users\"\n"
+    "- show the plan, explain a figure (\"why so many GPUs?\", \"why does it cost that much?\"), list the "
+    "assumptions, and adopt a what-if (\"let's go with the doubled one\")\n"
+    "- save: type /save PATH (or start with --save PATH)")
+
+SAVE_HOW = ("To save, type **/save PATH** (for example `/save review.md`); it writes review.md and review.json. "
+            "If you started with `--save PATH`, the transcript is already saved after every turn.")
+
+LABELS: dict[str, str] = {
+    "inputs.registered_users": "registered users",
+    "load.peak_concurrent_users": "peak concurrent users",
+    "load.requests_per_second": "requests per second at peak",
+    "llm.api.required_tpm": "API tokens per minute",
+    "llm.api.required_rpm": "API requests per minute",
+    "llm.api.tier": "API tier",
+    "llm.model": "model",
+    "llm.deployment": "LLM deployment",
+    "llm.self_hosted.gpu": "GPU type",
+    "llm.self_hosted.gpus": "GPUs",
+    "llm.self_hosted.replicas": "GPU replicas",
+    "compute.app.instances": "app instances",
+    "compute.workers.instances": "worker instances",
+    "storage.database.storage_gb": "database storage (GB)",
+    "llm.monthly_usd": "LLM cost per month",
+    "cost.monthly_usd": "total cost per month",
+}
+_MONEY = ("usd",)
+
+
+def num(value: Any) -> str:
+    """A figure as a person reads it: thousands separators, few decimals, never 'nan'."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, (int, float)):
+        if not math.isfinite(value):
+            return "n/a"
+        if float(value).is_integer():
+            return f"{int(value):,}"
+        if abs(value) >= 100:
+            return f"{value:,.0f}"
+        if abs(value) >= 1:
+            return f"{value:,.2f}".rstrip("0").rstrip(".")
+        return f"{value:.3g}"
+    return str(value)
+
+
+def money(value: Any) -> str:
+    return f"${num(value)}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+
+
+def parse(content: str) -> dict[str, Any] | None:
+    try:
+        data = json.loads(content)
+    except (TypeError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def plan_summary(data: dict[str, Any], notes: list[str]) -> str:
+    """Forecast / show_plan result -> a few sentences a product manager can paste in a slide."""
+    f = data.get("figures") or {}
+    name = data.get("scenario", "the plan")
+    lines = [f"Here is the plan **{name}**: {num(f.get('inputs.registered_users'))} registered users, "
+             f"{num(f.get('load.peak_concurrent_users'))} concurrent users at peak, "
+             f"{num(f.get('load.requests_per_second'))} requests per second at peak."]
+    if f.get("llm.deployment") == "self_hosted":
+        lines.append(f"- LLM: self-hosted {f.get('llm.model')} on {num(f.get('llm.self_hosted.gpus'))} "
+                     f"{f.get('llm.self_hosted.gpu')} GPUs ({num(f.get('llm.self_hosted.replicas'))} replicas of "
+                     f"{num(f.get('llm.self_hosted.tensor_parallel'))}), {money(f.get('llm.monthly_usd'))} a month.")
+    elif "llm.api.required_tpm" in f:
+        lines.append(f"- LLM: hosted {f.get('llm.model')}, {num(f.get('llm.api.required_tpm'))} tokens and "
+                     f"{num(f.get('llm.api.required_rpm'))} requests per minute at peak (API {f.get('llm.api.tier')}), "
+                     f"{money(f.get('llm.monthly_usd'))} a month.")
+    app = f"- App tier: {num(f.get('compute.app.instances'))} x {f.get('compute.app.instance_type')}"
+    if "compute.autoscaling.min_replicas" in f:
+        app += (f", autoscaling {num(f.get('compute.autoscaling.min_replicas'))}-"
+                f"{num(f.get('compute.autoscaling.max_replicas'))} replicas at "
+                f"{num(round(100 * float(f.get('compute.autoscaling.target_cpu_utilization') or 0)))}% CPU")
+    if "compute.workers.instances" in f:
+        app += f"; {num(f.get('compute.workers.instances'))} agent worker instances"
+    lines.append(app + ".")
+    lines.append(f"- Data: {num(f.get('storage.database.storage_gb'))} GB of conversation database, "
+                 f"{num(f.get('storage.cache.memory_gb'))} GB of cache.")
+    cost = f"- Cost: **{money(f.get('cost.monthly_usd'))} a month**"
+    if "cost.per_registered_user_usd" in f:
+        cost += f" ({money(f.get('cost.per_registered_user_usd'))} per registered user)"
+    lines.append(cost + ".")
+    horizon = data.get("at_horizon") or {}
+    if horizon.get("month"):
+        lines.append(f"- In month {num(horizon.get('month'))}: {num(horizon.get('registered_users'))} registered "
+                     f"users, {num(horizon.get('peak_concurrent_users'))} at peak, "
+                     f"{money(horizon.get('monthly_usd'))} a month.")
+    events = data.get("scale_events") or []
+    if events:
+        lines.append("- When to grow: " + "; ".join(
+            f"month {num(e.get('month'))}: {e.get('resource')} {num(e.get('before'))} -> {num(e.get('after'))}"
+            for e in events[:4]) + ".")
+    lines.extend(notes)
+    lines.append("Everything I was not told uses a documented default (ask \"what did you assume?\"). Try "
+                 "\"what if we double?\", \"why does it cost that much?\", or /save PATH.")
+    return "\n".join(lines)
+
+
+WHAT_IF_ORDER = ["inputs.registered_users", "load.peak_concurrent_users", "llm.deployment", "llm.model",
+                 "llm.api.required_tpm", "llm.api.tier", "llm.self_hosted.gpu", "llm.self_hosted.gpus",
+                 "compute.app.instances", "compute.workers.instances", "storage.database.storage_gb",
+                 "llm.monthly_usd", "cost.monthly_usd"]
+
+
+def what_if_summary(data: dict[str, Any], notes: list[str]) -> str:
+    name, base = data.get("scenario"), data.get("based_on")
+    deltas: dict[str, str] = data.get("versus_base") or {}
+    lines = [f"What-if **{name}**, compared with **{base}**:"]
+    shown = [p for p in WHAT_IF_ORDER if p in deltas]
+    for path in shown:
+        lines.append(f"- {LABELS.get(path, path)}: {_delta_text(path, deltas[path])}")
+    if not shown:
+        lines.append("- no key figure changes.")
+    horizon = data.get("at_horizon") or {}
+    if horizon.get("month"):
+        lines.append(f"- In month {num(horizon.get('month'))}: {num(horizon.get('registered_users'))} registered "
+                     f"users, {money(horizon.get('monthly_usd'))} a month.")
+    for w in (data.get("warnings") or [])[:2]:
+        lines.append(f"- Note: {w}" + ("..." if len(w) >= 200 else ""))
+    lines.extend(notes)
+    lines.append(f"To make it the final plan, say \"let's go with {name}\".")
+    return "\n".join(lines)
+
+
+def _delta_text(path: str, text: str) -> str:
+    """'33507 -> 67015 (+100%)' -> '$33,507 -> $67,015 (+100%)'."""
+    parts = text.split(" -> ", 1)
+    if len(parts) != 2:
+        return text
+    new, _, pct = parts[1].partition(" (")
+    fmt = money if path.endswith(_MONEY) else num
+    old_v, new_v = _maybe_number(parts[0]), _maybe_number(new)
+    old_t = "none" if old_v == "None" else fmt(old_v)
+    new_t = "none" if new_v == "None" else fmt(new_v)
+    return f"{old_t} -> {new_t}" + (f" ({pct}" if pct else "")
+
+
+def _maybe_number(text: str) -> Any:
+    try:
+        value = float(text)
+    except ValueError:
+        return text
+    return int(value) if value.is_integer() else value
+
+
+def compare_summary(data: dict[str, Any]) -> str:
+    ref = data.get("reference")
+    lines = [f"Compared with **{ref}**:"]
+    for name, deltas in (data.get("change_vs_reference") or {}).items():
+        bits = [f"{LABELS.get(p, p)} {_delta_text(p, deltas[p])}" for p in WHAT_IF_ORDER if p in deltas][:5]
+        lines.append(f"- **{name}**: " + ("; ".join(bits) if bits else "same key figures"))
+    return "\n".join(lines)
+
+
+def explain_summary(data: dict[str, Any]) -> str:
+    if "explanations" not in data:
+        return (f"In **{data.get('scenario')}**, {data.get('metric')} is {num(data.get('value'))}; "
+                "there is no recorded derivation for it.")
+    lines = [f"Where the figures of **{data.get('scenario')}** come from:"]
+    for path, item in (data.get("explanations") or {}).items():
+        lines.append(f"- **{LABELS.get(path, path)}** = {num(item.get('value'))}: {item.get('derivation')}")
+    return "\n".join(lines)
+
+
+def assumptions_summary(data: dict[str, Any]) -> str:
+    given = ", ".join(data.get("given_by_person") or []) or "nothing"
+    defaults = data.get("defaults") or []
+    lines = [f"In **{data.get('scenario')}** you gave: {given}. Everything else is a default, with its source:"]
+    lines += [f"- {row}" for row in defaults[:20]]
+    if len(defaults) > 20:
+        lines.append(f"- ... and {len(defaults) - 20} more (app and data tuning); the saved transcript lists them all.")
+    lines.append("Change any of them by telling me, e.g. \"growing 5% a month\" or \"plan for 24 months\".")
+    return "\n".join(lines)
+
+
+def error_summary(content: str) -> str:
+    body = content.removeprefix("Error:").strip()
+    body = body.replace("Ask the person for a valid value, or correct the arguments.", "").strip()
+    body = body.replace("Fix them and try again, or ask the person for a missing value.", "").strip()
+    return f"I couldn't plan that: {body}\nTell me a different value and I'll try again."
