@@ -63,6 +63,9 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month") -> dict[str, str]:
     if r.app_type == "agent":
         e["load.concurrent_agent_tasks"] = (f"agent tasks running at peak = {_n(L.peak_messages_per_s)} tasks/s x {_n(s.response_time_s)} s per task"
                                             f" = {_n(L.peak_concurrent_tasks)}")
+        e["load.external_calls_per_second"] = (f"external tool/service calls at peak = {_n(L.peak_llm_calls_per_s)} LLM calls/s x"
+                                               f" {_n(w['tool_calls_per_llm_call'])} tool calls per LLM call = {_n(L.peak_external_calls_per_s)}/s"
+                                               " (size rate limits of the services the agent calls)")
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
     k = 1 + margin

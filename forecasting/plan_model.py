@@ -28,6 +28,7 @@ class LoadOut(BaseModel):
     response_time_s: float
     concurrent_llm_requests: float = Field(description="LLM calls in flight at peak (Little's law)")
     concurrent_agent_tasks: float = Field(description="agent tasks running at peak (0 for chatbots)")
+    external_calls_per_second: float = Field(description="agent: tool / external-service calls per second at peak")
     monthly_messages: float
     monthly_conversations: float
     monthly_llm_calls: float

@@ -256,6 +256,7 @@ def _load_out(load: Load, shape: CallShape, agent: bool) -> LoadOut:
         output_tokens_per_minute=load.peak_output_tokens_per_min, seconds_between_messages=shape.cycle_s,
         response_time_s=shape.response_time_s, concurrent_llm_requests=load.peak_concurrent_llm_requests,
         concurrent_agent_tasks=load.peak_concurrent_tasks if agent else 0.0,
+        external_calls_per_second=load.peak_external_calls_per_s,
         monthly_messages=load.monthly_messages, monthly_conversations=load.monthly_conversations,
         monthly_llm_calls=load.monthly_llm_calls, monthly_input_tokens=load.monthly_input_tokens,
         monthly_cached_input_tokens=load.monthly_cached_input_tokens, monthly_output_tokens=load.monthly_output_tokens,

@@ -66,6 +66,7 @@ def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
         ("Autoscaling", f"{c.autoscaling.min_replicas}–{c.autoscaling.max_replicas} replicas at {c.autoscaling.target_cpu_utilization:.0%} CPU", "compute.autoscaling"),
     ]
     if c.workers is not None:
+        rows.append(("External tool calls at peak", f"{fmt(L.external_calls_per_second)} /s", "load.external_calls_per_second"))
         rows.append(("Agent workers", f"{c.workers.instances} x {c.workers.instance_type} ({fmt(c.workers.concurrent_tasks)} tasks)", "compute.workers.instances"))
     st = p.storage
     rows += [

@@ -62,6 +62,7 @@ class Workload(BaseModel):
     appended_tokens_per_call: int | None = Field(None, ge=0, le=MAX_TOKENS, description="agent: tool-result tokens appended to the context per step")
     cached_input_share: float | None = Field(None, ge=0, le=1, description="share of input tokens served from the provider's prompt cache")
     tool_seconds_per_call: float | None = Field(None, ge=0, le=3_600, description="agent: seconds spent in external tools per step")
+    tool_calls_per_llm_call: float | None = Field(None, ge=0, le=1_000, description="agent: external tool/service calls per LLM call")
 
 
 class AppTier(BaseModel):

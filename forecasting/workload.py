@@ -33,6 +33,7 @@ class CallShape:
     cycle_s: float
     cached_input_share: float
     messages_per_session: float
+    tool_calls_per_llm_call: float
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Load:
     peak_output_tokens_per_min: float
     peak_concurrent_llm_requests: float
     peak_concurrent_tasks: float
+    peak_external_calls_per_s: float
     monthly_messages: float
     monthly_conversations: float
     monthly_llm_calls: float
@@ -80,6 +82,7 @@ def call_shape(workload: dict, llm_latency_s: tuple[float, float]) -> CallShape:
         response_time_s=response, cycle_s=float(w["think_time_s"]) + response,
         cached_input_share=float(w["cached_input_share"]),
         messages_per_session=float(w["messages_per_session"]),
+        tool_calls_per_llm_call=float(w["tool_calls_per_llm_call"]),
     )
 
 
@@ -102,6 +105,7 @@ def compute_load(avg_users: float, peak_users: float, shape: CallShape) -> Load:
         peak_output_tokens_per_min=peak_calls * shape.output_tokens_per_call * 60.0,
         peak_concurrent_llm_requests=peak_calls * shape.call_latency_s,
         peak_concurrent_tasks=peak_msgs * shape.response_time_s,
+        peak_external_calls_per_s=peak_calls * shape.tool_calls_per_llm_call,
         monthly_messages=monthly_messages,
         monthly_conversations=monthly_messages / shape.messages_per_session,
         monthly_llm_calls=monthly_calls,
