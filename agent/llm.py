@@ -60,7 +60,7 @@ class OpenAIBackend:
     name = "openai"
 
     def __init__(self, model: str | None = None, base_url: str | None = None, api_key: str | None = None, *,
-                 timeout_s: float = 60.0, max_attempts: int = 4, max_retry_s: float = 90.0,
+                 timeout_s: float = 120.0, max_attempts: int = 4, max_retry_s: float = 90.0,
                  backoff_s: float = 1.0, notify: Notify | None = None) -> None:
         self.model = model or os.environ.get("CAPPLAN_MODEL") or DEFAULT_MODEL
         self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
@@ -105,7 +105,13 @@ class OpenAIBackend:
                                 stop=stop_after_attempt(self.max_attempts) | stop_after_delay(self.max_retry_s),
                                 before_sleep=self._before_sleep, reraise=True):
             with attempt:
-                stream = self._client.chat.completions.create(**kwargs)
+                try:
+                    stream = self._client.chat.completions.create(**kwargs)
+                except openai.BadRequestError as exc:
+                    if "stream_options" not in str(exc) or "stream_options" not in kwargs:
+                        raise
+                    kwargs.pop("stream_options")  # older local servers reject it; usage is then unknown
+                    stream = self._client.chat.completions.create(**kwargs)
                 iterator = iter(stream)
                 try:
                     first = next(iterator)

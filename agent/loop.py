@@ -48,6 +48,7 @@ class ChatLoop:
         self.secrets = secrets
         self.schemas = self.registry.schemas()
         self._call_seq = 0
+        self.last_interrupted = False  # the last turn was stopped by Ctrl-C (a second one leaves)
         session.model, session.backend = backend.model, backend.name
         system = {"role": "system", "content": load_prompt()}
         if session.messages and session.messages[0].get("role") == "system":
@@ -59,6 +60,7 @@ class ChatLoop:
     def turn(self, text: str) -> None:
         started = time.perf_counter()
         model_s = tools_s = 0.0
+        self.last_interrupted = False
         messages = self.session.messages
         messages.append({"role": "user", "content": text})
         try:
@@ -72,6 +74,7 @@ class ChatLoop:
                 if reply.save:
                     self.save()
                 if reply.interrupted or not reply.tool_calls:
+                    self.last_interrupted = reply.interrupted
                     break
                 t0 = time.perf_counter()
                 for call in reply.tool_calls:
@@ -90,6 +93,7 @@ class ChatLoop:
                     break
         except KeyboardInterrupt:
             self.ui.warn("(stopped)")
+            self.last_interrupted = True
             self._repair()
         row = {"turn": float(len(self.session.timings) + 1), "model_s": round(model_s, 4),
                "tools_s": round(tools_s, 4)}
@@ -125,11 +129,12 @@ class ChatLoop:
             content = (content + " [reply interrupted by the person]").strip()
         message: dict[str, Any] = {"role": "assistant", "content": content or None}
         if reply.tool_calls:
+            seen = {c.get("id") for m in self.session.messages for c in m.get("tool_calls") or []}
             for call in reply.tool_calls:  # ids must be unique, whatever the server sent
                 self._call_seq += 1
-                if not call.id or any(call.id == c.get("id") for m in self.session.messages
-                                      for c in m.get("tool_calls") or []):
+                if not call.id or call.id in seen:
                     call.id = f"call_{self._call_seq}_{len(self.session.messages)}"
+                seen.add(call.id)
             message["tool_calls"] = [c.to_message() for c in reply.tool_calls]
         return message
 

@@ -345,6 +345,10 @@ class ToolRegistry:
             _set_path(inputs, path, _scaled(current, factor))
         for path, value in a.set.items():
             _set_path(inputs, path, value)
+        llm_in = inputs.get("llm") if isinstance(inputs.get("llm"), dict) else {}
+        if ("llm.deployment" in a.set and dig(base.inputs, "llm.deployment", "api") != llm_in.get("deployment")
+                and "llm.model" not in a.set):
+            llm_in.pop("model", None)  # a hosted model id does not name an open model, nor the reverse
         if dig(inputs, "llm.deployment") == "api" and isinstance(inputs.get("llm"), dict):
             inputs["llm"].pop("gpu", None)  # switching to a hosted API: the base's GPU no longer applies
         changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),

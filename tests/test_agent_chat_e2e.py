@@ -253,3 +253,14 @@ def test_interrupts_keep_the_session(tmp_path: Path) -> None:
     assert calls == answered == ["t1"]
     assert list(session.scenarios) == ["baseline"]
     assert len(session.timings) == 4 and (tmp_path / "i.json").exists()
+
+
+def test_duplicate_tool_call_ids_are_made_unique(tmp_path: Path) -> None:
+    script = Scripted([Reply(tool_calls=[ToolCall("call_0", "forecast", json.dumps(FORECAST)),
+                                         ToolCall("call_0", "show_plan", "{}")]),
+                       Reply(tool_calls=[ToolCall("call_0", "show_plan", "{}")]), Reply(text="ok")])
+    session = Session()
+    ChatLoop(script, session, ui=ChatUI()).turn("go")
+    ids = [c["id"] for m in session.messages for c in m.get("tool_calls") or []]
+    answered = [m["tool_call_id"] for m in session.messages if m["role"] == "tool"]
+    assert len(set(ids)) == 3 and ids == answered

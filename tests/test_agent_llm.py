@@ -136,3 +136,9 @@ def test_transient_classification() -> None:
     assert is_transient(status(409))
     assert not is_transient(status(401)) and not is_transient(status(400))
     assert not is_transient(status(429, {"error": {"code": "insufficient_quota"}}))
+
+
+def test_server_rejecting_stream_options_is_retried_without(server: FakeOpenAIServer, backend: OpenAIBackend) -> None:
+    server.push(Turn(status=400, error={"error": {"message": "unknown field stream_options"}}), Turn(content="ok"))
+    assert backend.respond(HI, [], None).text == "ok"
+    assert "stream_options" not in server.requests[1].body

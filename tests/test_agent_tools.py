@@ -156,3 +156,12 @@ def test_agent_forecast_with_other_fields(registry: ToolRegistry) -> None:
     assert r.ok, r.content
     assert s.scenarios["ops agent"].inputs["workload"]["llm_calls_per_message"] == 8
     assert tokens(r.content) < 1500
+
+
+def test_what_if_switching_deployment_drops_the_other_kind_of_model(registry: ToolRegistry) -> None:
+    s = Session()
+    assert registry.call("forecast", json.dumps(BASE | {"model": "gpt-5-mini"}), s).ok
+    r = registry.call("what_if", '{"set": {"llm.deployment": "self_hosted"}, "name": "own"}', s)
+    assert r.ok, r.content
+    assert s.scenarios["own"].plan["llm"]["deployment"] == "self_hosted"
+    assert "model" not in s.scenarios["own"].inputs["llm"]

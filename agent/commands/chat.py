@@ -145,6 +145,5 @@ def _converse(loop: Any, ui: Any, interactive: bool) -> None:
             if not loop.command(line):
                 return
             continue
-        before = len(loop.session.messages)
         loop.turn(line)
-        pending_exit = any("interrupted" in str(m.get("content") or "") for m in loop.session.messages[before:])
+        pending_exit = loop.last_interrupted
