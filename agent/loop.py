@@ -24,6 +24,7 @@ HELP = """Commands:
   /scenarios         the scenarios made so far
   /save [PATH]       save the transcript (PATH.md and PATH.json)
   /reset             start over (forget scenarios and conversation)
+  /usage             tokens used so far
   /quit              save (if a path is set) and leave
 Anything else is a message to the assistant. Ctrl-C stops a reply; Ctrl-C twice or Ctrl-D leaves."""
 
