@@ -42,6 +42,16 @@ class Catalog:
     api_price_source: str
     overrides: list[str] = field(default_factory=list)
 
+    def db_options(self) -> list[dict[str, Any]]:
+        """Database hosts, preferred order: managed RDS classes by price, then self-managed PostgreSQL on
+        memory-optimised EC2 (r7i) when no priced RDS class is large enough (the reference prices only
+        db.t4g classes; add larger RDS classes with --prices and they are preferred)."""
+        managed = sorted(({"name": n, "managed": True, **c} for n, c in self.rds_instances.items()),
+                         key=lambda o: (o["usd_per_hour"], o.get("vcpu", 0)))
+        ec2 = sorted(({"name": n, "managed": False, **c} for n, c in self.cpu_instances.items() if n.startswith("r7i.")),
+                     key=lambda o: (o["usd_per_hour"], o["vcpu"]))
+        return managed + ec2
+
     def service(self, key: str) -> Any:
         return self.services[key]["value"]
 

@@ -37,11 +37,12 @@ def tiered_egress_usd(gb: float, tiers: list[list[float]]) -> float:
     return usd + left * tiers[-1][1]
 
 
-def data_lines(load: Load, d: DataSizing, cat: Catalog, db_class: str, db_replicas: int, vector_gb: float) -> list[Line]:
+def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict, db_replicas: int, vector_gb: float) -> list[Line]:
+    """Managed databases bill RDS gp3 storage and IOPS; self-managed ones EBS gp3 (3,000 IOPS included)."""
     h = cat.hours_per_month
-    db = cat.rds_instances[db_class]
-    storage_price = cat.service("rds_gp3_storage")
-    included_iops = cat.services["rds_gp3_storage"].get("included_iops", 3000)
+    storage_key = "rds_gp3_storage" if db["managed"] else "ebs_gp3"
+    storage_price = cat.service(storage_key)
+    included_iops = 3000
     extra_iops = max(0.0, d.write_iops_peak - included_iops)
     iops_usd = extra_iops * cat.service("rds_extra_iops")
     cache_gb_hour = cat.service("elasticache_serverless_valkey_gb_hour")
@@ -53,9 +54,10 @@ def data_lines(load: Load, d: DataSizing, cat: Catalog, db_class: str, db_replic
     egress = tiered_egress_usd(d.egress_gb_per_month, cat.service("internet_egress_tiers"))
     lines = [
         Line("database instance", db["usd_per_hour"] * db_replicas * h,
-             f"{db_class} x {db_replicas} (Multi-AZ) x ${db['usd_per_hour']}/h x {h:.0f} h"),
+             f"{db['name']} x {db_replicas} ({'RDS Multi-AZ' if db['managed'] else 'self-managed on EC2: no priced RDS class is large enough'})"
+             f" x ${db['usd_per_hour']}/h x {h:.0f} h"),
         Line("database storage", d.db_storage_gb * storage_price + iops_usd,
-             f"{d.db_storage_gb:,.1f} GB (all copies) x ${storage_price}/GB-month"
+             f"{d.db_storage_gb:,.1f} GB (all copies) x ${storage_price}/GB-month ({'RDS' if db['managed'] else 'EBS'} gp3)"
              + (f" + {extra_iops:,.0f} IOPS above {included_iops:,} x ${cat.service('rds_extra_iops')}" if extra_iops else "")),
         Line("session cache", cache_gb * cache_gb_hour * h + ecpu_m * ecpu_price,
              f"{cache_gb:,.2f} GB billed (min 1 GB; {d.cache_memory_gb:,.2f} GB of sessions / usable fraction) x ${cache_gb_hour}/GB-h x {h:.0f} h"

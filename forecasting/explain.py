@@ -92,7 +92,8 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month") -> dict[str, str]:
         f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
     e["storage.database.write_iops_peak"] = (f"write IOPS at peak = {_n(L.peak_messages_per_s)} messages/s x (1 user row + {_n(s.calls_per_message)} model rows)"
                                              f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
-    e["storage.database.instance_class"] = (f"database class {m.db_class}: cheapest priced class with at least {_n(d.db_vcpu_required)} vCPU"
+    e["storage.database.instance_class"] = (f"database class {m.db_class} ({'RDS' if m.db_managed else 'self-managed PostgreSQL on EC2, as no priced RDS class is large enough'}):"
+                                            f" cheapest priced class with at least {_n(d.db_vcpu_required)} vCPU"
                                             f" ({_n(d.write_iops_peak)} writes/s at 500 writes/s per vCPU) and {_n(d.db_memory_gib_required)} GiB RAM"
                                             f" (one day of conversations with indexes kept hot)"
                                             + ("" if m.db_fits else "; no priced class is large enough (see warnings)"))
@@ -169,12 +170,15 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
         if m.hosted.replicas == 1:
             out.append("self-hosted: a single model replica has no redundancy; a second replica keeps the service up during failures and deploys")
     if not m.db_fits:
-        out.append(f"database: {m.data.write_iops_peak:,.0f} writes/s and {m.data.db_memory_gib_required:,.1f} GiB of hot data need"
-                   f" ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM, more than the largest priced"
-                   f" class ({m.db_class}); the database cost shown is a floor: add larger classes with --prices (rds_instances)")
-    elif not last.db_fits:
-        out.append(f"database: by month {r.horizon_months} the write rate and hot data outgrow the largest priced class"
-                   f" ({last.db_class}); add larger classes with --prices (rds_instances)")
+        out.append(f"database: {m.data.write_iops_peak:,.0f} writes/s and {m.data.db_memory_gib_required:,.1f} GiB of hot data exceed"
+                   f" the largest priced host ({m.db_class}); shard the conversation store or add larger classes with --prices")
+    elif not m.db_managed:
+        out.append(f"database: needs ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM, more than the"
+                   f" largest RDS class priced in the catalog (db.t4g.medium); priced as self-managed PostgreSQL on {m.db_class}"
+                   f" (add RDS classes with --prices, rds_instances, to price a managed database)")
+    elif not last.db_managed:
+        out.append(f"database: by month {r.horizon_months} it outgrows the largest RDS class priced in the catalog; from then on it is"
+                   f" priced as self-managed PostgreSQL on {last.db_class} (add RDS classes with --prices, rds_instances)")
     if r.data["retention_days"] and m.data.db_storage_gb > 64_000:
         out.append(f"database: {m.data.db_storage_gb:,.0f} GB exceeds a single RDS volume (64 TB); shard or archive old conversations")
     if r.app_type == "agent" and r.workload["llm_calls_per_message"] <= 1:

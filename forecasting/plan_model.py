@@ -127,7 +127,7 @@ class ComputeOut(BaseModel):
 
 
 class DatabaseOut(BaseModel):
-    engine: str = "PostgreSQL (managed, Multi-AZ)"
+    engine: str
     instance_class: str
     storage_gb: float
     provisioned_storage_gb: float

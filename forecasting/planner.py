@@ -35,6 +35,7 @@ class _Context:
     api_prices: llm_api.ApiPrices | None
     slo: Any  # llm_serving.SloCapacity for self-hosted
     provider: str
+    db_options: list[dict[str, Any]]
 
 
 @dataclass
@@ -47,6 +48,7 @@ class _Month:
     data: data_tier.DataSizing
     db_class: str
     db_fits: bool
+    db_managed: bool
     lines: list[cost.Line]
     total: float
 
@@ -116,16 +118,16 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
                                               source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
     if problems:
         raise ScenarioError(problems)
-    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider)
+    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider, cat.db_options())
 
 
-def _db_class(cat: Catalog, vcpu: float, memory_gib: float) -> tuple[str, bool]:
-    """Smallest priced class with the vCPU for the write rate and the memory for a day's hot data."""
-    classes = sorted(cat.rds_instances.items(), key=lambda kv: (kv[1]["usd_per_hour"], kv[1].get("vcpu", 0)))
-    for name, c in classes:
-        if c.get("vcpu", 0) >= vcpu and c.get("memory_gib", 0) >= memory_gib:
-            return name, True
-    return max(classes, key=lambda kv: (kv[1].get("memory_gib", 0), kv[1].get("vcpu", 0)))[0], False
+def _db_class(options: list[dict[str, Any]], vcpu: float, memory_gib: float) -> tuple[dict[str, Any], bool]:
+    """First (cheapest, managed before self-managed) host with the vCPU for the write rate and the
+    memory for a day's hot data; the largest host, flagged, when none is big enough."""
+    for o in options:
+        if o.get("vcpu", 0) >= vcpu and o.get("memory_gib", 0) >= memory_gib:
+            return o, True
+    return max(options, key=lambda o: (o.get("memory_gib", 0), o.get("vcpu", 0))), False
 
 
 def _evaluate(ctx: _Context, load: Load) -> _Month:
@@ -151,10 +153,12 @@ def _evaluate(ctx: _Context, load: Load) -> _Month:
         lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", workers.instances * ctx.worker_inst.usd_per_hour * h,
                                f"{workers.instances} x ${ctx.worker_inst.usd_per_hour}/h x {h:.0f} h"))
     data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data)
-    db_class, db_fits = _db_class(cat, data.db_vcpu_required, data.db_memory_gib_required)
-    lines += cost.data_lines(load, data, cat, db_class, int(r.data["db_replicas"]), data.vector_storage_gb)
+    db, db_fits = _db_class(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required)
+    db_class = db["name"]
+    lines += cost.data_lines(load, data, cat, db, int(r.data["db_replicas"]), data.vector_storage_gb)
     lines.append(cost.load_balancer_line(load, data, cat))
-    return _Month(load, api, hosted, app, workers, data, db_class, db_fits, lines, sum(line.monthly_usd for line in lines))
+    return _Month(load, api, hosted, app, workers, data, db_class, db_fits, bool(db["managed"]), lines,
+                  sum(line.monthly_usd for line in lines))
 
 
 def _row(month: int, registered: float, m: _Month) -> TimelineRow:
@@ -316,7 +320,8 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
 def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
     d, r = m.data, ctx.r
     return StorageOut(
-        database=DatabaseOut(instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
+        database=DatabaseOut(engine="PostgreSQL on RDS, Multi-AZ" if m.db_managed else "PostgreSQL self-managed on EC2, primary + standby",
+                             instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
                              storage_gb_at_horizon=last.data.db_storage_gb, write_iops_peak=d.write_iops_peak,
                              vcpu_required=d.db_vcpu_required, bytes_per_message=d.bytes_per_message,
                              messages_per_day=d.messages_per_day, retention_days=r.data["retention_days"]),

@@ -213,3 +213,23 @@ def test_agents_make_more_calls_with_longer_contexts_than_chatbots():
     assert agent.load.concurrent_agent_tasks > 0 and chat.load.concurrent_agent_tasks == 0
     # agent input per call: 2,000 system + 70 + history (5 - 1) / 2 x (70 + 252) + (8 - 1) / 2 x (857 + 252)
     assert agent.load.input_tokens_per_call == pytest.approx(2000 + 70 + 2 * 322 + 3.5 * 1109)
+
+
+def test_database_host_is_the_cheapest_that_holds_a_day_of_hot_data():
+    # 40 tokens in + 200 out per message, 1,000 users: small -> an RDS class
+    small = plan(BASE)
+    hot = small.storage.database.messages_per_day * small.storage.database.bytes_per_message * 1.3 / 2**30
+    assert small.storage.database.engine.startswith("PostgreSQL on RDS")
+    cat = default_catalog()
+    fitting = [n for n, c in cat.rds_instances.items() if c["memory_gib"] >= hot]
+    assert small.storage.database.instance_class == min(fitting, key=lambda n: cat.rds_instances[n]["usd_per_hour"])
+    # 100x the users: more hot data than any priced RDS class holds -> self-managed on the cheapest r7i that does
+    big = plan({**BASE, "registered_users": 10_000_000, "concurrent_users": 100_000})
+    d = big.storage.database
+    hot_big = d.messages_per_day * d.bytes_per_message * 1.3 / 2**30
+    assert hot_big > 4 and d.engine.startswith("PostgreSQL self-managed")
+    r7i = {n: c for n, c in cat.cpu_instances.items() if n.startswith("r7i.") and c["memory_gib"] >= hot_big}
+    assert d.instance_class == min(r7i, key=lambda n: r7i[n]["usd_per_hour"])
+    assert any(w.startswith("database: needs") for w in big.warnings)
+    line = next(b for b in big.cost.breakdown if b.component == "database instance")
+    assert line.monthly_usd == pytest.approx(cat.cpu_instances[d.instance_class]["usd_per_hour"] * 2 * 730)
