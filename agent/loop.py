@@ -181,12 +181,15 @@ class ChatLoop:
 
     def _render_full(self, record: Any) -> None:
         try:
-            from agent.ui_plan import render_plan  # the lead's full plan tables
+            from agent.ui_plan import print_plan  # the full plan tables `capplan plan` prints
             from forecasting.plan_model import CapacityPlan
 
-            render_plan(self.ui.console, CapacityPlan.model_validate(record.plan))
-        except Exception:  # noqa: BLE001 - fall back to the compact table
+            plan = CapacityPlan.model_validate(record.plan)
+        except Exception:  # noqa: BLE001 - an old transcript's plan: fall back to the compact table
             self.ui.show_summary(record, final=self.session.final)
+            return
+        self.ui.info(f"Plan of scenario {record.name}" + (" (final)" if record.name == self.session.final else ""))
+        print_plan(plan, self.ui.console)
 
     # -- saving ---------------------------------------------------------------------------------------
     def save(self, path: str | None = None) -> None:

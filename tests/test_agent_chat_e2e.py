@@ -183,6 +183,7 @@ def test_slash_commands(monkeypatch: pytest.MonkeyPatch, server: FakeOpenAIServe
     out = capsys.readouterr().out
     assert code == 0
     assert "/save [PATH]" in out and "- baseline (final): baseline" in out
+    assert "Plan of scenario baseline (final)" in out and "Peak concurrent users" in out
     assert 'No scenario "nope"' in out and "No scenarios yet" in out and "Unknown command /bogus" in out
     assert other.exists() and other.with_suffix(".json").exists()
     assert len(server.requests) == 2  # nothing after /quit
