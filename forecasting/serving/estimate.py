@@ -14,6 +14,7 @@ from forecasting.serving import physics as ph
 from forecasting.serving.catalog import (
     GIB,
     PRECISIONS,
+    EngineProfile,
     GpuSpec,
     ModelSpec,
     ServingCatalog,
@@ -164,7 +165,7 @@ def _no_fit_message(m: ModelSpec, g: GpuSpec, p: str, i: int, o: int, tp: int | 
             f"{where} ({g.memory_gb:g} GiB each): try a larger GPU, a lower precision or fewer tokens")
 
 
-def _setup_for(m: ModelSpec, g: GpuSpec, prof, p: str, kp: str, tp: int | None, i: int, o: int,
+def _setup_for(m: ModelSpec, g: GpuSpec, prof: EngineProfile, p: str, kp: str, tp: int | None, i: int, o: int,
                need_sequences: int) -> ph.Setup:
     """Given TP: that one. Otherwise the smallest TP whose KV pool holds `need_sequences` sequences (or at
     least one sequence at TP 8): fewer GPUs per replica is what a throughput-oriented deployment picks."""
@@ -215,6 +216,9 @@ def _setup_lines(s: ph.Setup, i: int, o: int, max_seq: int) -> list[str]:
         lines.append(f"KV pool per GPU = ({g.memory_gb:g} GiB − {s.weights_per_gpu / GIB:,.2f} GiB weights − {prof.reserved_gib:g} GiB "
                      f"reserved) × {prof.kv_memory_fraction:g} = {s.kv_pool_gpu / GIB:,.2f} GiB")
     per_seq = ph.seq_kv_reservation(s, i, o)
+    if isinstance(m.max_context, int) and i + o > m.max_context:
+        lines.append(f"warning: {i} + {o} tokens exceed {m.id}'s context of {m.max_context:,} tokens; the estimate "
+                     f"assumes the engine serves them anyway")
     lines.append(f"KV capacity = {s.kv_pool_gpu / GIB:,.2f} GiB ÷ {s.kv_per_token_gpu:,.0f} B/token = {s.kv_tokens:,.0f} tokens; "
                  f"÷ {per_seq:,.0f} tokens reserved per sequence ({i} in + {prof.kv_reserve_output_fraction:g} × {o} out) "
                  f"= {int(s.kv_tokens // per_seq):,} sequences; engine limit {prof.max_batch:,} → max concurrent {max_seq:,}")
@@ -406,7 +410,8 @@ def estimate_request_rate(model: str, gpu: str, *, input_tokens: int, output_tok
     return _open_result(s, m, g, prof, p, kp, i, o, cap, max_seq, op.throughput, op, ttft, wait, lines)
 
 
-def _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, wait, lines,
+def _open_result(s: ph.Setup, m: ModelSpec, g: GpuSpec, prof: EngineProfile, p: str, kp: str, i: int, o: int,
+                 n: float, max_seq: int, x: float, op: ph.Operating, ttft: float, wait: float, lines: list[str],
                  itl: float | None = None) -> ServingEstimate:
     itl = op.itl if itl is None else itl
     return ServingEstimate(

@@ -8,8 +8,8 @@ References: DESIGN.md "Self-hosted LLM serving" and shared/reference/llm_sizing_
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+from typing import Callable
 
 from forecasting.serving.catalog import (
     BYTES_PER_WEIGHT,
@@ -231,7 +231,7 @@ def operating_point(s: Setup, batch: float, input_tokens: float, output_tokens: 
     return Operating(batch=b, step=st, t_prefill=tp, itl=itl, throughput=x, ttft=ttft, prefill_share=rho)
 
 
-def largest_batch(ok, hi: int) -> int:
+def largest_batch(ok: Callable[[int], bool], hi: int) -> int:
     """Largest integer b in [1, hi] with ok(b) true, for ok monotone (true then false); 0 if ok(1) is false."""
     if hi < 1 or not ok(1):
         return 0
@@ -251,9 +251,6 @@ def wave_wait(batch: int, num_requests: int, wave_time: float) -> float:
     """Mean queueing delay when N equal requests arrive at once and run B at a time in waves of wave_time."""
     if num_requests <= batch:
         return 0.0
-    total = sum(i // batch for i in range(num_requests))
+    q, r = divmod(num_requests, batch)  # sum of floor(k / B) for k < N, in closed form
+    total = batch * q * (q - 1) // 2 + r * q
     return wave_time * total / num_requests
-
-
-def ceil_div(a: float, b: float) -> int:
-    return int(math.ceil(a / b))
