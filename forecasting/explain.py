@@ -157,10 +157,6 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
         out.append(f"API limits: {m.api.tier_note}")
     if last.api is not None and last.api.tier is None and (m.api is None or m.api.tier is not None):
         out.append(f"API limits: by month {r.horizon_months} {last.api.tier_note}")
-    p = ctx.api_prices
-    if p is not None and p.max_input_tokens and ctx.shape.input_tokens_per_call > p.max_input_tokens:
-        out.append(f"llm.model: {ctx.shape.input_tokens_per_call:,.0f} input tokens per call exceed {p.model}'s"
-                   f" {p.max_input_tokens:,}-token context window")
     if m.hosted is not None:
         if not getattr(ctx.slo, "meets_slo", True):
             out.append(f"self-hosted: even one sequence per replica misses the latency targets (ITL {ctx.slo.itl_ms:.0f} ms vs"

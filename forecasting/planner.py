@@ -96,6 +96,10 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
         problems.append(f"app.scale_in_utilization ({r.app['scale_in_utilization']}) must be below "
                         f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
     shape = call_shape(w, latency)
+    if api_prices is not None and api_prices.max_input_tokens and shape.input_tokens_per_call > api_prices.max_input_tokens:
+        problems.append(f"workload: {shape.input_tokens_per_call:,.0f} input tokens per call exceed {api_prices.model}'s"
+                        f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"
+                        f" or choose a model with a longer context")
     if llm["deployment"] == "self_hosted" and not problems:
         from forecasting import llm_serving  # the estimator is only loaded when a plan self-hosts
 
@@ -105,9 +109,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
                 output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
                 ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"))
         except ValueError as e:
-            msg = str(e)
-            field = "llm.gpu" if "gpu" in msg.lower() and "model" not in msg.lower()[:20] else "llm.model"
-            problems.append(msg if msg.startswith("llm.") else f"{field}: {msg}")
+            problems.append(_serving_problem(str(e), llm, cat))
         else:
             shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0))
             if not llm.get("precision"):
@@ -119,6 +121,24 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
     if problems:
         raise ScenarioError(problems)
     return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider, cat.db_options())
+
+
+def _serving_problem(msg: str, llm: dict[str, Any], cat: Catalog) -> str:
+    """Name the scenario field an estimator error is about, so the person knows what to change."""
+    low = msg.lower()
+    if msg.startswith("llm."):
+        return msg
+    if "cannot run" in low or "precision" in low:
+        return f"llm.precision: {msg}"
+    if "unknown model" in low:
+        hint = (f' ({llm["model"]!r} is a hosted API model: set llm.deployment to "api")'
+                if llm["model"] in cat.api_models else "")
+        return f"llm.model: {msg}{hint}"
+    if "unknown gpu" in low:
+        return f"llm.gpu: {msg}"
+    if "does not fit" in low:
+        return f"llm.model / llm.gpu: {msg}"
+    return f"llm: {msg}"
 
 
 def _db_class(options: list[dict[str, Any]], vcpu: float, memory_gib: float) -> tuple[dict[str, Any], bool]:

@@ -87,6 +87,10 @@ BAD = {
     "unknown model": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"model": "gpt-5-mimi"}}', 'did you mean "gpt-5-mini"'),
     "unknown gpu": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"deployment": "self_hosted", "gpu": "h100-sxn"}}', "h100-sxm"),
     "unknown instance": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "app": {"instance_type": "m7i.xlarg"}}', 'did you mean "m7i.xlarge"'),
+    "hosted model self-hosted": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"deployment": "self_hosted", "model": "gpt-5-mini"}}', 'llm.model: unknown model'),
+    "precision the GPU cannot run": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"deployment": "self_hosted", "model": "llama-3.1-8b", "gpu": "t4", "precision": "fp8"}}', "llm.precision: t4 cannot run fp8"),
+    "model fits no GPU count": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"deployment": "self_hosted", "model": "llama-3.1-405b", "gpu": "l4"}}', "does not fit"),
+    "context window exceeded": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "workload": {"prompt_tokens": 2000000}}', "context window"),
     "wrong type": ('{"app_type": "chatbot", "registered_users": "many", "concurrent_users": 5}', "registered_users"),
 }
 
