@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from agent.figures import fmt
+from agent.files import atomic_write  # noqa: F401  (re-exported: the transcript's writer)
 from agent.session import Session
 
 SCHEMA_VERSION = 1
@@ -40,33 +41,6 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
     for secret in {s for s in [*secrets, os.environ.get("OPENAI_API_KEY")] if s and len(s) >= 6}:
         text = text.replace(secret, "***")
     return _KEY_SHAPE.sub("sk-***", text) if "sk-" in text else text
-
-
-def atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _mode_for(path))  # mkstemp makes 0600; a transcript is an ordinary file
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def _mode_for(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777  # keep the mode of the file being replaced
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def to_json(session: Session) -> dict[str, Any]:
@@ -138,7 +112,7 @@ def render_markdown(session: Session) -> str:
         out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for label, path in KEY_FIGURES:
             if any(path in f for f in figures):
-                out.append("| " + " | ".join([label, *[_fmt(f.get(path)) for f in figures]]) + " |")
+                out.append("| " + " | ".join([label, *[fmt(f.get(path)) for f in figures]]) + " |")
         out.append("")
         for r in records:
             if r.base:
@@ -164,24 +138,12 @@ def plan_markdown(plan: dict[str, Any]) -> str:
         from agent.tools import KEY_FIGURES, key_figures
 
         figs = key_figures(plan)
-        rows = [f"| {label} | {_fmt(figs[path])} |" for label, path in KEY_FIGURES if path in figs]
+        rows = [f"| {label} | {fmt(figs[path])} |" for label, path in KEY_FIGURES if path in figs]
         extra = [f"- {w}" for w in plan.get("warnings") or []]
         assumptions = [f"- {a.get('name')} = {a.get('value')} {a.get('unit', '')} ({a.get('source', '')})"
                        for a in plan.get("assumptions") or []]
         return "\n".join(["| figure | value |", "|---|---|", *rows, "", *(["Warnings:", *extra, ""] if extra else []),
                           *(["Assumptions:", *assumptions] if assumptions else [])])
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
 
 
 def _short_args(arguments: Any, limit: int = 200) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, Iterator
 
+from agent.figures import fmt
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
@@ -150,18 +151,6 @@ class ChatUI:
             cost = r.plan.get("cost", {}).get("monthly_usd") if isinstance(r.plan.get("cost"), dict) else None
             cost_text = f", {fmt(cost)} USD/month" if cost is not None else ""
             self.console.print(f"- {name}{mark}: {origin}{cost_text}", markup=False)
-
-
-def fmt(value: Any) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    return str(value)
 
 
 def change(a: Any, b: Any) -> str:

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from agent.commands._io import read_text, write_atomic
+from agent.files import read_text, write_output
 from agent.errors import InputError
 
 
@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         out = plan_to_text(result)
     if args.output:
-        write_atomic(args.output, out)
+        write_output(args.output, out)
         sys.stderr.write(f"capplan plan: wrote {args.output}\n")
     else:
         sys.stdout.write(out)

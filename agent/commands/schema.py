@@ -11,12 +11,12 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from agent.commands._io import write_atomic
+    from agent.files import write_output
     from forecasting.scenario import Scenario
 
     text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
     if args.output:
-        write_atomic(args.output, text)
+        write_output(args.output, text)
     else:
         sys.stdout.write(text)
     return 0
