@@ -31,7 +31,7 @@ from agent.guided.numbers import (
     ("-500", -500), ("−500", -500), ("~3000", 3000), ("about 3k", 3000), ("around 1.5M", 1_500_000),
     ("roughly 40,000", 40_000), ("3k+", 3000), ("10k-ish", 10_000), ("maybe 2000", 2000),
     ("2,000-3,000", 2500), ("2k to 4k", 3000), ("1-2 million", 1_500_000), ("2-3k", 2500),
-    ("between 2 and 3 thousand", 2500), ("5k.", 5000), ("20000!", 20000),
+    ("between 2 and 3 thousand", 2500), ("5k.", 5000), ("20000!", 20000), ("1e6", 1e6), ("2.5e5", 250_000),
 ])
 def test_parse_number(text: str, expected: float) -> None:
     assert parse_number(text) == pytest.approx(expected)

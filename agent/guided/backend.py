@@ -109,10 +109,12 @@ class _Turn:
             return Reply(text="Which change should I try? For example: \"what if we double our users?\", \"what if "
                               "concurrency reaches 10k?\", \"what if growth is 3% a month for 12 months?\" or \"what if "
                               "we self-host on H200s?\"")
-        if self.has_plan and not u.has_facts():
-            request = self._request(u, text)
+        if self.has_plan and not u.has_numbers() and (not u.has_facts() or intents & {"adopt", "explain", "show_plan"}):
+            request = self._request(u, text)  # "why so many H100s?" names a GPU but asks, not tells
             if request is not None:
                 return request
+        if self.state.get("pending") and intents & {"yes", "unsure"} and not u.has_facts():
+            return self._small_talk(u, text)
         if not self.has_plan and intents & {"show_plan", "explain", "assumptions", "adopt", "compare"} \
                 and not u.has_facts() and not u.bare_numbers:
             return Reply(text="There is no plan yet. " + (self._next_question() or ""))

@@ -37,7 +37,8 @@ _WORD_RUN = re.compile(
     r"(?<![\w-])(?:(?:" + "|".join(_WORDS) + r")(?:[\s-]+|(?=[^\w-])|$))+", re.IGNORECASE)
 
 _SUFFIX = r"(?:\s*(?P<{name}>k|mm|mn|m|bn|b)\b|\s+(?P<{name}w>thousands?|millions?|billions?|hundreds?|dozens?|grand|mil|mio|lakh|crore)\b)?"
-_DIGITS = (r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,200 / 1,200.5
+_DIGITS = (r"(?:\d+(?:\.\d+)?e[+-]?\d+(?![\w])"  # 1e6, 2.5e5: scientific, as pasted from a spreadsheet
+           r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"  # 1,200 / 1,200.5
            r"|\d{1,3}(?:\.\d{3}){2,}"  # 1.200.000
            r"|\d+(?:_\d{3})+"  # 200_000
            r"|\d*\.\d+|\d+)")

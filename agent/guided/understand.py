@@ -26,12 +26,14 @@ _I = re.IGNORECASE
 CONCURRENT = re.compile(
     r"\bonline\b|\bat once\b|\bat (?:the )?same time\b|\bsimultaneous(?:ly)?\b|\bconcurren(?:t(?:ly)?|cy)\b|\bccu\b"
     r"|\bin parallel\b|\bat any (?:given )?(?:moment|time|point|one time)\b|\bat a time\b|\bat one time\b"
-    r"|\b(?:live|active|open) (?:sessions|chats|conversations|connections)\b|\bconnected\b|\blogged[- ]in\b", _I)
+    r"|\b(?:live|active|open) (?:sessions|chats|conversations|connections)\b|\bconnected\b|\blogged[- ]in\b"
+    r"|\bare chatting\b|\bchatting (?:at|right now)\b|\bright now\b|\bat any one time\b", _I)
 REGISTERED = re.compile(
     r"\bregistered\b|\bsign(?:ed)?[- ]?ups?\b|\baccounts?\b|\bcustomers?\b|\bemployees?\b|\bstaff\b|\bstudents?\b"
     r"|\bmembers?\b|\bsubscribers?\b|\busers?\b|\bpeople\b|\bclients?\b|\blearners?\b|\bpatients?\b|\bseats?\b"
     r"|\bmaus?\b|\bmonthly active\b|\bdaus?\b|\buser ?base\b|\bemployees\b|\bworkers\b|\bcitizens\b|\bvisitors\b"
-    r"|\bpupils\b|\bteachers\b|\bdevelopers\b|\bengineers\b|\bagents\b|\bshoppers\b|\bplayers\b|\bfans\b|\bmembership\b", _I)
+    r"|\bpupils\b|\bteachers\b|\bdevelopers\b|\bengineers\b|\bagents\b|\banalysts\b|\blawyers\b|\bdoctors\b"
+    r"|\bnurses\b|\bemployees\b|\breps\b|\bbuyers\b|\bsellers\b|\bdrivers\b|\bparents\b|\bguests\b|\bshoppers\b|\bplayers\b|\bfans\b|\bmembership\b", _I)
 PEAK = re.compile(r"\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusiest\b|\bhighest\b|\bspikes?\b"
                   r"|\bspiking\b|\brush hour\b|\btops? out\b", _I)
 AVERAGE = re.compile(r"\baverage\b|\bon avg\b|\bavg\b|\btypical(?:ly)?\b|\busually\b|\bnormally\b|\bmean\b", _I)
@@ -176,6 +178,10 @@ class Understanding:
     bare_numbers: list[float] = field(default_factory=list)
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+    def has_numbers(self) -> bool:
+        return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
+                                           self.peak_share, self.growth, self.horizon)) or bool(self.multiply)
 
     def has_facts(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
@@ -334,6 +340,7 @@ def _percent(text: str, n: Number, before: str, after: str, u: Understanding) ->
         factor = 1 + value if re.search(r"\bmore|extra\b", after[:25], _I) else 1 - value
         u.multiply[_mult_target(after)] = factor
         return
+    after = re.split(r"[,;!?\n]|\.(?!\d)|\d", text[n.end:n.end + 40])[0]  # "30% growth per year": past the growth word
     shrink = bool(SHRINK.search(after[:30]) or BEFORE_SHRINK.search(before))
     growthy = shrink or bool(GROWTH.search(after) or BEFORE_GROWTH.search(before) or GROWTH.search(before)
                              or rate_period_months(after[:30]) or rate_period_months(before))
@@ -362,8 +369,9 @@ def _count(n: Number, before: str, after: str, u: Understanding) -> None:
         return
     conc = CONCURRENT.search(after) or BEFORE_CONC.search(before)
     peak = PEAK.search(after) or BEFORE_PEAK.search(before)
-    reg = REGISTERED.search(after) or BEFORE_REG.search(before)
-    if conc or (peak and not (reg and REGISTERED.search(after) and not peak_after_reg(after))):
+    explicit_reg = re.search(r"\bregistered\b|\bsign(?:ed)?[- ]?ups?\b|\baccounts?\b|\btotal\b", after, _I)
+    reg = REGISTERED.search(after) or BEFORE_REG.search(before) or _plural_noun(after, before)
+    if conc or (peak and not explicit_reg):
         is_peak = bool(peak) and not AVERAGE.search(after + before)
         if is_peak:
             u.peak = value
@@ -376,10 +384,11 @@ def _count(n: Number, before: str, after: str, u: Understanding) -> None:
         u.bare_numbers.append(value)
 
 
-def peak_after_reg(after: str) -> bool:
-    """ "5,000 users at peak": the peak word describes these users, so they are concurrent ones."""
-    p, r = PEAK.search(after), REGISTERED.search(after)
-    return bool(p and r and p.start() > r.start()) or bool(p and not r)
+def _plural_noun(after: str, before: str) -> bool:
+    """ "for 2,000 analysts", "serves 300 lawyers": people we have no word for are still registered users."""
+    return bool(re.match(r"\s*[a-z]{3,}s\b", after, _I)) and bool(
+        re.search(r"\b(?:for|serv\w*|used by|have|has|with|by|of|our|across|supports?|helps?)\s+(?:about|around|"
+                  r"roughly|some|over|nearly|almost|~)?\s*$", before, _I))
 
 
 def _mult_target(context: str) -> str:
@@ -418,7 +427,7 @@ def _growth_phrases(text: str, u: Understanding) -> None:
             if not re.match(r"\s+(?:the|our|of)\b", text[m.end():], _I):
                 continue
         context = text[m.end():m.end() + 40]
-        lead = text[max(0, m.start() - 40):m.start()]
+        lead = re.split(r"[.;!?\n]", text[max(0, m.start() - 40):m.start()])[-1]  # this sentence only
         if "what_if" in u.intents or re.search(r"\bif\b", lead, _I):
             target = _mult_target(context) if _mult_target(context) != "users" else _mult_target(lead)
             u.multiply[target] = factor
@@ -431,15 +440,16 @@ def validate_counts(u: Understanding) -> None:
         if value is None:
             return
         if value <= 0:
-            u.problems.append(f"{label} must be a positive number; {value:,.0f} can't be right.")
+            u.problems.append(f"The number of {label} must be a positive number; {value:,.0f} can't be right.")
             setattr(u, field_name, None)
-        elif value > PEOPLE_ON_EARTH:
-            u.problems.append(f"{label} of {value:,.0f} is more than everyone on Earth (about 8.3 billion).")
+        elif not value <= PEOPLE_ON_EARTH:
+            shown = f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+            u.problems.append(f"{shown} {label} is more than everyone on Earth (about 8.3 billion).")
             setattr(u, field_name, None)
 
-    bad("registered", "The number of registered users")
-    bad("concurrent", "The number of users online at once")
-    bad("peak", "The peak number of users online at once")
+    bad("registered", "registered users")
+    bad("concurrent", "users online at once")
+    bad("peak", "users online at once at peak")
     for name_, label in (("concurrent_share", "The share of users online at once"), ("peak_share", "The peak share online")):
         value = getattr(u, name_)
         if value is not None and not 0 < value <= 1:
