@@ -136,3 +136,19 @@ def test_any_json_plans_or_fails_validation_with_exit_2(tmp_path_factory, capsys
         assert code == 0
     except ScenarioError:
         assert code == 2
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(100, 5_000_000), st.floats(1e-4, 0.2), st.floats(1.0, 10.0),
+       st.sampled_from([("llama-3.1-8b", "l40s"), ("llama-3.1-70b", "h100-sxm"), ("mixtral-8x7b", "a100-80gb"), ("llama-3.1-8b", "a10g")]),
+       st.sampled_from(["chatbot", "agent"]))
+def test_self_hosted_gpus_never_shrink_with_more_users(users, share, k, model_gpu, app_type):
+    model, gpu = model_gpu
+    base = {"app_type": app_type, "registered_users": users, "concurrent_users": max(users * share, 0.01),
+            "llm": {"deployment": "self_hosted", "model": model, "gpu": gpu}}
+    bigger = dict(base, registered_users=int(math.ceil(users * k)), concurrent_users=base["concurrent_users"] * k)
+    a, b = plan(base), plan(bigger)
+    assert b.llm.self_hosted.gpus >= a.llm.self_hosted.gpus
+    assert b.llm.monthly_usd >= a.llm.monthly_usd
+    assert b.cost.monthly_usd >= a.cost.monthly_usd * (1 - 1e-9)
+    assert a.llm.self_hosted.replicas >= 1 and math.isfinite(b.cost.monthly_usd)
