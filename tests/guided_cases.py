@@ -140,6 +140,11 @@ CASES: list[Case] = [
     Case("absurd-then-fixed", ["chatbot with 20 billion users", "200k users", "3000 online at once"],
          {"registered_users": 200_000, "concurrent_users": 3000}),
     Case("compare", [BASE, "what if we double?", "compare them side by side"], BASE_IN, count=2),
+    Case("readme-quick-start", ["We run a support chatbot with 200k registered users, about 3,000 online at once, "
+                                "growing 8% a month", "what if we double our users?"], BASE_IN, count=2,
+         others={"double users": {"registered_users": 400_000, "concurrent_users": 6000}}),
+    Case("readme-pipe", ["support bot, 200k users, 3000 online", "what if we double?"],
+         {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3000}, count=2),
     Case("slash-commands", [BASE, "/scenarios", "/plan", "what if we double?"], BASE_IN, count=2),
 ]
 
