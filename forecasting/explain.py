@@ -23,7 +23,7 @@ def _n(x: float, digits: int = 0) -> str:
     return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
 
 
-def explain(ctx: "_Context", m: "_Month", last: "_Month") -> dict[str, str]:
+def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str] = frozenset()) -> dict[str, str]:
     r, s, L = ctx.r, ctx.shape, m.load
     w, d, margin = r.workload, m.data, r.safety_margin
     e: dict[str, str] = {}
@@ -117,7 +117,121 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month") -> dict[str, str]:
                                                 f" = ${m.total / L.monthly_conversations * 1000:,.2f}")
     e["timeline"] = (f"month m scales users and load by (1 + {r.monthly_growth_rate:.1%})^m; at month {r.horizon_months}:"
                      f" {(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x, ${last.total:,.0f}/month")
+    _explain_details(ctx, m, last, e, assumed)
     return e
+
+
+def _given(path: str, value: object, unit: str, assumed: frozenset[str]) -> str:
+    origin = "default, see assumptions for its source" if path in assumed else "given in the scenario"
+    shown = _n(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
+    return f"{path} = {shown} {unit} ({origin})".replace("  ", " ")
+
+
+def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, str], assumed: frozenset[str]) -> None:
+    """One line for every remaining number of the plan, so none is left without its origin."""
+    r, s, L, d, a, i = ctx.r, ctx.shape, m.load, m.data, m.app, ctx.app_inst
+    w, k, app = r.workload, 1 + r.safety_margin, r.app
+    e["load.average_requests_per_second"] = (f"messages/s at average load = {_n(L.average_concurrent_users)} users / {_n(s.cycle_s)} s"
+                                             f" = {_n(L.average_messages_per_s)}")
+    e["load.output_tokens_per_call"] = _given("workload.output_tokens", w["output_tokens"], "tokens per LLM call", assumed)
+    e.setdefault("load.concurrent_agent_tasks", "0: chatbots answer each message with one call and run no agent tasks")
+    e.setdefault("load.external_calls_per_second", f"{_n(L.peak_external_calls_per_s)}: {_given('workload.tool_calls_per_llm_call', w['tool_calls_per_llm_call'], 'tool calls per LLM call', assumed)}")
+    e["load.monthly_llm_calls"] = (f"monthly LLM calls = {_n(L.monthly_messages)} messages x {_n(s.calls_per_message)} calls"
+                                   f" = {_n(L.monthly_llm_calls)}")
+    e["load.monthly_input_tokens"] = (f"monthly input tokens = {_n(L.monthly_llm_calls)} calls x {_n(s.input_tokens_per_call)} tokens"
+                                      f" = {_n(L.monthly_input_tokens)}")
+    e["load.monthly_cached_input_tokens"] = (f"cached input tokens = {_n(L.monthly_input_tokens)} x {_n(s.cached_input_share)} prompt-cache"
+                                             f" hit share = {_n(L.monthly_cached_input_tokens)}")
+    e["load.monthly_output_tokens"] = (f"monthly output tokens = {_n(L.monthly_llm_calls)} calls x {_n(s.output_tokens_per_call)} tokens"
+                                       f" = {_n(L.monthly_output_tokens)}")
+    if m.api is not None and ctx.api_prices is not None:
+        p, api = ctx.api_prices, m.api
+        src = f"{p.model} list price ({p.source}, as of {p.as_of})"
+        e["llm.api.required_input_tpm"] = f"{_n(L.peak_input_tokens_per_min)} input tokens/min x {_n(k)} margin = {_n(api.required_input_tpm)}"
+        e["llm.api.required_output_tpm"] = f"{_n(L.peak_output_tokens_per_min)} output tokens/min x {_n(k)} margin = {_n(api.required_output_tpm)}"
+        e["llm.api.price_input_usd_per_mtok"] = f"${p.input} per million input tokens: {src}"
+        e["llm.api.price_cached_input_usd_per_mtok"] = f"${p.cached_input} per million cached input tokens: {src}"
+        e["llm.api.price_cache_write_usd_per_mtok"] = (f"${p.cache_write} per million tokens written to the prompt cache: {src}"
+                                                      if p.cache_write is not None else "no separate cache-write price for this model")
+        e["llm.api.price_output_usd_per_mtok"] = f"${p.output} per million output tokens: {src}"
+        uncached = L.monthly_input_tokens - L.monthly_cached_input_tokens
+        e["llm.api.monthly_uncached_input_usd"] = (f"{_n(uncached / 1e6, 1)} M uncached input tokens x ${p.input}/M = ${api.monthly_uncached_input_usd:,.2f}"
+                                                   if not api.monthly_cache_write_usd else "0: with explicit caching the uncached part is billed as cache writes")
+        e["llm.api.monthly_cached_input_usd"] = f"{_n(L.monthly_cached_input_tokens / 1e6, 1)} M cached tokens x ${p.cached_input}/M = ${api.monthly_cached_input_usd:,.2f}"
+        e["llm.api.monthly_cache_write_usd"] = (f"{_n(uncached / 1e6, 1)} M new prompt tokens written to the cache x ${p.cache_write}/M = ${api.monthly_cache_write_usd:,.2f}"
+                                                if api.monthly_cache_write_usd else "0: no cache writes billed (no cached share, or the provider caches automatically)")
+        e["llm.api.monthly_output_usd"] = f"{_n(L.monthly_output_tokens / 1e6, 1)} M output tokens x ${p.output}/M = ${api.monthly_output_usd:,.2f}"
+    if m.hosted is not None:
+        h, slo, llm = m.hosted, ctx.slo, r.llm
+        e["llm.self_hosted.tensor_parallel"] = (f"tensor parallel {slo.tensor_parallel}: "
+                                                + ("given in the scenario" if llm.get("tensor_parallel") else
+                                                   "chosen by the estimator (most sequences per GPU within the latency targets)"))
+        e["llm.self_hosted.gpus_per_replica"] = f"{h.gpus_per_replica} GPUs per replica = tensor parallel degree"
+        e["llm.self_hosted.gpus"] = f"GPUs = {h.replicas} replicas x {h.gpus_per_replica} GPUs = {h.gpus}"
+        e["llm.self_hosted.itl_ms"] = f"inter-token latency {_n(slo.itl_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
+        e["llm.self_hosted.ttft_ms"] = f"time to first token {_n(slo.ttft_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
+        e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm["itl_target_ms"], "ms", assumed)
+        e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm["ttft_target_ms"], "ms", assumed)
+        if h.offer.instance is not None:
+            e["llm.self_hosted.gpu_instances"] = (f"{h.replicas} replicas of {h.gpus_per_replica} GPUs packed"
+                                                  f" {h.offer.gpus_per_instance // h.gpus_per_replica} per {h.offer.instance}"
+                                                  f" ({h.offer.gpus_per_instance} GPUs) = {h.instances} instances, the cheapest packing in the catalog")
+            e["llm.self_hosted.usd_per_gpu_hour"] = f"${h.offer.usd_per_hour}/h / {h.offer.gpus_per_instance} GPUs ({h.offer.source})"
+    inst = ctx.cat.cpu_instances[i.name]
+    e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h ({inst.get('source')}, {inst.get('as_of')})"
+    e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
+    e["compute.app.vcpu_required"] = (f"({_n(L.peak_messages_per_s)} messages/s x {app['cpu_ms_per_message']} ms + {_n(L.peak_llm_calls_per_s)}"
+                                      f" calls/s x {app['cpu_ms_per_llm_call']} ms) / 1000 x {_n(k)} margin = {_n(a.vcpu_required)} vCPU")
+    e["compute.app.memory_gib_required"] = (f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {app['memory_mb_per_session']} MiB"
+                                            f" = {_n(a.memory_gib_required)} GiB")
+    e["compute.app.connections_required"] = f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin = {_n(a.connections_required)} streams"
+    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.vcpu_required)} vCPU / ({_n(i.vcpu)} vCPU x {app['target_cpu_utilization']} target))"
+                                         f" = {a.by_cpu}")
+    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.memory_gib_required)} GiB / ({_n(i.memory_gib)} - {app['base_memory_gb']} GiB runtime))"
+                                            f" = {a.by_memory}")
+    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.connections_required)} / {app['max_connections_per_instance']:,} per instance)"
+                                                 f" = {a.by_connections}")
+    e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app["max_connections_per_instance"], "connections", assumed)
+    e["compute.autoscaling.min_replicas"] = (f"the instance sizing at average load ({_n(L.average_concurrent_users)} users, no margin) + 1 spare,"
+                                             f" at least {app['min_instances']} = {a.min_replicas}")
+    e["compute.autoscaling.max_replicas"] = f"the peak sizing with margin (compute.app.instances) = {a.max_replicas}"
+    e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app["target_cpu_utilization"], "", assumed)
+    e["compute.autoscaling.scale_out_cpu_utilization"] = (f"target {app['target_cpu_utilization']} + 0.15, at most 0.9: a step-scaling alarm"
+                                                          " that adds capacity before saturation")
+    e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app["scale_in_utilization"], "", assumed)
+    if m.workers is not None and ctx.worker_inst is not None:
+        wk = m.workers
+        e["compute.workers.concurrent_tasks"] = f"{_n(L.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(wk.concurrent_tasks)}"
+        e["compute.workers.vcpu_required"] = f"{_n(wk.concurrent_tasks)} tasks x {app['worker_vcpu_per_task']} vCPU = {_n(wk.vcpu_required)} vCPU"
+        e["compute.workers.memory_gib_required"] = (f"{_n(wk.concurrent_tasks)} tasks x {app['memory_mb_per_task']} MiB"
+                                                    f" = {_n(wk.memory_gib_required)} GiB")
+        e["compute.autoscaling.workers_min_replicas"] = "the worker sizing at average load, no margin, + 1 spare"
+        e["compute.autoscaling.workers_max_replicas"] = "the worker sizing at peak with margin (compute.workers.instances)"
+    e["storage.database.provisioned_storage_gb"] = f"{_n(d.db_storage_gb, 1)} GB rounded up to the next size step = {_n(d.db_storage_step_gb)} GB"
+    e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
+                                                   f" = {_n(last.data.db_storage_gb, 1)} GB")
+    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / 500 writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
+    stored = f"({w['prompt_tokens']} + {_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)}"
+    if s.calls_per_message > 1:
+        stored += f" + {_n(s.calls_per_message - 1)} x {w['appended_tokens_per_call']}"
+    e["storage.database.bytes_per_message"] = (f"{stored}) tokens x {r.data['bytes_per_token']} bytes + {r.data['message_overhead_bytes']} bytes"
+                                               f" metadata = {_n(d.bytes_per_message)} bytes")
+    e["storage.database.messages_per_day"] = f"{_n(L.average_messages_per_s)} messages/s at average load x 86,400 s = {_n(d.messages_per_day)}"
+    e["storage.database.retention_days"] = _given("data.retention_days", r.data["retention_days"], "days", assumed)
+    e["storage.cache.provisioned_gb"] = f"{_n(d.cache_memory_gb, 2)} GB rounded up to the next size step = {_n(d.cache_step_gb)} GB"
+    e["storage.cache.bytes_per_session"] = (f"({_n(s.history_tokens)} history + {w['prompt_tokens']} + {_n(s.output_tokens_per_call)} tokens)"
+                                            f" x {r.data['bytes_per_token']} bytes + {r.data['session_state_overhead_bytes']} bytes = {_n(d.cache_bytes_per_session)}")
+    e["storage.vector.chunks"] = _given("data.vector_chunks", r.data["vector_chunks"], "chunks", assumed)
+    e["storage.vector.dimensions"] = _given("data.vector_dimensions", r.data["vector_dimensions"], "dimensions", assumed)
+    e["storage.object.log_storage_gb"] = (f"{_n(L.monthly_llm_calls)} calls/month x ({_n(s.input_tokens_per_call)} + {_n(s.output_tokens_per_call)})"
+                                          f" tokens x {r.data['bytes_per_token']} bytes x {r.data['log_retention_days']} days / 30.4 = {_n(d.log_storage_gb, 1)} GB")
+    e["storage.object.attachment_storage_gb"] = (f"{_n(d.messages_per_day)} messages/day x {r.data['attachment_bytes_per_message']} bytes x"
+                                                 f" {_n(r.data['retention_days'])} days = {_n(d.attachment_storage_gb, 1)} GB")
+    e["network.peak_egress_mbps"] = (f"{_n(L.peak_messages_per_s)} messages/s x {_n(d.egress_bytes_per_message)} bytes x 8 bits"
+                                     f" = {_n(d.peak_egress_mbps)} Mbit/s")
+    e["network.egress_bytes_per_message"] = (f"{_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x"
+                                             f" {r.data['egress_bytes_per_output_token']} bytes + {r.data['egress_bytes_per_message']} bytes"
+                                             f" = {_n(d.egress_bytes_per_message)} bytes")
 
 
 def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:

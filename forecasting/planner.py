@@ -265,7 +265,7 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
                            egress_bytes_per_message=m0.data.egress_bytes_per_message),
         cost=_cost_out(ctx, m0),
         timeline=rows, scale_events=events,
-        explanations=explain(ctx, m0, last),
+        explanations=explain(ctx, m0, last, frozenset(a.name for a in assumptions)),
     )
     _finite(out.model_dump())
     return out

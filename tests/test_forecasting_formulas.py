@@ -233,3 +233,24 @@ def test_database_host_is_the_cheapest_that_holds_a_day_of_hot_data():
     assert any(w.startswith("database: needs") for w in big.warnings)
     line = next(b for b in big.cost.breakdown if b.component == "database instance")
     assert line.monthly_usd == pytest.approx(cat.cpu_instances[d.instance_class]["usd_per_hour"] * 2 * 730)
+
+
+def _numeric_leaves(obj, path=""):
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            yield from _numeric_leaves(v, f"{path}.{k}" if path else k)
+    elif isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        yield path
+
+
+@pytest.mark.parametrize("scenario", [
+    BASE,
+    {"app_type": "agent", "registered_users": 5_000, "concurrent_users": 50, "llm": {"model": "claude-haiku-4-5"}},
+    {"app_type": "chatbot", "registered_users": 5_000, "concurrent_users": 50, "llm": {"deployment": "self_hosted", "gpu": "l40s", "model": "llama-3.1-8b"}},
+], ids=["api-chatbot", "api-agent", "self-hosted"])
+def test_every_number_in_a_plan_has_an_explanation(scenario):
+    doc = plan(scenario).model_dump(mode="json")
+    missing = [p for section in ("load", "llm", "compute", "storage", "network", "cost")
+               for p in _numeric_leaves(doc[section], section) if p not in doc["explanations"]]
+    assert not missing
+    assert all(text.strip() for text in doc["explanations"].values())
