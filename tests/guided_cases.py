@@ -145,6 +145,12 @@ CASES: list[Case] = [
          others={"double users": {"registered_users": 400_000, "concurrent_users": 6000}}),
     Case("readme-pipe", ["support bot, 200k users, 3000 online", "what if we double?"],
          {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3000}, count=2),
+    Case("linear-growth", ["we run a chatbot with 40k users, 400 online at once, adding 2k users a month"],
+         {"registered_users": 40_000, "monthly_growth_rate": round((64_000 / 40_000) ** (1 / 12) - 1, 6)}),
+    Case("what-if-linear", [BASE, "what if we add 10k users a month"], BASE_IN, count=2,
+         others={"+10k users/mo": {"monthly_growth_rate": round((320_000 / 200_000) ** (1 / 12) - 1, 6)}}),
+    Case("what-if-more-users", [BASE, "what if we had 10k more users"], BASE_IN, count=2,
+         others={"210k users": {"registered_users": 210_000, "concurrent_users": 3150}}),
     Case("slash-commands", [BASE, "/scenarios", "/plan", "what if we double?"], BASE_IN, count=2),
 ]
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from agent.guided.backend import GuidedBackend
+from agent.guided.numbers import find_numbers
 from agent.session import Session
 from tests.guided_cases import BASE, BASE_IN, CASES, Case, check, run_library
 
@@ -185,18 +186,15 @@ def _close_to_any(x: float, pool: set[float]) -> bool:
 def test_every_figure_in_a_summary_comes_from_a_tool_result() -> None:
     t = run_library([BASE, "what if we double?", "what if we self-host Llama 3.1 70B on H100s", "why so many GPUs?"])
     messages = t["messages"]
-    said_by_person: set[float] = set()
-    for i, m in enumerate(messages):
+    pool: set[float] = set()  # what the person said and what tools returned so far
+    for m in messages:
         if m["role"] == "user":
-            said_by_person |= set(_numbers(m["content"]))
-        if m["role"] != "assistant" or not m.get("content") or i == 0 or messages[i - 1]["role"] != "tool":
-            continue
-        pool: set[float] = set(said_by_person)
-        j = i - 1
-        while j >= 0 and messages[j]["role"] == "tool":
-            vals = _numbers(messages[j]["content"])
+            pool |= set(_numbers(m["content"])) | {n.value for n in find_numbers(m["content"])}
+        if m["role"] == "tool":
+            vals = _numbers(m["content"])
             pool |= set(vals) | {v * 100 for v in vals} | {abs(v) for v in vals}
-            j -= 1
+        if m["role"] != "assistant" or not m.get("content"):
+            continue
         text = re.sub(r"\b(?:llama|h100|gpt|claude|tier)[\w.\-]*", " ", m["content"], flags=re.I)
         for x in _numbers(text):
             assert _close_to_any(x, pool | {1.0, 1000.0}), f"{x} in {m['content'][:200]!r}"

@@ -151,6 +151,10 @@ class _Turn:
         if "thanks" in intents:
             return Reply(text="You're welcome. Type /save PATH to keep the transcript, or ask another what-if."
                          + self._then_ask())
+        if u.added_users is not None:
+            n = replies.num(u.added_users)
+            return Reply(text=f"Do you mean a what-if? Say \"what if we had {n} more users\", or give growth such as "
+                              f"\"adding {n} users a month\"." + self._then_ask())
         if u.bare_numbers or u.bare_percents:
             value = (replies.num(u.bare_numbers[0]) if u.bare_numbers else f"{u.bare_percents[0]:.0%}")
             return Reply(text=f"What is {value}? Say, for example, \"{value} registered users\", \"{value} online at "
@@ -250,7 +254,12 @@ class _Turn:
             changed.append(f"{replies.num(f['registered_users'])} registered users")
         if u.peak is not None or u.concurrent is not None or u.concurrent_share is not None or u.peak_share is not None:
             self._merge_concurrency(u, changed)
+        if u.added_per_month is not None:
+            f["added_per_month"] = u.added_per_month
+            f.pop("monthly_growth_rate", None)
+            changed.append(f"{replies.num(u.added_per_month)} new users a month")
         if u.growth is not None:
+            f.pop("added_per_month", None)
             f["monthly_growth_rate"] = round(u.growth, 6)
             changed.append(f"growth {u.growth:.2%} a month")
             if u.growth_note:
@@ -385,6 +394,11 @@ class _Turn:
                     "deployment", "model", "gpu"):
             if key in f:
                 args[key] = f[key]
+        if "added_per_month" in f:
+            rate, note = _linear_as_compound(float(f["added_per_month"]), reg, f.get("horizon_months"))
+            args["monthly_growth_rate"] = rate
+            if note not in self.notes:
+                self.notes.append(note)
         return args
 
     # -- what-ifs -------------------------------------------------------------------------------------
@@ -424,6 +438,14 @@ class _Turn:
             mult["monthly_growth_rate"] = u.multiply["growth"]
             parts.append(_factor_name(u.multiply["growth"]) + " growth")
         new_reg = reg
+        if u.added_users is not None and u.registered is None and reg:
+            u.registered = reg + u.added_users
+        if u.added_per_month is not None and reg:
+            horizon = u.horizon if u.horizon is not None else resolved.get("horizon_months")
+            rate, note = _linear_as_compound(u.added_per_month, reg * u.multiply.get("users", 1.0), horizon)
+            set_["monthly_growth_rate"] = rate
+            notes.append(note)
+            parts.append(f"+{_short(u.added_per_month)} users/mo")
         if u.registered is not None:
             new_reg = float(int(round(u.registered)))
             set_["registered_users"] = int(new_reg)
@@ -535,7 +557,10 @@ class _Turn:
         if tool == "forecast" or tool == "show_plan":
             return replies.plan_summary(data, notes if tool == "forecast" else [])
         if tool == "what_if":
-            return replies.what_if_summary(data, notes)
+            base = self.session.get(data.get("based_on")) if data.get("based_on") else None
+            timeline = (base.plan.get("timeline") or []) if base else []
+            last = timeline[-1] if timeline and isinstance(timeline[-1], dict) else None
+            return replies.what_if_summary(data, notes, last)
         if tool == "compare":
             return replies.compare_summary(data)
         if tool == "explain":
@@ -546,6 +571,24 @@ class _Turn:
             return (f"**{data.get('final')}** is now the final plan: the saved transcript will show it. "
                     "Type /save PATH to save.")
         return "Done."
+
+
+def _linear_as_compound(added: float, registered: float, horizon: Any) -> tuple[float, str]:
+    """ "Adding 10k users a month" as the compound monthly rate that reaches the same users at the horizon.
+
+    Why: the plan grows compoundly; matching the end of the horizon keeps the capacity needed there
+    right (the middle months come out a little lower than linear growth would give).
+    """
+    from forecasting.defaults import COMMON
+
+    months = int(horizon) if horizon not in (None, "") else int(COMMON["horizon_months"].value)
+    months = max(1, months)
+    registered = max(1.0, registered)
+    rate = min(2.0, ((registered + added * months) / registered) ** (1.0 / months) - 1.0)
+    note = (f"- Adding {replies.num(added)} users a month to {replies.num(registered)} reaches "
+            f"{replies.num(registered + added * months)} in month {months}; I plan that as {rate:.2%} a month, "
+            "compounded, which reaches the same number.")
+    return round(rate, 6), note
 
 
 def _factor_name(factor: float) -> str:

@@ -147,7 +147,8 @@ WHAT_IF_ORDER = ["inputs.registered_users", "load.peak_concurrent_users", "llm.d
                  "llm.monthly_usd", "cost.monthly_usd"]
 
 
-def what_if_summary(data: dict[str, Any], notes: list[str]) -> str:
+def what_if_summary(data: dict[str, Any], notes: list[str], base_horizon: dict[str, Any] | None = None) -> str:
+    """`base_horizon`: the last timeline month of the base plan, so growth what-ifs show what changes."""
     name, base = data.get("scenario"), data.get("based_on")
     deltas: dict[str, str] = data.get("versus_base") or {}
     lines = [f"What-if **{name}**, compared with **{base}**:"]
@@ -155,9 +156,15 @@ def what_if_summary(data: dict[str, Any], notes: list[str]) -> str:
     for path in shown:
         lines.append(f"- {LABELS.get(path, path)}: {_delta_text(path, deltas[path])}")
     if not shown:
-        lines.append("- no key figure changes.")
+        lines.append("- today's figures are the same.")
     horizon = data.get("at_horizon") or {}
-    if horizon.get("month"):
+    old = base_horizon or {}
+    if horizon.get("month") and old.get("month") == horizon.get("month") and (
+            old.get("registered_users") != horizon.get("registered_users") or old.get("monthly_usd") != horizon.get("monthly_usd")):
+        lines.append(f"- In month {num(horizon.get('month'))}: {num(old.get('registered_users'))} -> "
+                     f"{num(horizon.get('registered_users'))} registered users, {money(old.get('monthly_usd'))} -> "
+                     f"{money(horizon.get('monthly_usd'))} a month.")
+    elif horizon.get("month"):
         lines.append(f"- In month {num(horizon.get('month'))}: {num(horizon.get('registered_users'))} registered "
                      f"users, {money(horizon.get('monthly_usd'))} a month.")
     for w in (data.get("warnings") or [])[:2]:
@@ -203,7 +210,8 @@ def explain_summary(data: dict[str, Any]) -> str:
                 "there is no recorded derivation for it.")
     lines = [f"Where the figures of **{data.get('scenario')}** come from:"]
     for path, item in (data.get("explanations") or {}).items():
-        lines.append(f"- **{LABELS.get(path, path)}** = {num(item.get('value'))}: {item.get('derivation')}")
+        label = LABELS.get(path) or path.rsplit(".", 1)[-1].replace("_", " ")
+        lines.append(f"- **{label}** = {num(item.get('value'))}: {item.get('derivation')}")
     return "\n".join(lines)
 
 

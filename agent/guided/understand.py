@@ -171,7 +171,9 @@ class Understanding:
     deployment: str | None = None
     model: str | None = None
     gpu: str | None = None
-    multiply: dict[str, float] = field(default_factory=dict)  # "users" | "concurrency" | "registered" -> factor
+    added_per_month: float | None = None  # "adding 10k users a month": linear growth, in users
+    added_users: float | None = None  # "10k more users": a one-off increase
+    multiply: dict[str, float] = field(default_factory=dict)  # "users" | "concurrency" | "growth" -> factor
     intents: set[str] = field(default_factory=set)
     explain_topic: str | None = None
     adopt_target: str | None = None
@@ -181,11 +183,13 @@ class Understanding:
 
     def has_numbers(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
-                                           self.peak_share, self.growth, self.horizon)) or bool(self.multiply)
+                                           self.peak_share, self.growth, self.horizon, self.added_per_month,
+                                           self.added_users)) or bool(self.multiply)
 
     def has_facts(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
                                            self.peak_share, self.growth, self.horizon, self.app_type,
+                                           self.added_per_month, self.added_users,
                                            self.deployment, self.model, self.gpu)) or bool(self.multiply)
 
 
@@ -300,7 +304,7 @@ def _quantities(text: str, u: Understanding) -> None:
         after = _clause_after(text, n.end, nxt)
         before = _clause_before(text, n.start, prev_end)
         prev_end = n.end
-        if _multiplier_here(text, n):
+        if _multiplier_here(text, n) or (not n.percent and _added(text, n, before, after, u)):
             continue
         if n.percent:
             _percent(text, n, before, after, u)
@@ -321,6 +325,28 @@ def _fill_from_message(text: str, u: Understanding) -> None:
             u.peak, u.concurrent = u.concurrent, None
     elif reg_named and not CONCURRENT.search(text):
         u.registered = u.bare_numbers.pop()
+
+
+ADD_BEFORE = re.compile(r"\b(?:add(?:s|ing)?|gain(?:s|ing)?|get(?:s|ting)?|onboard\w*|acquir\w*|welcom\w*|sign(?:s|ing)? up"
+                        r"|grow(?:s|ing)? by|another|an extra|plus)\s+(?:about|around|roughly|~|some|over)?\s*$", _I)
+ADD_AFTER = re.compile(r"\s*(?:(?:new|more|additional|extra)\b|sign[- ]?ups\b)", _I)
+
+
+def _added(text: str, n: Number, before: str, after: str, u: Understanding) -> bool:
+    """ "adding 10k users a month" is linear growth; "10k more users" a one-off increase. True if it was one."""
+    if not (ADD_BEFORE.search(before) or ADD_AFTER.match(after)):
+        return False
+    if CONCURRENT.search(after) or PEAK.search(after) or OTHER_UNIT.match(after):
+        return False
+    wide = re.split(r"[,;!?\n]|\.(?!\d)", text[n.end:n.end + 45])[0]
+    period = rate_period_months(wide)
+    if period:
+        u.added_per_month = n.value / period
+    elif re.match(r"\s*(?:new\s+)?sign[- ]?ups\b", after, _I) and not ADD_BEFORE.search(before):
+        return False  # "200k sign-ups" is a count of registered users
+    else:
+        u.added_users = n.value
+    return True
 
 
 def _multiplier_here(text: str, n: Number) -> bool:
@@ -462,6 +488,11 @@ def validate_counts(u: Understanding) -> None:
     if u.horizon is not None and not 0 <= u.horizon <= 60:
         u.problems.append(f"I can plan up to 60 months (5 years) ahead; {u.horizon} months is too far.")
         u.horizon = None
+    for name_, label in (("added_per_month", "new users a month"), ("added_users", "more users")):
+        value = getattr(u, name_)
+        if value is not None and not 0 < value <= PEOPLE_ON_EARTH:
+            u.problems.append(f"{value:,.0f} {label} is not something I can plan.")
+            setattr(u, name_, None)
     for key, factor in list(u.multiply.items()):
         if not 0 < factor <= 1000:
             u.problems.append(f"A multiplier of {factor:g} is not something I can plan.")
