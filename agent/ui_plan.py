@@ -13,7 +13,7 @@ from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 
-from forecasting.report import fmt, short, summary_rows, usd
+from forecasting.report import fmt, short, summary_rows, tier_cell, usd
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.plan_model import CapacityPlan
@@ -44,7 +44,7 @@ def plan_renderables(p: "CapacityPlan", explain: bool = True) -> Group:
     rows = p.timeline[::step] + ([p.timeline[-1]] if (len(p.timeline) - 1) % step else [])
     for r in rows:
         tl.add_row(str(r.month), short(r.registered_users), short(r.peak_concurrent_users), fmt(r.llm_calls_per_second),
-                   str(r.app_instances), str(r.gpus) if hosted else (r.api_tier or "none"), short(r.db_storage_gb),
+                   str(r.app_instances), str(r.gpus) if hosted else tier_cell(p, r.api_tier), short(r.db_storage_gb),
                    "$" + short(r.monthly_usd))
     parts: list = [summary, cost, tl]
     if p.scale_events:

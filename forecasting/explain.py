@@ -268,8 +268,10 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
 def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
     r, out = ctx.r, []
     if m.api is not None and m.api.tier is None:
-        out.append(f"API limits: {m.api.tier_note}")
-    if last.api is not None and last.api.tier is None and (m.api is None or m.api.tier is not None):
+        out.append(f"API limits: {m.api.tier_note}" if m.api.tier_checked else
+                   f"API limits: the plan needs {m.api.required_rpm:,.0f} RPM and {m.api.required_tpm:,.0f} TPM at peak;"
+                   f" {m.api.tier_note}")
+    if last.api is not None and last.api.tier_checked and last.api.tier is None and (m.api is None or m.api.tier is not None):
         out.append(f"API limits: by month {r.horizon_months} {last.api.tier_note}")
     if m.hosted is not None:
         if not getattr(ctx.slo, "meets_slo", True):

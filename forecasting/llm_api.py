@@ -38,6 +38,7 @@ class ApiSizing:
     tier: str | None
     tier_note: str
     tier_limits: tuple[float, float] | None  # (rpm, tpm) of the chosen tier
+    tier_checked: bool  # False when the catalog has no tier table for the provider
     monthly_uncached_input_usd: float
     monthly_cached_input_usd: float
     monthly_cache_write_usd: float
@@ -78,7 +79,8 @@ def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog) -> ApiSizing
     uncached, cached, writes, output = monthly_api_cost(load, p)
     monthly = uncached + cached + writes + output
     tier, note, limits = choose_tier(cat, p.provider, rpm, tpm, monthly)
-    return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, uncached, cached, writes, output, monthly)
+    checked = bool(cat.api_tiers.get(p.provider, {}).get("tiers"))
+    return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, checked, uncached, cached, writes, output, monthly)
 
 
 def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd: float) -> tuple[str | None, str, tuple[float, float] | None]:

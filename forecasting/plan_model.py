@@ -44,6 +44,7 @@ class ApiOut(BaseModel):
     required_tpm: float
     tier: str | None
     tier_covers_peak: bool
+    tier_checked: bool = Field(description="false when the catalog has no tier table for the provider (limits not checked)")
     tier_note: str
     price_input_usd_per_mtok: float
     price_cached_input_usd_per_mtok: float

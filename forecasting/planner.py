@@ -205,7 +205,7 @@ def _event_values(m: _Month) -> dict[str, Any]:
     return {
         "app_instances": m.app.instances, "worker_instances": m.workers.instances if m.workers else 0,
         "gpu_replicas": m.hosted.replicas if m.hosted else 0,
-        "api_tier": (m.api.tier or "none covers") if m.api else None, "db_class": m.db_class,
+        "api_tier": (m.api.tier or "none covers") if m.api and m.api.tier_checked else None, "db_class": m.db_class,
         "db_step": m.data.db_storage_step_gb, "cache_step": m.data.cache_step_gb,
     }
 
@@ -293,7 +293,7 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
         p, a = ctx.api_prices, m.api
         return LLMOut(deployment="api", model=r.llm["model"], provider=p.provider, monthly_usd=a.monthly_usd, api=ApiOut(
             required_rpm=a.required_rpm, required_input_tpm=a.required_input_tpm, required_output_tpm=a.required_output_tpm,
-            required_tpm=a.required_tpm, tier=a.tier, tier_covers_peak=a.tier is not None, tier_note=a.tier_note,
+            required_tpm=a.required_tpm, tier=a.tier, tier_covers_peak=a.tier is not None, tier_checked=a.tier_checked, tier_note=a.tier_note,
             price_input_usd_per_mtok=p.input, price_cached_input_usd_per_mtok=p.cached_input,
             price_cache_write_usd_per_mtok=p.cache_write, price_output_usd_per_mtok=p.output,
             price_source=f"{p.source} (as of {p.as_of})", monthly_uncached_input_usd=a.monthly_uncached_input_usd,

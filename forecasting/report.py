@@ -52,7 +52,7 @@ def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
         rows += [
             ("API requests needed", f"{fmt(a.required_rpm)} RPM", "llm.api.required_rpm"),
             ("API tokens needed", f"{fmt(a.required_tpm)} TPM", "llm.api.required_tpm"),
-            ("API tier", a.tier or "none covers it (see warnings)", "llm.api.tier"),
+            ("API tier", a.tier or ("none covers it (see warnings)" if a.tier_checked else "not checked: no tier table for this provider"), "llm.api.tier"),
         ]
     if p.llm.self_hosted is not None:
         s = p.llm.self_hosted
@@ -86,6 +86,11 @@ def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
     return rows
 
 
+def tier_cell(p: CapacityPlan, tier: str | None) -> str:
+    """A timeline's tier column: the tier, 'none' when no tier covers, 'n/a' when tiers are unknown."""
+    return tier or ("none" if p.llm.api is not None and p.llm.api.tier_checked else "n/a")
+
+
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
@@ -112,7 +117,7 @@ def render_markdown(p: CapacityPlan, title: str | None = None) -> str:
     out += _table(["month", "registered users", "peak concurrent", "LLM calls/s", "app inst.",
                    "GPUs" if p.llm.self_hosted else "API tier", "DB GB", "USD/month"],
                   [[str(r.month), fmt(r.registered_users), fmt(r.peak_concurrent_users), fmt(r.llm_calls_per_second),
-                    str(r.app_instances), str(r.gpus) if p.llm.self_hosted else (r.api_tier or "none"),
+                    str(r.app_instances), str(r.gpus) if p.llm.self_hosted else tier_cell(p, r.api_tier),
                     fmt(r.db_storage_gb), usd(r.monthly_usd)] for r in p.timeline]) + [""]
     out += ["## Scale events", ""]
     out += ([f"- month {e.month}: {e.resource} {fmt(e.before)} → {fmt(e.after)} ({e.reason})" for e in p.scale_events]
