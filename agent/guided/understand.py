@@ -38,10 +38,10 @@ PEAK = re.compile(r"\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusies
                   r"|\bspiking\b|\brush hour\b|\btops? out\b", _I)
 AVERAGE = re.compile(r"\baverage\b|\bon avg\b|\bavg\b|\btypical(?:ly)?\b|\busually\b|\bnormally\b|\bmean\b", _I)
 OTHER_UNIT = re.compile(
-    r"^\s*(?:[a-z]+\s+)?(?:tokens?|ms|milliseconds?|seconds?|secs?|s\b|minutes?|mins?|hours?|hrs?|days?|weeks?"
+    r"^\s*(?:[a-z]+\s+)?(?:tokens?|ms|milliseconds?|seconds?|secs?|s\b|minutes?|mins?|hours?|days?|weeks?"
     r"|gpus?|servers?|instances?|replicas?|nodes?|machines?|cards?|messages?|msgs?|requests?|rps|qps|tps|tpm|rpm"
     r"|gb|tb|mb|gib|tib|calls?|turns?|steps?|dollars?|usd|eur|euros?|bucks|documents?|docs|pages?|chunks?|files?"
-    r"|vcpus?|cpus?|cores?|regions?|languages?|questions?|times?\b|x\b|_+)", _I)
+    r"|vcpus?|cpus?|cores?|regions?|languages?|questions?|times?|x|_+)(?![a-z])", _I)
 GROWTH = re.compile(r"\bgrow(?:s|ing|th)?\b|\bincreas\w*|\bexpand\w*|\bup by\b|\bris(?:e|es|ing)\b"
                     r"|\bclimb\w*|\bcompound\w*|\bmom\b|\byoy\b|\bgain\w*|\bscal(?:e|es|ing) up\b", _I)
 SHRINK = re.compile(r"\bshrink\w*|\bdeclin\w*|\blos(?:e|es|ing)\b|\bdown\b|\bdrop\w*|\bfall(?:s|ing)?\b|\bchurn\w*", _I)
@@ -82,7 +82,7 @@ APP_AGENT = re.compile(
     r"|\bexecut\w* (?:tasks?|actions?|workflows?|code)\b|\btakes? actions?\b|\bmulti[- ]step\b|\bworkflows?\b"
     r"|\btool[- ]?(?:use|calling|calls)\b|\bcoding assistant that (?:writes|runs)\b|\bdoes tasks\b|\bcompletes tasks\b", _I)
 HUMAN_AGENT = re.compile(r"\b(?:support|human|customer[- ]service|service|sales|call[- ]cent(?:er|re)|live|travel|real"
-                         r"|insurance|estate)\s+agents?\b", _I)
+                         r"|insurance|estate)\s+agents?\b|(?:\d[\d,.]*[km]?|\bour|\bthe|\bhuman)\s+agents\b", _I)
 APP_CHATBOT = re.compile(
     r"\bchat\s?bots?\b|\bchat\b|\bassistants?\b|\bcopilots?\b|\bsupport bots?\b|\bbots?\b|\btutor\w*|\bhelp ?desk\b"
     r"|\bq ?& ?a\b|\bfaq\b|\bconversational\b|\bcompanion\b|\bcustomer (?:service|support)\b|\banswers? questions\b"
