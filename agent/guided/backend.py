@@ -151,6 +151,8 @@ class _Turn:
         if "thanks" in intents:
             return Reply(text="You're welcome. Type /save PATH to keep the transcript, or ask another what-if."
                          + self._then_ask())
+        if "what_if" in intents and not self.has_plan:
+            return Reply(text="A what-if needs a plan to start from; let's make that first.\n" + self._next_question())
         if u.added_users is not None:
             n = replies.num(u.added_users)
             return Reply(text=f"Do you mean a what-if? Say \"what if we had {n} more users\", or give growth such as "
