@@ -198,3 +198,15 @@ def test_every_figure_in_a_summary_comes_from_a_tool_result() -> None:
         text = re.sub(r"\b(?:llama|h100|gpt|claude|tier)[\w.\-]*", " ", m["content"], flags=re.I)
         for x in _numbers(text):
             assert _close_to_any(x, pool | {1.0, 1000.0}), f"{x} in {m['content'][:200]!r}"
+
+
+@pytest.mark.parametrize("opening", [
+    "We have a support assistant on Claude Sonnet 4.6 with 20k users and 200 online at once",
+    "An agent that books travel, 5k customers, 40 at the same time, self-host Llama 3.1 8B on L40S",
+    "support bot with 20k users and 200 online at once",
+])
+def test_replies_never_show_a_missing_value(opening: str) -> None:
+    """A figure the plan does not have (no API tier for Anthropic, no API for self-hosting) is never 'None'."""
+    transcript = run_library([opening, "what if we double?", "why so many servers?"])
+    replies = [m.get("content") or "" for m in transcript["messages"] if m.get("role") == "assistant"]
+    assert replies and all("None" not in r and "nan" not in r.lower().split() for r in replies)

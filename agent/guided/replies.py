@@ -109,7 +109,8 @@ def plan_summary(data: dict[str, Any], notes: list[str]) -> str:
                      f"{num(f.get('llm.self_hosted.tensor_parallel'))}), {money(f.get('llm.monthly_usd'))} a month.")
     elif "llm.api.required_tpm" in f:
         lines.append(f"- LLM: hosted {f.get('llm.model')}, {num(f.get('llm.api.required_tpm'))} tokens and "
-                     f"{num(f.get('llm.api.required_rpm'))} requests per minute at peak (API {f.get('llm.api.tier')}), "
+                     f"{num(f.get('llm.api.required_rpm'))} requests per minute at peak"
+                     f"{' (API ' + str(f['llm.api.tier']) + ')' if f.get('llm.api.tier') else ' (no API tier covers or is known: see the note)'}, "
                      f"{money(f.get('llm.monthly_usd'))} a month.")
     app = f"- App tier: {num(f.get('compute.app.instances'))} x {f.get('compute.app.instance_type')}"
     if "compute.autoscaling.min_replicas" in f:
