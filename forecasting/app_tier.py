@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from forecasting.workload import Load
 
-WORKER_MEMORY_HEADROOM = 0.85  # keep 15% of worker memory free for the OS and spikes (capplan default)
-
 
 @dataclass(frozen=True)
 class InstanceType:
@@ -80,7 +78,7 @@ def size_workers(load: Load, margin: float, app: dict, inst: InstanceType) -> Wo
     vcpu = tasks * app["worker_vcpu_per_task"]
     mem = tasks * app["memory_mb_per_task"] / 1024.0
     by_cpu = _ceil(vcpu / (inst.vcpu * app["target_cpu_utilization"]))
-    by_mem = _ceil(mem / (inst.memory_gib * WORKER_MEMORY_HEADROOM))
+    by_mem = _ceil(mem / (inst.memory_gib * app["worker_memory_utilization"]))
     instances = max(int(app["min_instances"]), max(by_cpu, by_mem, 1) + 1)
     return WorkerSizing(tasks, vcpu, mem, by_cpu, by_mem, instances)
 

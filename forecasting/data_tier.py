@@ -17,8 +17,6 @@ GB = 1e9
 DAYS_PER_MONTH = 730 / 24.0
 # Provisioned-size steps (GB) for storage and cache; beyond the last, whole multiples of it.
 SIZE_STEPS_GB = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
-DB_WRITES_PER_VCPU = 500.0  # sustained small-row inserts per vCPU (capplan estimate for PostgreSQL)
-DB_HOT_DAYS = 1.0  # days of recent conversations (with indexes) the database should keep in memory (capplan estimate)
 
 
 @dataclass(frozen=True)
@@ -67,8 +65,8 @@ def size_data(load: Load, shape: CallShape, margin: float, workload: dict, data:
     egress_per_msg = n * shape.output_tokens_per_call * data["egress_bytes_per_output_token"] + data["egress_bytes_per_message"]
     return DataSizing(
         bytes_per_message=per_message, messages_per_day=per_day, db_storage_gb=db_gb,
-        db_storage_step_gb=size_step(db_gb), write_iops_peak=writes, db_vcpu_required=writes / DB_WRITES_PER_VCPU,
-        db_memory_gib_required=per_day * per_message * DB_HOT_DAYS * (1.0 + data["index_overhead"]) / 2**30,
+        db_storage_step_gb=size_step(db_gb), write_iops_peak=writes, db_vcpu_required=writes / data["db_writes_per_vcpu"],
+        db_memory_gib_required=per_day * per_message * data["db_hot_days"] * (1.0 + data["index_overhead"]) / 2**30,
         cache_bytes_per_session=session_bytes, cache_memory_gb=cache_gb, cache_step_gb=size_step(cache_gb),
         vector_storage_gb=vector_gb, log_storage_gb=log_gb, attachment_storage_gb=attach_gb,
         object_storage_gb=log_gb + attach_gb, egress_bytes_per_message=egress_per_msg,

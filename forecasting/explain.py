@@ -85,7 +85,8 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["compute.workers.instances"] = (
             f"worker instances = max(CPU {wk.by_cpu}, memory {wk.by_memory}) + 1 spare = {wk.instances} x {wi.name}:"
             f" {_n(wk.concurrent_tasks)} tasks (peak {_n(L.peak_concurrent_tasks)} x {_n(k)} margin) x {r.app['worker_vcpu_per_task']} vCPU"
-            f" = {_n(wk.vcpu_required)} vCPU; x {r.app['memory_mb_per_task']} MiB = {_n(wk.memory_gib_required)} GiB")
+            f" = {_n(wk.vcpu_required)} vCPU; x {r.app['memory_mb_per_task']} MiB = {_n(wk.memory_gib_required)} GiB,"
+            f" using at most {r.app['worker_memory_utilization']:.0%} of each worker's {_n(wi.memory_gib)} GiB")
     e["storage.database.storage_gb"] = (
         f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(r.data['retention_days'])} days retention"
         f" x (1 + {r.data['index_overhead']} index overhead) x {r.data['db_replicas']} copies = {_n(d.db_storage_gb, 1)} GB"
@@ -94,8 +95,8 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                              f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
     e["storage.database.instance_class"] = (f"database class {m.db_class} ({'RDS' if m.db_managed else 'self-managed PostgreSQL on EC2, as no priced RDS class is large enough'}):"
                                             f" cheapest priced class with at least {_n(d.db_vcpu_required)} vCPU"
-                                            f" ({_n(d.write_iops_peak)} writes/s at 500 writes/s per vCPU) and {_n(d.db_memory_gib_required)} GiB RAM"
-                                            f" (one day of conversations with indexes kept hot)"
+                                            f" ({_n(d.write_iops_peak)} writes/s at {_n(r.data['db_writes_per_vcpu'])} writes/s per vCPU) and {_n(d.db_memory_gib_required)} GiB RAM"
+                                            f" ({_n(r.data['db_hot_days'])} day(s) of conversations with indexes kept hot)"
                                             + ("" if m.db_fits else "; no priced class is large enough (see warnings)"))
     e["storage.cache.memory_gb"] = (f"session cache = {_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(d.cache_bytes_per_session)} bytes"
                                     f" (history + last turn at {r.data['bytes_per_token']} bytes/token + {r.data['session_state_overhead_bytes']} overhead)"
@@ -210,7 +211,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     e["storage.database.provisioned_storage_gb"] = f"{_n(d.db_storage_gb, 1)} GB rounded up to the next size step = {_n(d.db_storage_step_gb)} GB"
     e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")
-    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / 500 writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
+    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / {_n(r.data['db_writes_per_vcpu'])} writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
     stored = f"({w['prompt_tokens']} + {_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)}"
     if s.calls_per_message > 1:
         stored += f" + {_n(s.calls_per_message - 1)} x {w['appended_tokens_per_call']}"

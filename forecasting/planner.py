@@ -13,7 +13,6 @@ from typing import Any
 
 from forecasting import app_tier, cost, data_tier, llm_api, llm_selfhosted
 from forecasting.catalog import Catalog, default_catalog, with_overrides
-from forecasting.defaults import COMMON
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
     ApiOut, AppOut, AutoscalingOut, CacheOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
@@ -76,10 +75,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
             provider = api_prices.provider
         if llm.get("gpu"):
             problems.append("llm.gpu: only used when llm.deployment is \"self_hosted\"")
-        latency = (float(COMMON["workload.ttft_s_api"].value), 1.0 / float(COMMON["workload.tokens_per_s_api"].value))
-        for key in ("workload.ttft_s_api", "workload.tokens_per_s_api"):
-            d = COMMON[key]
-            assumptions.append(Assumption(name=key, value=d.value, unit=d.unit, source=d.source))
+        latency = (llm["api_ttft_ms"] / 1000.0, 1.0 / llm["api_output_tokens_per_s"])
     else:
         latency = (llm["ttft_target_ms"] / 1000.0, llm["itl_target_ms"] / 1000.0)
     try:

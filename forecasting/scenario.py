@@ -47,6 +47,8 @@ class LLMConfig(BaseModel):
     tensor_parallel: int | None = Field(None, ge=1, le=8, description="GPUs per model replica; chosen automatically when absent")
     itl_target_ms: float | None = Field(None, gt=0, le=10_000, description="inter-token latency target (ms per output token)")
     ttft_target_ms: float | None = Field(None, gt=0, le=600_000, description="time-to-first-token target (ms)")
+    api_ttft_ms: float | None = Field(None, gt=0, le=600_000, description="hosted API: time to first token (ms)")
+    api_output_tokens_per_s: float | None = Field(None, gt=0, le=100_000, description="hosted API: output speed per request (tokens/s)")
 
 
 class Workload(BaseModel):
@@ -78,6 +80,7 @@ class AppTier(BaseModel):
     min_instances: int | None = Field(None, ge=1, le=10_000, description="floor on app and worker instances (N+1 needs 2)")
     worker_instance_type: str | None = Field(None, max_length=50, description="agent worker-pool instance type")
     memory_mb_per_task: float | None = Field(None, ge=0, le=1_048_576, description="agent: worker memory per running task (MiB)")
+    worker_memory_utilization: float | None = Field(None, gt=0.1, le=1, description="agent: share of worker memory tasks may use")
     worker_vcpu_per_task: float | None = Field(None, ge=0, le=64, description="agent: worker vCPU per running task")
 
 
@@ -89,6 +92,8 @@ class DataTier(BaseModel):
     index_overhead: float | None = Field(None, ge=0, le=10, description="database index size as a fraction of data")
     db_replicas: int | None = Field(None, ge=1, le=16, description="copies of the database (Multi-AZ = 2)")
     session_state_overhead_bytes: float | None = Field(None, ge=0, le=100_000_000, description="session-cache bytes per session besides the history")
+    db_writes_per_vcpu: float | None = Field(None, gt=0, le=1_000_000, description="database writes per second one vCPU sustains")
+    db_hot_days: float | None = Field(None, ge=0, le=3_650, description="days of recent conversations the database keeps in memory")
     vector_chunks: int | None = Field(None, ge=0, le=100_000_000_000, description="retrieval chunks in the vector store (0 = no retrieval corpus)")
     vector_dimensions: int | None = Field(None, ge=1, le=65_536, description="embedding dimensions")
     vector_index_overhead: float | None = Field(None, ge=1, le=20, description="vector index size as a multiple of the raw vectors")
@@ -194,7 +199,11 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         avg = float(s.concurrent_users)  # type: ignore[arg-type]
         peak = avg * peak_multiplier
 
-    llm = _fill(s.llm, "llm", t, a, skip=frozenset({"model", "gpu", "precision", "tensor_parallel"}))
+    hosted_only = {"api_ttft_ms", "api_output_tokens_per_s"}
+    self_hosted_only = {"itl_target_ms", "ttft_target_ms"}
+    deployment = s.llm.deployment or lookup(t, "llm.deployment").value
+    llm = _fill(s.llm, "llm", t, a, skip=frozenset({"model", "gpu", "precision", "tensor_parallel"}
+                                                 | (hosted_only if deployment == "self_hosted" else self_hosted_only)))
     if llm["deployment"] == "self_hosted":
         llm["model"] = s.llm.model or _use(DEFAULT_SELF_HOSTED_MODEL, "llm.model", a)
         llm["gpu"] = s.llm.gpu or _use(DEFAULT_GPU, "llm.gpu", a)
@@ -217,7 +226,8 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         workload["session_minutes"] = minutes
         workload["think_time_s"] = minutes * 60.0 / workload["messages_per_session"]
 
-    app = _fill(s.app, "app", t, a, skip=frozenset({"worker_instance_type", "worker_vcpu_per_task"} if t == "chatbot" else ()))
+    app = _fill(s.app, "app", t, a, skip=frozenset({"worker_instance_type", "worker_vcpu_per_task", "worker_memory_utilization"}
+                                                 if t == "chatbot" else ()))
     data = _fill(s.data, "data", t, a)
 
     resolved = ResolvedScenario(

@@ -17,6 +17,12 @@ def test_every_scenario_field_is_documented():
     assert not missing, f"README lacks scenario fields: {missing}"
 
 
+def test_field_table_matches_the_defaults():
+    from tests.readme_fields import readme_table, table
+
+    assert readme_table(README) == table(), "README's field table is stale: python -m tests.readme_fields --write"
+
+
 def test_every_command_is_documented():
     for name in COMMANDS:
         assert f"capplan {name}" in README
