@@ -29,6 +29,7 @@ class Turn:
     piece: int = 6  # split text and arguments into deltas of this many characters
     omit_index: bool = False  # leave tool_calls[].index out, as some local servers do
     usage: tuple[int, int] = (50, 10)
+    chunk_delay_s: float = 0.0  # pause between streamed events (a slow generation, for interrupt tests)
 
 
 @dataclass
@@ -44,6 +45,7 @@ class FakeOpenAIServer:
     def __init__(self, responder: Callable[[dict[str, Any]], Turn] | None = None) -> None:
         self.turns: "queue.Queue[Turn]" = queue.Queue()
         self.requests: list[Request] = []
+        self.events_sent = 0  # streamed SSE events written so far (tests wait on it)
         self.responder = responder
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -126,6 +128,10 @@ def _handler_for(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
                 for event in _chunks(turn, body, include_usage):
                     self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+                    fake.events_sent += 1
+                    if turn.chunk_delay_s:
+                        self.wfile.flush()
+                        time.sleep(turn.chunk_delay_s)
                 self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
             self.close_connection = True

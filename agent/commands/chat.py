@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +89,9 @@ def run(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
     _converse(loop, ui, interactive)
+    # The session is ending: a further Ctrl-C must not cut the final save short (nothing said is lost).
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if loop.save_path is not None:
         loop.save()
     return 0
@@ -109,16 +114,19 @@ def _greet(loop: Any, ui: Any, *, resumed: bool, interactive: bool, help_text: s
 
 def _converse(loop: Any, ui: Any, interactive: bool) -> None:
     if not interactive:
-        for raw in sys.stdin:
-            line = raw.strip()
-            if not line:
-                continue
-            ui.echo_user(line)
-            if line.startswith("/"):
-                if not loop.command(line):
-                    return
-            else:
-                loop.turn(line)
+        try:
+            for raw in sys.stdin:
+                line = raw.strip()
+                if not line:
+                    continue
+                ui.echo_user(line)
+                if line.startswith("/"):
+                    if not loop.command(line):
+                        return
+                else:
+                    loop.turn(line)  # a Ctrl-C during the reply stops only the reply (handled in the loop)
+        except KeyboardInterrupt:  # Ctrl-C while waiting for piped input: leave, saving like end of input
+            ui.info("(interrupted: saving and leaving)")
         return
     try:
         import readline  # noqa: F401 - line editing and history for input()
