@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
 from typing import Sequence
 
@@ -46,6 +47,13 @@ def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    code = _main(argv)
+    if argv is None:  # the real process is about to exit: a late Ctrl-C must not turn success into a kill
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return code
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # pydantic scans every installed package's entry points for plugins on first model build (~10 ms);
     # the command line uses none. A user who does can still set the variable to something else.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

@@ -57,7 +57,8 @@ def test_two_ctrl_c_at_the_prompt_save_and_exit(tmp_path: Path) -> None:
         server.push(Turn(content="Hello, how many users do you have?"))
         env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "sk-test-SIGINTKEY123456",
                "CAPPLAN_MODEL": "fake-model"}
-        proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "chat", "--save", str(tmp_path / "p.md")],
+        proc = subprocess.Popen([sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main())",
+                                 "chat", "--save", str(tmp_path / "p.md")],
                                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         assert proc.stdin is not None

@@ -10,12 +10,13 @@ path is set) and exits 0. When stdin is not a terminal, each non-empty line is o
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from agent.errors import InputError
 
@@ -89,12 +90,23 @@ def run(args: argparse.Namespace) -> int:
     interactive = sys.stdin.isatty()
     _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
     _converse(loop, ui, interactive)
-    # The session is ending: a further Ctrl-C must not cut the final save short (nothing said is lost).
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
     if loop.save_path is not None:
-        loop.save()
+        with _no_interrupt():
+            loop.save()
     return 0
+
+
+@contextlib.contextmanager
+def _no_interrupt() -> Iterator[None]:
+    """The session is ending: a further Ctrl-C must not cut the final save short (nothing said is lost)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _greet(loop: Any, ui: Any, *, resumed: bool, interactive: bool, help_text: str) -> None:
