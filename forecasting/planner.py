@@ -60,7 +60,7 @@ def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
     return app_tier.InstanceType(name, float(i["vcpu"]), float(i["memory_gib"]), float(i["usd_per_hour"]))
 
 
-def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -> _Context:
+def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], serving_catalog: Any = None) -> _Context:
     llm = r.llm
     problems: list[str] = []
     api_prices = slo = None
@@ -103,7 +103,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption]) -
             slo = llm_serving.slo_capacity(
                 llm["model"], llm["gpu"], input_tokens=max(1, round(shape.input_tokens_per_call)),
                 output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
-                ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"))
+                ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"),
+                catalog=serving_catalog)
         except ValueError as e:
             problems.append(_serving_problem(str(e), llm, cat))
         else:
@@ -238,12 +239,25 @@ def _finite(obj: Any, path: str = "plan") -> None:
             _finite(v, f"{path}[{i}]")
 
 
-def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog | None = None) -> CapacityPlan:
-    """The capacity plan for a scenario. Raises ScenarioError (one line per problem) for bad input."""
+def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog | None = None,
+         serving_catalog: str | None = None) -> CapacityPlan:
+    """The capacity plan for a scenario. Raises ScenarioError (one line per problem) for bad input.
+
+    `prices`: a price file's content (see catalog.py) or a Catalog; `serving_catalog`: path of a JSON
+    file with extra open models / GPUs for self-hosting (the `llm-estimate --catalog` schema).
+    """
     s = parse_scenario(scenario)
     cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
     r, assumptions = resolve(s)
-    ctx = _context(r, cat, assumptions)
+    serving = None
+    if serving_catalog and r.llm["deployment"] == "self_hosted":
+        from forecasting import llm_serving
+
+        try:
+            serving = llm_serving.load_serving_catalog(serving_catalog)
+        except (ValueError, OSError) as exc:
+            raise ScenarioError(f"--catalog: {exc}") from None
+    ctx = _context(r, cat, assumptions, serving)
     shape = ctx.shape
     base = compute_load(r.concurrent_users, r.peak_concurrent_users, shape)
     rows, events, months = _timeline(ctx, base)

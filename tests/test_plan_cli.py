@@ -173,3 +173,24 @@ def test_console_script_stdout_is_pure_json():
     assert r.returncode == 0, r.stderr
     json.loads(r.stdout)
     assert r.stderr == ""
+
+
+def test_own_gpu_from_a_catalog_file_with_its_price(tmp_path, capsys):
+    gpus = tmp_path / "gpus.json"
+    gpus.write_text(json.dumps({"gpus": [{"id": "my-gpu", "memory_gb": 64, "memory_bandwidth_tb_s": 2.0,
+                                          "dense_tflops": {"bf16": 500, "fp8": 1000}, "interconnect_gb_s": 100,
+                                          "source": {"title": "our lab"}, "as_of": "2026-11-01"}]}))
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"gpu_instances": [{"name": "my-box", "gpu": "my-gpu", "gpus": 4, "usd_per_hour": 8}]}))
+    scenario = tmp_path / "s.json"
+    scenario.write_text(json.dumps({"app_type": "chatbot", "registered_users": 10_000, "concurrent_users": 100,
+                                    "llm": {"deployment": "self_hosted", "model": "llama-3.1-8b", "gpu": "my-gpu"}}))
+    code, out, err = run_cli(["plan", str(scenario), "--format", "json", "--catalog", str(gpus), "--prices", str(prices)], capsys)
+    assert code == 0, err
+    hosted = json.loads(out)["llm"]["self_hosted"]
+    assert hosted["gpu"] == "my-gpu" and hosted["gpu_instance"] == "my-box"
+    assert hosted["usd_per_gpu_hour"] == 2.0
+    code, _, err = run_cli(["plan", str(scenario)], capsys)
+    assert code == 2 and "unknown GPU 'my-gpu'" in err
+    code, _, err = run_cli(["plan", str(scenario), "--catalog", str(tmp_path / "missing.json")], capsys)
+    assert code == 2 and "--catalog: file not found" in err

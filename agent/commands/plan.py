@@ -19,6 +19,8 @@ def configure(p: argparse.ArgumentParser) -> None:
                    help="table (terminal, default), markdown, or json (one document on stdout, nothing else)")
     p.add_argument("--output", "-o", metavar="PATH", help="write the plan to PATH instead of stdout")
     p.add_argument("--prices", metavar="FILE", help="JSON price file that overrides or extends the catalog")
+    p.add_argument("--catalog", metavar="FILE",
+                   help="JSON file with extra open models / GPUs for self-hosting (schema of `capplan llm-estimate --catalog`)")
 
 
 def load_prices(path: str | None) -> dict | None:
@@ -40,7 +42,9 @@ def run(args: argparse.Namespace) -> int:
     prices = load_prices(args.prices)
     try:
         scenario = parse_scenario_text(text)
-        result = plan(scenario, prices)
+        if args.catalog:
+            read_text(args.catalog, "--catalog")  # a missing or unreadable file is reported like the others
+        result = plan(scenario, prices, serving_catalog=args.catalog)
     except ScenarioError as exc:
         raise InputError(exc.problems) from None
     if args.format == "json":
