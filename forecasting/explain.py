@@ -267,7 +267,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
 
 
 def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
-    r, out = ctx.r, []
+    r, out = ctx.r, list(ctx.notes)
     if m.api is not None and m.api.tier is None:
         out.append(f"API limits: {m.api.tier_note}" if m.api.tier_checked else
                    f"API limits: the plan needs {m.api.required_rpm:,.0f} RPM and {m.api.required_tpm:,.0f} TPM at peak;"

@@ -35,6 +35,7 @@ class _Context:
     slo: Any  # llm_serving.SloCapacity for self-hosted
     provider: str
     db_options: list[dict[str, Any]]
+    notes: list[str]  # input the plan could not use, reported as warnings
 
 
 @dataclass
@@ -78,6 +79,10 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         latency = (llm["api_ttft_ms"] / 1000.0, 1.0 / llm["api_output_tokens_per_s"])
     else:
         latency = (llm["ttft_target_ms"] / 1000.0, llm["itl_target_ms"] / 1000.0)
+    unused = (("precision", "tensor_parallel", "itl_target_ms", "ttft_target_ms") if llm["deployment"] == "api"
+              else ("api_ttft_ms", "api_output_tokens_per_s"))
+    notes = [f"llm.{k} is ignored: it applies only when llm.deployment is "
+             f"\"{'self_hosted' if llm['deployment'] == 'api' else 'api'}\"" for k in unused if llm.get(k) is not None]
     try:
         app_inst = _instance(cat, r.app["instance_type"], "app.instance_type")
     except ScenarioError as e:
@@ -117,7 +122,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                                               source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
     if problems:
         raise ScenarioError(problems)
-    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider, cat.db_options())
+    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider, cat.db_options(), notes)
 
 
 def _serving_problem(msg: str, llm: dict[str, Any], cat: Catalog) -> str:

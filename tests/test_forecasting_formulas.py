@@ -254,3 +254,10 @@ def test_every_number_in_a_plan_has_an_explanation(scenario):
                for p in _numeric_leaves(doc[section], section) if p not in doc["explanations"]]
     assert not missing
     assert all(text.strip() for text in doc["explanations"].values())
+
+
+def test_fields_of_the_other_deployment_are_reported_as_ignored():
+    q = plan({**BASE, "llm": {"deployment": "api", "model": "gpt-4o-mini", "precision": "fp8", "itl_target_ms": 30}})
+    assert 'llm.precision is ignored: it applies only when llm.deployment is "self_hosted"' in q.warnings
+    assert any(w.startswith("llm.itl_target_ms is ignored") for w in q.warnings)
+    assert q.load == plan(BASE).load  # and they change nothing
