@@ -33,7 +33,6 @@ class _Context:
     worker_inst: app_tier.InstanceType | None
     api_prices: llm_api.ApiPrices | None
     slo: Any  # llm_serving.SloCapacity for self-hosted
-    provider: str
     db_options: list[dict[str, Any]]
     notes: list[str]  # input the plan could not use, reported as warnings
 
@@ -65,7 +64,6 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
     llm = r.llm
     problems: list[str] = []
     api_prices = slo = None
-    provider = "self-hosted"
     w = r.workload
     if llm["deployment"] == "api":
         if llm["model"] not in cat.api_models:
@@ -73,7 +71,6 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                             f"(`capplan catalog models` lists them; for open models set llm.deployment to \"self_hosted\")")
         else:
             api_prices = llm_api.prices_for(cat, llm["model"])
-            provider = api_prices.provider
         if llm.get("gpu"):
             problems.append("llm.gpu: only used when llm.deployment is \"self_hosted\"")
         latency = (llm["api_ttft_ms"] / 1000.0, 1.0 / llm["api_output_tokens_per_s"])
@@ -122,7 +119,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                                               source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
     if problems:
         raise ScenarioError(problems)
-    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, provider, cat.db_options(), notes)
+    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, cat.db_options(), notes)
 
 
 def _serving_problem(msg: str, llm: dict[str, Any], cat: Catalog) -> str:
