@@ -252,7 +252,7 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
     cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
     r, assumptions = resolve(s)
     serving = None
-    if serving_catalog and r.llm["deployment"] == "self_hosted":
+    if serving_catalog:  # validated even when the plan does not self-host: a broken file is the user's to fix
         from forecasting import llm_serving
 
         try:

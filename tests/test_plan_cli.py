@@ -194,3 +194,7 @@ def test_own_gpu_from_a_catalog_file_with_its_price(tmp_path, capsys):
     assert code == 2 and "unknown GPU 'my-gpu'" in err
     code, _, err = run_cli(["plan", str(scenario), "--catalog", str(tmp_path / "missing.json")], capsys)
     assert code == 2 and "--catalog: file not found" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{")
+    code, _, err = run_cli(["plan", str(ROOT / "examples/internal-bot.json"), "--catalog", str(broken)], capsys)
+    assert code == 2 and err.startswith("capplan plan: --catalog:")
