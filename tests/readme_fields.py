@@ -1,8 +1,8 @@
-"""The README's table of scenario fields, generated from the models and the defaults table.
+"""The table of scenario fields in docs/scenario.md, generated from the models and the defaults table.
 
-Why generated: the defaults live in one place (forecasting/defaults.py); the README must not drift from
-them. `python -m tests.readme_fields --write` rewrites the table in README.md; tests/test_readme.py
-fails when the README's table differs from what this produces.
+Why generated: the defaults live in one place (forecasting/defaults.py); the docs must not drift from
+them. `python -m tests.readme_fields --write` rewrites the table in docs/scenario.md; tests/test_readme.py
+fails when the page's table differs from what this produces.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 from forecasting.defaults import AGENT, CHATBOT, COMMON, DEFAULT_API_MODEL, DEFAULT_GPU, DEFAULT_SELF_HOSTED_MODEL
 from forecasting.scenario import AppTier, DataTier, LLMConfig, Scenario, Workload
 
-README = Path(__file__).resolve().parents[1] / "README.md"
+FIELDS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "scenario.md"
 START, END = "| field | meaning | default | source of the default |", "\n## "
 
 SPECIAL = {
@@ -56,12 +56,13 @@ def table() -> str:
 
 def readme_table(text: str) -> str:
     a = text.index(START)
-    return text[a:text.index(END, a) + 1]
+    b = text.find(END, a)
+    return text[a:] if b < 0 else text[a:b + 1]
 
 
 if __name__ == "__main__":
-    text = README.read_text()
+    text = FIELDS_PAGE.read_text()
     if "--write" in sys.argv:
-        README.write_text(text.replace(readme_table(text), table()))
+        FIELDS_PAGE.write_text(text.replace(readme_table(text), table()))
     else:
         sys.stdout.write(table())
