@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.backend import Backend, BackendError, Reply
+from agent.backends.base import Backend, BackendError, Reply
 from agent.session import Session
 from agent.tools import ToolRegistry
 from agent.ui import ChatUI

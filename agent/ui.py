@@ -16,7 +16,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from agent.backend import Reply
+    from agent.backends.base import Reply
     from agent.session import ScenarioRecord, Session
     from agent.tools import ToolResult
 

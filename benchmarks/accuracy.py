@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from forecasting.llm_serving import (
+from forecasting.serving import (
     ServingCatalog,
     ServingInputError,
     estimate,

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from rich.console import Console  # noqa: E402
 
-from agent.llm import OpenAIBackend  # noqa: E402
+from agent.backends.openai_compatible import OpenAIBackend  # noqa: E402
 from agent.loop import ChatLoop, load_prompt  # noqa: E402
 from agent.session import Session  # noqa: E402
 from agent.tools import ToolRegistry  # noqa: E402

@@ -18,7 +18,7 @@ import sys
 from typing import Any, Callable, Sequence
 
 from benchmarks.accuracy import DEFAULT_FILE, evaluate, load_points, stats, summary
-from forecasting.llm_serving import ServingCatalog, load_serving_catalog
+from forecasting.serving import ServingCatalog, load_serving_catalog
 
 # constant -> (low, high): the physically sensible range
 BOUNDS: dict[str, tuple[float, float]] = {

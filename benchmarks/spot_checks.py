@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from forecasting.llm_serving import estimate
+from forecasting.serving import estimate
 
 
 @dataclass(frozen=True)

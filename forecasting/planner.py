@@ -11,7 +11,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from forecasting import app_tier, cost, data_tier, llm_api, llm_selfhosted
+from forecasting import app_tier, cost, data_tier, llm_api
+from forecasting.serving import replicas
 from forecasting.catalog import Catalog, default_catalog, with_overrides
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
@@ -32,7 +33,7 @@ class _Context:
     app_inst: app_tier.InstanceType
     worker_inst: app_tier.InstanceType | None
     api_prices: llm_api.ApiPrices | None
-    slo: Any  # llm_serving.SloCapacity for self-hosted
+    slo: Any  # serving.SloCapacity for self-hosted
     db_options: list[dict[str, Any]]
     notes: list[str]  # input the plan could not use, reported as warnings
 
@@ -41,7 +42,7 @@ class _Context:
 class _Month:
     load: Load
     api: llm_api.ApiSizing | None
-    hosted: llm_selfhosted.SelfHostedSizing | None
+    hosted: replicas.SelfHostedSizing | None
     app: app_tier.AppSizing
     workers: app_tier.WorkerSizing | None
     data: data_tier.DataSizing
@@ -99,10 +100,10 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                         f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"
                         f" or choose a model with a longer context")
     if llm["deployment"] == "self_hosted" and not problems:
-        from forecasting import llm_serving  # the estimator is only loaded when a plan self-hosts
+        from forecasting import serving  # the estimator is only loaded when a plan self-hosts
 
         try:
-            slo = llm_serving.slo_capacity(
+            slo = serving.slo_capacity(
                 llm["model"], llm["gpu"], input_tokens=max(1, round(shape.input_tokens_per_call)),
                 output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
                 ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"),
@@ -159,7 +160,7 @@ def _evaluate(ctx: _Context, load: Load) -> _Month:
         lines.append(cost.Line(f"LLM API ({r.llm['model']})", api.monthly_usd,
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
     else:
-        hosted = llm_selfhosted.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h)
+        hosted = replicas.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h)
         if hosted.monthly_usd is not None:
             lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", hosted.monthly_usd,
                                    f"{hosted.instances} x {hosted.offer.instance} x ${hosted.offer.usd_per_hour}/h x {h:.0f} h"))
@@ -251,15 +252,15 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
     s = parse_scenario(scenario)
     cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
     r, assumptions = resolve(s)
-    serving = None
+    loaded_serving_catalog = None
     if serving_catalog:  # validated even when the plan does not self-host: a broken file is the user's to fix
-        from forecasting import llm_serving
+        from forecasting import serving
 
         try:
-            serving = llm_serving.load_serving_catalog(serving_catalog)
+            loaded_serving_catalog = serving.load_serving_catalog(serving_catalog)
         except (ValueError, OSError) as exc:
             raise ScenarioError(f"--catalog: {exc}") from None
-    ctx = _context(r, cat, assumptions, serving)
+    ctx = _context(r, cat, assumptions, loaded_serving_catalog)
     shape = ctx.shape
     base = compute_load(r.concurrent_users, r.peak_concurrent_users, shape)
     rows, events, months = _timeline(ctx, base)

@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from agent.backend import Reply, ToolCall
+from agent.backends.base import Reply, ToolCall
 from agent.cli import main
 from agent.loop import MAX_TOOL_ROUNDS, ChatLoop, load_prompt
 from agent.session import Session

@@ -5,8 +5,8 @@ from typing import Iterator
 
 import pytest
 
-from agent.backend import Backend, BackendError
-from agent.llm import OpenAIBackend, is_transient
+from agent.backends.base import Backend, BackendError
+from agent.backends.openai_compatible import OpenAIBackend, is_transient
 from tests.fake_openai_server import FakeOpenAIServer, Turn
 
 KEY = "sk-test-SECRETKEY1234567890"

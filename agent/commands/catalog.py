@@ -41,7 +41,7 @@ def _rows(kind: str) -> tuple[list[str], list[list[Any]]]:
         return (["service", "value", "unit", "source", "as of"],
                 [[k, json.dumps(v["value"]) if not isinstance(v["value"], (int, float)) else v["value"], v.get("unit"), v.get("source"), v.get("as_of")]
                  for k, v in cat.services.items()])
-    from forecasting.llm_serving import load_serving_catalog
+    from forecasting.serving import load_serving_catalog
 
     sc = load_serving_catalog()
     if kind == "open-models":

@@ -57,7 +57,7 @@ def make_backend(args: argparse.Namespace, ui: Any) -> Any:
     """The OpenAI backend when an LLM is configured and not --offline; else the built-in guided one."""
     configured = args.base_url or os.environ.get("OPENAI_BASE_URL") or os.environ.get("OPENAI_API_KEY")
     if configured and not args.offline:
-        from agent.llm import OpenAIBackend
+        from agent.backends.openai_compatible import OpenAIBackend
 
         return OpenAIBackend(args.model, args.base_url, notify=ui.warn)
     try:

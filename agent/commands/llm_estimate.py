@@ -1,6 +1,6 @@
 """`capplan llm-estimate`: how fast one model serves on one GPU type, and why.
 
-Why a thin command: all arithmetic lives in `forecasting.llm_serving` (the plan uses the same code);
+Why a thin command: all arithmetic lives in `forecasting.serving` (the plan uses the same code);
 this module only turns flags or JSONL lines into calls and results into a table or JSON. rich is
 imported inside `run`, so `capplan --help` and the JSON path stay quick.
 """
@@ -37,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _catalog(path: str | None):
-    from forecasting.llm_serving import ServingInputError, load_serving_catalog
+    from forecasting.serving import ServingInputError, load_serving_catalog
 
     try:
         return load_serving_catalog(path)
@@ -46,7 +46,7 @@ def _catalog(path: str | None):
 
 
 def _estimate(catalog, profile: str | None, req: dict[str, Any]) -> dict[str, Any]:
-    from forecasting.llm_serving import estimate
+    from forecasting.serving import estimate
 
     est = estimate(req["model"], req["gpu"], input_tokens=req["input_tokens"], output_tokens=req["output_tokens"],
                    precision=req.get("precision"), tp=req.get("tp"), concurrency=req.get("concurrency"),
@@ -55,7 +55,7 @@ def _estimate(catalog, profile: str | None, req: dict[str, Any]) -> dict[str, An
 
 
 def _run_batch(args: argparse.Namespace, catalog, out: TextIO) -> int:
-    from forecasting.llm_serving import ServingInputError
+    from forecasting.serving import ServingInputError
 
     if args.batch == "-":
         lines = sys.stdin.read().splitlines()
@@ -124,7 +124,7 @@ def _render_table(r: dict[str, Any]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from forecasting.llm_serving import ServingInputError
+    from forecasting.serving import ServingInputError
 
     catalog = _catalog(args.catalog)
     if args.batch:

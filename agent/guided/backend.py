@@ -22,7 +22,7 @@ import json
 import re
 from typing import Any
 
-from agent.backend import Message, Reply, TextCallback, ToolCall, ToolSchema
+from agent.backends.base import Message, Reply, TextCallback, ToolCall, ToolSchema
 from agent.guided import replies
 from agent.guided.understand import Understanding, understand
 from agent.session import Session

@@ -1,4 +1,54 @@
-"""Self-hosted LLM serving estimator: catalog (models, GPUs, engine profiles), physics, estimates.
+"""Self-hosted LLM serving: how fast one model runs on one GPU type, how many sequences a replica
+serves within latency targets, and how many replicas (and GPU instances) a plan needs.
 
-The public entry point is `forecasting.llm_serving`; these modules are split only to stay small.
+Why one package with one front door: the capacity plan, the `llm-estimate` command and the accuracy
+benchmark import from `forecasting.serving`, while the catalog, the roofline physics, the estimates and
+the plan's replica sizing (`replicas.py`) live in small modules here. The model is a calibrated roofline
+(DESIGN.md, "Self-hosted LLM serving"): weights and KV-cache memory, KV-capacity-limited batch, decode =
+max(weight streaming, GEMM compute) + KV reads + tensor-parallel all-reduce + step overhead, prefill
+compute-bound, and engine efficiency in named profiles (forecasting/data/engine_profiles.json).
+
+Why the names load on first use (PEP 562): a plan on a hosted API imports `serving.replicas` with the
+planner but never runs the estimator, so `capplan plan` does not pay for loading it.
 """
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.serving.catalog import (
+        EngineProfile,
+        GpuSpec,
+        ModelSpec,
+        ServingCatalog,
+        ServingInputError,
+        load_serving_catalog,
+    )
+    from forecasting.serving.estimate import (
+        MemoryBreakdown,
+        ServingEstimate,
+        SloCapacity,
+        estimate,
+        estimate_request_rate,
+        known_gpus,
+        known_models,
+        slo_capacity,
+    )
+
+_EXPORTS = {
+    **{n: "forecasting.serving.catalog" for n in (
+        "EngineProfile", "GpuSpec", "ModelSpec", "ServingCatalog", "ServingInputError", "load_serving_catalog")},
+    **{n: "forecasting.serving.estimate" for n in (
+        "MemoryBreakdown", "ServingEstimate", "SloCapacity", "estimate", "estimate_request_rate", "known_gpus",
+        "known_models", "slo_capacity")},
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'forecasting.serving' has no attribute {name!r}")

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forecasting.llm_serving import (
+from forecasting.serving import (
     ServingCatalog,
     ServingInputError,
     estimate,

@@ -20,7 +20,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
 from tenacity import wait_random_exponential
 
-from agent.backend import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
+from agent.backends.base import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
 
 DEFAULT_MODEL = "gpt-5-mini"
 PLACEHOLDER_KEY = "local"  # local servers ignore the key, but the SDK refuses to run without one
@@ -55,7 +55,7 @@ def retry_after_seconds(exc: BaseException | None) -> float | None:
 
 
 class OpenAIBackend:
-    """Streams replies and tool calls from any OpenAI-compatible server. See agent/backend.py."""
+    """Streams replies and tool calls from any OpenAI-compatible server. See agent/backends/base.py."""
 
     name = "openai"
 

@@ -1,4 +1,4 @@
-"""The one interface every chat backend speaks: the OpenAI-compatible one (`agent/llm.py`) and the
+"""The one interface every chat backend speaks: the OpenAI-compatible one (`agent/backends/openai_compatible.py`) and the
 built-in guided one (`agent/guided/backend.py`).
 
 Why one small interface: the loop, the tools, the what-ifs and the transcripts must be the same code
@@ -6,7 +6,7 @@ whichever "model" answers (DESIGN.md, "The conversational agent"). A backend onl
 say or which tools to call next*; it never runs tools, never touches files, never prints.
 
 How backends are chosen (agent/commands/chat.py): with OPENAI_API_KEY or OPENAI_BASE_URL (or
---base-url) set and no --offline, `agent.llm.OpenAIBackend`; otherwise the guided one, constructed as
+--base-url) set and no --offline, `agent.backends.openai_compatible.OpenAIBackend`; otherwise the guided one, constructed as
 `agent.guided.backend.GuidedBackend()` with no arguments (imported lazily).
 
 Contract of `Backend.respond(messages, tools, session, on_text)`
