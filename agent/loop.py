@@ -2,31 +2,25 @@
 
 Why the loop owns the history: backends only propose (text or tool calls); the loop runs the tools,
 records every message, caps tool rounds per turn, keeps the history valid after an interruption
-(every tool call gets a result), measures its own overhead, and autosaves after every turn.
+(every tool call gets a result) and measures its own overhead.
+
+Why it reports through hooks (`agent/hooks.py`) and does nothing else: the terminal UI, the browser
+app and the transcript saver are listeners of the same loop; slash commands live in `agent/slash.py`,
+saving in `agent/saving.py`.
 """
 from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from agent.backends.base import Backend, BackendError, Reply
+from agent.hooks import Hooks, LoopHooks
 from agent.session import Session
 from agent.tools import ToolRegistry
-from agent.ui import ChatUI
 
 MAX_TOOL_ROUNDS = 6  # model calls that may ask for tools in one user turn (then it must answer)
 PROMPTS_DIRS = (Path(__file__).resolve().parents[1] / "prompts", Path(__file__).resolve().parent / "prompts")
-
-HELP = """Commands:
-  /help              this list
-  /plan [NAME]       show the final plan (or the named scenario)
-  /scenarios         the scenarios made so far
-  /save [PATH]       save the transcript (PATH.md and PATH.json)
-  /reset             start over (forget scenarios and conversation)
-  /usage             tokens used so far
-  /quit              save (if a path is set) and leave
-Anything else is a message to the assistant. Ctrl-C stops a reply; Ctrl-C twice or Ctrl-D leaves."""
 
 
 def load_prompt(name: str = "system.md") -> str:
@@ -38,15 +32,15 @@ def load_prompt(name: str = "system.md") -> str:
 
 
 class ChatLoop:
+    """One conversation's turns. `hooks` are the listeners (terminal UI, saver, browser stream);
+    `ui` is accepted as one more listener for callers that name the terminal UI."""
+
     def __init__(self, backend: Backend, session: Session, registry: ToolRegistry | None = None,
-                 ui: ChatUI | None = None, save_path: str | Path | None = None,
-                 secrets: tuple[str, ...] = ()) -> None:
+                 hooks: Iterable[LoopHooks] = (), ui: LoopHooks | None = None) -> None:
         self.backend = backend
         self.session = session
         self.registry = registry or ToolRegistry()
-        self.ui = ui or ChatUI()
-        self.save_path = Path(save_path) if save_path else None
-        self.secrets = secrets
+        self.hooks = Hooks([*([ui] if ui is not None else []), *hooks])
         self.schemas = self.registry.schemas()
         self._call_seq = 0
         self.last_interrupted = False  # the last turn was stopped by Ctrl-C (a second one leaves)
@@ -64,6 +58,8 @@ class ChatLoop:
         self.last_interrupted = False
         messages = self.session.messages
         messages.append({"role": "user", "content": text})
+        hooks = self.hooks
+        hooks.turn_start(text)
         try:
             for round_no in range(MAX_TOOL_ROUNDS + 1):
                 tools = self.schemas if round_no < MAX_TOOL_ROUNDS else []
@@ -73,7 +69,7 @@ class ChatLoop:
                 model_s += reply.model_seconds
                 messages.append(self._assistant_message(reply))
                 if reply.save:
-                    self.save()
+                    hooks.save_requested()
                 if reply.interrupted or not reply.tool_calls:
                     self.last_interrupted = reply.interrupted
                     break
@@ -84,25 +80,28 @@ class ChatLoop:
                                    "figures you already have.")
                         messages.append({"role": "tool", "tool_call_id": call.id, "content": content})
                         continue
-                    with self.ui.tool_running(call.name):
-                        result = self.registry.call(call.name, call.arguments, self.session)
+                    before = {name: id(r) for name, r in self.session.scenarios.items()}
+                    hooks.tool_start(call)
+                    result = self.registry.call(call.name, call.arguments, self.session)
                     messages.append({"role": "tool", "tool_call_id": call.id, "content": result.content})
-                    self.ui.show_tool_result(call.name, result, self.session)
+                    hooks.tool_end(call, result, self.session)
+                    for name, record in list(self.session.scenarios.items()):
+                        if before.get(name) != id(record):
+                            hooks.plan_made(record, self.session)
                 tools_s += time.perf_counter() - t0
                 if round_no >= MAX_TOOL_ROUNDS:
-                    self.ui.warn(f"(stopped after {MAX_TOOL_ROUNDS} tool rounds in one turn)")
+                    hooks.notice(f"(stopped after {MAX_TOOL_ROUNDS} tool rounds in one turn)")
                     break
         except KeyboardInterrupt:
-            self.ui.warn("(stopped)")
+            hooks.notice("(stopped)")
             self.last_interrupted = True
             self._repair()
         row = {"turn": float(len(self.session.timings) + 1), "model_s": round(model_s, 4),
                "tools_s": round(tools_s, 4)}
         self.session.timings.append(row)
         row.update(self._times(started, model_s))
-        saved = time.perf_counter()
-        self.autosave()  # the saved row lacks its own save time; the next save (or the last) has it
-        row.update(self._times(started, model_s), save_s=round(time.perf_counter() - saved, 4))
+        hooks.turn_end(row)  # listeners' time (saving) counts as the loop's overhead, as it delays the prompt
+        row.update(self._times(started, model_s))
 
     @staticmethod
     def _times(started: float, model_s: float) -> dict[str, float]:
@@ -110,16 +109,25 @@ class ChatLoop:
         return {"total_s": round(total, 4), "overhead_s": round(max(0.0, total - model_s), 4)}
 
     def _ask(self, tools: list[dict[str, Any]]) -> Reply | None:
-        self.ui.begin_reply()
+        hooks = self.hooks
+        hooks.reply_start()
+        streamed: list[str] = []
+
+        def on_text(chunk: str) -> None:
+            streamed.append(chunk)
+            hooks.text_delta(chunk)
+
         try:
-            reply = self.backend.respond(self.session.messages, tools, self.session, self.ui.on_text)
+            reply = self.backend.respond(self.session.messages, tools, self.session, on_text)
         except BackendError as exc:
-            self.ui.end_reply(Reply(streamed=True))
-            self.ui.error(str(exc))
+            hooks.reply_end(Reply(streamed=True))
+            hooks.error(str(exc))
             return None
         except KeyboardInterrupt:
             reply = Reply(interrupted=True)
-        self.ui.end_reply(reply)
+        if not reply.streamed and reply.text and not streamed:
+            hooks.text_delta(reply.text)  # a backend that returned its text whole: listeners see it once
+        hooks.reply_end(reply)
         if reply.usage:
             self.session.add_usage(reply.usage.prompt_tokens, reply.usage.completion_tokens, reply.usage.total_tokens)
         return reply
@@ -147,71 +155,3 @@ class ChatLoop:
                 if c.get("id") not in answered:
                     self.session.messages.append({"role": "tool", "tool_call_id": c["id"],
                                                   "content": "Error: interrupted by the person."})
-
-    # -- slash commands -------------------------------------------------------------------------------
-    def command(self, line: str) -> bool:
-        """Run a /command; False means the session should end."""
-        name, _, rest = line.strip().partition(" ")
-        name, rest = name.lower(), rest.strip()
-        if name in ("/quit", "/exit", "/q"):
-            return False
-        if name in ("/help", "/?"):
-            self.ui.info(HELP)
-        elif name == "/plan":
-            record = self.session.get(rest or None)
-            if record is None:
-                self.ui.info(f'No scenario "{rest}".' if rest else "No plan yet: describe your app and its users first.")
-            else:
-                self._render_full(record)
-        elif name == "/scenarios":
-            self.ui.show_scenarios(self.session)
-        elif name == "/save":
-            self.save(rest or None)
-        elif name == "/reset":
-            self.session.reset()
-            self.ui.info("Started over: scenarios and conversation cleared.")
-            self.autosave()
-        elif name == "/usage":
-            u = self.session.usage
-            self.ui.info(f"{u['requests']} model requests, {u['prompt_tokens']:,} prompt + "
-                         f"{u['completion_tokens']:,} completion tokens")
-        else:
-            self.ui.info(f"Unknown command {name}. {HELP}")
-        return True
-
-    def _render_full(self, record: Any) -> None:
-        try:
-            from agent.ui_plan import print_plan  # the full plan tables `capplan plan` prints
-            from forecasting.plan_model import CapacityPlan
-
-            plan = CapacityPlan.model_validate(record.plan)
-        except Exception:  # noqa: BLE001 - an old transcript's plan: fall back to the compact table
-            self.ui.show_summary(record, final=self.session.final)
-            return
-        self.ui.info(f"Plan of scenario {record.name}" + (" (final)" if record.name == self.session.final else ""))
-        print_plan(plan, self.ui.console)
-
-    # -- saving ---------------------------------------------------------------------------------------
-    def save(self, path: str | None = None) -> None:
-        from agent import transcript
-
-        if path:
-            self.save_path = Path(path)
-        if self.save_path is None:
-            self.save_path = Path(time.strftime("capplan-chat-%Y%m%d-%H%M%S.md"))
-        try:
-            md, js = transcript.save(self.session, self.save_path, self.secrets)
-        except OSError as exc:
-            self.ui.error(f"Could not save to {self.save_path}: {exc.strerror or exc}")
-            return
-        self.ui.info(f"Saved {md} and {js}")
-
-    def autosave(self) -> None:
-        if self.save_path is None:
-            return
-        from agent import transcript
-
-        try:
-            transcript.save(self.session, self.save_path, self.secrets)
-        except OSError as exc:
-            self.ui.error(f"Autosave to {self.save_path} failed: {exc.strerror or exc}")

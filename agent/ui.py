@@ -1,22 +1,25 @@
 """Terminal rendering of the chat with rich; plain text when the output is not a terminal.
 
+`ChatUI` is a listener of the chat loop (`agent/hooks.py`): the loop reports text, tool runs and
+errors; this draws them. Slash commands (`agent/slash.py`) use its info/show_* methods too.
+
 Why two modes: on a terminal people want the reply to appear as it is written, a spinner while the
 forecast runs, and tables; in a pipe or a CI log, escape codes and redrawn frames are noise, so the
 same calls print plain lines.
 """
 from __future__ import annotations
 
-import contextlib
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from agent.figures import fmt
+from agent.hooks import LoopHooks
 from rich import box
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
 if TYPE_CHECKING:
-    from agent.backends.base import Reply
+    from agent.backends.base import Reply, ToolCall
     from agent.session import ScenarioRecord, Session
     from agent.tools import ToolResult
 
@@ -29,11 +32,12 @@ _SUMMARY = [  # (label, path): the few figures a product manager reads first
 ]
 
 
-class ChatUI:
+class ChatUI(LoopHooks):
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or Console(highlight=False)
         self.rich = self.console.is_terminal
         self._live: Any = None
+        self._status: Any = None  # the spinner while a tool runs
         self._buffer: list[str] = []
         self._plain_started = False
 
@@ -42,17 +46,22 @@ class ChatUI:
         self.console.print(text, style="dim" if self.rich else None, markup=False, soft_wrap=not self.rich)
 
     def warn(self, text: str) -> None:
+        self._stop_status()
         self.console.print(text, style="yellow" if self.rich else None, markup=False)
 
     def error(self, text: str) -> None:
+        self._stop_status()
         self.console.print(text, style="bold red" if self.rich else None, markup=False)
+
+    def notice(self, text: str) -> None:
+        self.warn(text)
 
     def echo_user(self, text: str) -> None:
         """Non-interactive runs print each input line so the output reads as a conversation."""
         self.console.print(f"> {text}", markup=False, soft_wrap=True)
 
     # -- streamed replies ---------------------------------------------------------------------------
-    def begin_reply(self) -> None:
+    def reply_start(self) -> None:
         self._buffer = []
         self._plain_started = False
         if self.rich:
@@ -62,7 +71,7 @@ class ChatUI:
                               vertical_overflow="visible")
             self._live.start()
 
-    def on_text(self, chunk: str) -> None:
+    def text_delta(self, chunk: str) -> None:
         self._buffer.append(chunk)
         if self._live is not None:
             self._live.update(Markdown("".join(self._buffer)))
@@ -71,9 +80,7 @@ class ChatUI:
             self.console.file.flush()
             self._plain_started = True
 
-    def end_reply(self, reply: "Reply") -> None:
-        if not reply.streamed and reply.text:
-            self.on_text(reply.text)
+    def reply_end(self, reply: "Reply") -> None:
         if self._live is not None:
             self._live.stop()
             self._live = None
@@ -84,16 +91,25 @@ class ChatUI:
             self.warn("(reply stopped)")
 
     # -- tools ----------------------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def tool_running(self, name: str) -> Iterator[None]:
+    def tool_start(self, call: "ToolCall") -> None:
         if self._live is not None:  # a tool call ends the streamed text before it
             self._live.stop()
             self._live = None
         if self.rich:
-            with self.console.status(f"running {name}...", spinner="dots"):
-                yield
-        else:
-            yield
+            self._status = self.console.status(f"running {call.name}...", spinner="dots")
+            self._status.start()
+
+    def tool_end(self, call: "ToolCall", result: "ToolResult", session: "Session") -> None:
+        self._stop_status()
+        self.show_tool_result(call.name, result, session)
+
+    def turn_end(self, timing: dict[str, float]) -> None:
+        self._stop_status()
+
+    def _stop_status(self) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
 
     def show_tool_result(self, name: str, result: "ToolResult", session: "Session") -> None:
         if not result.ok:

@@ -26,6 +26,7 @@ from rich.console import Console  # noqa: E402
 
 from agent.backends.openai_compatible import OpenAIBackend  # noqa: E402
 from agent.loop import ChatLoop, load_prompt  # noqa: E402
+from agent.saving import TranscriptSaver  # noqa: E402
 from agent.session import Session  # noqa: E402
 from agent.tools import ToolRegistry  # noqa: E402
 from agent.ui import ChatUI  # noqa: E402
@@ -53,7 +54,8 @@ def overhead(turns: int) -> dict[str, float]:
     with FakeOpenAIServer(responder) as srv, tempfile.TemporaryDirectory() as tmp:
         backend = OpenAIBackend("fake", srv.base_url, "bench-key")
         ui = ChatUI(Console(file=io.StringIO(), force_terminal=False, width=100))
-        loop = ChatLoop(backend, Session(), ui=ui, save_path=Path(tmp) / "bench.md")
+        session = Session()
+        loop = ChatLoop(backend, session, hooks=[ui, TranscriptSaver(session, Path(tmp) / "bench.md")])
         loop.turn("warm-up: 200k users, 3000 online, growing 8% a month")  # imports, first connection
         for i in range(turns):
             loop.turn(f"what if we grow by {i}?")

@@ -275,17 +275,22 @@ def run_library(lines: list[str]) -> dict[str, Any]:
 
     from agent.guided.backend import GuidedBackend
     from agent.loop import ChatLoop
+    from agent.saving import TranscriptSaver
     from agent.session import Session
+    from agent.slash import SlashCommands
     from agent.ui import ChatUI
 
     session = Session()
-    loop = ChatLoop(GuidedBackend(strict=True), session, ui=ChatUI(Console(file=io.StringIO(), width=100)))
+    ui = ChatUI(Console(file=io.StringIO(), width=100))
+    saver = TranscriptSaver(session)
+    loop = ChatLoop(GuidedBackend(strict=True), session, hooks=[ui, saver])
+    commands = SlashCommands(session, ui, saver)
     for raw in lines:
         line = raw.strip()
         if not line:
             continue
         if line.startswith("/"):
-            if not loop.command(line):
+            if not commands.run(line):
                 break
         else:
             loop.turn(line)

@@ -18,6 +18,7 @@ from agent.backends.base import Reply, ToolCall
 from agent.cli import main
 from agent.loop import MAX_TOOL_ROUNDS, ChatLoop, load_prompt
 from agent.session import Session
+from agent.saving import TranscriptSaver
 from agent.ui import ChatUI
 from tests.fake_openai_server import FakeOpenAIServer, Turn
 
@@ -241,7 +242,7 @@ def test_interrupts_keep_the_session(tmp_path: Path) -> None:
                        Reply(tool_calls=[ToolCall("t1", "forecast", json.dumps(FORECAST))]), KeyboardInterrupt(),
                        Reply(text="Back again.")])
     session = Session()
-    loop = ChatLoop(script, session, ui=ChatUI(), save_path=tmp_path / "i.md")
+    loop = ChatLoop(script, session, hooks=[ChatUI(), TranscriptSaver(session, tmp_path / "i.md")])
     loop.turn("one")
     loop.turn("two")
     loop.turn("three")

@@ -71,8 +71,10 @@ def make_backend(args: argparse.Namespace, ui: Any) -> Any:
 def run(args: argparse.Namespace) -> int:
     _check(args)
     from agent import transcript
-    from agent.loop import HELP, ChatLoop
+    from agent.loop import ChatLoop
+    from agent.saving import TranscriptSaver
     from agent.session import Session
+    from agent.slash import HELP, SlashCommands
     from agent.ui import ChatUI
 
     ui = ChatUI()
@@ -85,14 +87,16 @@ def run(args: argparse.Namespace) -> int:
         session = Session()
     backend = make_backend(args, ui)
     save_path = args.save or (transcript.paths_for(args.resume)[0] if args.resume else None)
-    loop = ChatLoop(backend, session, ui=ui, save_path=save_path,
-                    secrets=tuple(s for s in (os.environ.get("OPENAI_API_KEY"),) if s))
+    saver = TranscriptSaver(session, save_path, secrets=tuple(s for s in (os.environ.get("OPENAI_API_KEY"),) if s),
+                            say=ui.info, warn=ui.error)
+    loop = ChatLoop(backend, session, hooks=[ui, saver])
+    commands = SlashCommands(session, ui, saver)
     interactive = sys.stdin.isatty()
     _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
-    _converse(loop, ui, interactive)
-    if loop.save_path is not None:
+    _converse(loop, commands, ui, interactive)
+    if saver.path is not None:
         with _no_interrupt():
-            loop.save()
+            saver.save()
     return 0
 
 
@@ -124,7 +128,7 @@ def _greet(loop: Any, ui: Any, *, resumed: bool, interactive: bool, help_text: s
         ui.info("Describe your app, its users and growth in your own words. /help lists commands.")
 
 
-def _converse(loop: Any, ui: Any, interactive: bool) -> None:
+def _converse(loop: Any, commands: Any, ui: Any, interactive: bool) -> None:
     if not interactive:
         try:
             for raw in sys.stdin:
@@ -133,7 +137,7 @@ def _converse(loop: Any, ui: Any, interactive: bool) -> None:
                     continue
                 ui.echo_user(line)
                 if line.startswith("/"):
-                    if not loop.command(line):
+                    if not commands.run(line):
                         return
                 else:
                     loop.turn(line)  # a Ctrl-C during the reply stops only the reply (handled in the loop)
@@ -162,7 +166,7 @@ def _converse(loop: Any, ui: Any, interactive: bool) -> None:
         if not line:
             continue
         if line.startswith("/"):
-            if not loop.command(line):
+            if not commands.run(line):
                 return
             continue
         loop.turn(line)
