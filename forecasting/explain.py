@@ -40,7 +40,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                  f" + {_n(s.output_tokens_per_call)} output tokens x time per token")
     e["load.seconds_between_messages"] = (f"a user's cycle = {_n(w['think_time_s'])} s think time + {_n(s.response_time_s)} s response"
                                           f" = {_n(s.cycle_s)} s between messages")
-    e["load.requests_per_second"] = (f"messages/s at peak = {_n(L.peak_concurrent_users)} users / {_n(s.cycle_s)} s per cycle"
+    e["load.messages_per_second"] = e["load.requests_per_second"] = (f"messages/s at peak = {_n(L.peak_concurrent_users)} users / {_n(s.cycle_s)} s per cycle"
                                      f" = {_n(L.peak_messages_per_s)} messages/s (Little's law)")
     e["load.llm_calls_per_second"] = (f"LLM calls/s at peak = {_n(L.peak_messages_per_s)} messages/s x {_n(s.calls_per_message)} calls/message"
                                       f" = {_n(L.peak_llm_calls_per_s)} calls/s")
@@ -132,7 +132,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     """One line for every remaining number of the plan, so none is left without its origin."""
     r, s, L, d, a, i = ctx.r, ctx.shape, m.load, m.data, m.app, ctx.app_inst
     w, k, app = r.workload, 1 + r.safety_margin, r.app
-    e["load.average_requests_per_second"] = (f"messages/s at average load = {_n(L.average_concurrent_users)} users / {_n(s.cycle_s)} s"
+    e["load.average_messages_per_second"] = e["load.average_requests_per_second"] = (f"messages/s at average load = {_n(L.average_concurrent_users)} users / {_n(s.cycle_s)} s"
                                              f" = {_n(L.average_messages_per_s)}")
     e["load.output_tokens_per_call"] = _given("workload.output_tokens", w["output_tokens"], "tokens per LLM call", assumed)
     e.setdefault("load.concurrent_agent_tasks", "0: chatbots answer each message with one call and run no agent tasks")

@@ -17,8 +17,12 @@ SCHEMA_VERSION = "1.0"
 class LoadOut(BaseModel):
     peak_concurrent_users: float
     average_concurrent_users: float
-    requests_per_second: float = Field(description="user messages (agent: tasks) per second at peak")
+    requests_per_second: float = Field(description="user messages (agent: tasks) per second at peak; kept for scripts, "
+                                                   "the same figure as messages_per_second")
     average_requests_per_second: float
+    # issue 16 (move 9): the name that says what the figure counts, beside the old one
+    messages_per_second: float = Field(description="user messages (agent: tasks) per second at peak")
+    average_messages_per_second: float = Field(description="user messages (agent: tasks) per second at average load")
     llm_calls_per_second: float = Field(description="LLM calls per second at peak")
     input_tokens_per_call: float
     output_tokens_per_call: float
@@ -192,6 +196,7 @@ class TimelineRow(BaseModel):
     registered_users: float
     peak_concurrent_users: float
     requests_per_second: float
+    messages_per_second: float = Field(description="user messages (agent: tasks) per second at peak (= requests_per_second)")
     llm_calls_per_second: float
     input_tokens_per_minute: float
     app_instances: int

@@ -184,7 +184,8 @@ def _evaluate(ctx: _Context, load: Load) -> _Month:
 def _row(month: int, registered: float, m: _Month) -> TimelineRow:
     return TimelineRow(
         month=month, registered_users=registered, peak_concurrent_users=m.load.peak_concurrent_users,
-        requests_per_second=m.load.peak_messages_per_s, llm_calls_per_second=m.load.peak_llm_calls_per_s,
+        requests_per_second=m.load.peak_messages_per_s, messages_per_second=m.load.peak_messages_per_s,
+        llm_calls_per_second=m.load.peak_llm_calls_per_s,
         input_tokens_per_minute=m.load.peak_input_tokens_per_min, app_instances=m.app.instances,
         worker_instances=m.workers.instances if m.workers else 0,
         gpu_replicas=m.hosted.replicas if m.hosted else 0, gpus=m.hosted.gpus if m.hosted else 0,
@@ -288,6 +289,7 @@ def _load_out(load: Load, shape: CallShape, agent: bool) -> LoadOut:
     return LoadOut(
         peak_concurrent_users=load.peak_concurrent_users, average_concurrent_users=load.average_concurrent_users,
         requests_per_second=load.peak_messages_per_s, average_requests_per_second=load.average_messages_per_s,
+        messages_per_second=load.peak_messages_per_s, average_messages_per_second=load.average_messages_per_s,
         llm_calls_per_second=load.peak_llm_calls_per_s, input_tokens_per_call=shape.input_tokens_per_call,
         output_tokens_per_call=shape.output_tokens_per_call, input_tokens_per_minute=load.peak_input_tokens_per_min,
         output_tokens_per_minute=load.peak_output_tokens_per_min, seconds_between_messages=shape.cycle_s,
