@@ -8,7 +8,8 @@ Why compact results: every tool result is sent back to the model on every later 
 carry the key figures only (a few hundred tokens), never the whole plan JSON.
 
 Tools (arguments in the models below):
-- forecast(name="baseline", app_type, registered_users, concurrent_users | peak_concurrent_users, ...)
+- forecast(name="baseline", app_type, registered_users, one load source: concurrent_users | peak_concurrent_users
+    | daily_active_users | monthly_active_users | monthly_conversations | monthly_messages | monthly_tasks, ...)
     plan a scenario from the person's numbers; reusing a name replaces that scenario (a correction).
 - what_if(base=final, name=auto, scale_users, set={path: value}, multiply={path: factor})
     a variant of a named scenario; paths are scenario paths such as "monthly_growth_rate", "llm.gpu".
@@ -54,6 +55,14 @@ class ForecastArgs(BaseModel):
     deployment: Literal["api", "self_hosted"] | None = Field(None, description="hosted LLM API or own GPUs")
     model: str | None = Field(None, description="LLM id, e.g. gpt-5-mini, claude-sonnet-4-6, llama-3.1-70b")
     gpu: str | None = Field(None, description="self-hosted GPU, e.g. h100-sxm, a100-80gb, l40s")
+    # --- load sources people know (issue 14): give one of these instead of concurrent_users ---
+    daily_active_users: float | None = Field(None, description="users active on a typical day (DAU)")
+    monthly_active_users: float | None = Field(None, description="users active in a month (MAU); alone, DAU comes from a default share")
+    monthly_conversations: float | None = Field(None, description="conversations a month")
+    monthly_messages: float | None = Field(None, description="chatbot: user messages a month")
+    monthly_tasks: float | None = Field(None, description="agent: tasks a month")
+    sessions_per_day: float | None = Field(None, description="sessions per daily active user per day (default 1.5 chatbot)")
+    session_minutes: float | None = Field(None, description="minutes per session (default 7 chatbot)")
     other: dict[str, Scalar] = Field(default_factory=dict, description='other scenario fields by path, e.g. {"workload.messages_per_session": 12, "data.retention_days": 90}')
 
 
@@ -63,7 +72,7 @@ class WhatIfArgs(BaseModel):
     model_config = _ARGS
     base: str | None = Field(None, description="scenario to start from (default: the current final one)")
     name: str | None = Field(None, max_length=60, description="name for the new scenario, e.g. 'double users'")
-    scale_users: float | None = Field(None, gt=0, description="multiply registered and concurrent users together, 2 = double")
+    scale_users: float | None = Field(None, gt=0, description="multiply all user counts and volumes together, 2 = double")
     set: dict[str, Scalar] = Field(default_factory=dict, description='new values by path, e.g. {"monthly_growth_rate": 0.03, "llm.deployment": "self_hosted", "llm.gpu": "h200"}')
     multiply: dict[str, float] = Field(default_factory=dict, description='multipliers by path, e.g. {"workload.output_tokens": 2}')
 
@@ -315,7 +324,12 @@ class ToolRegistry:
 
     def _forecast(self, a: ForecastArgs, session: Session) -> ToolResult:
         inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
-                                                                           "model", "gpu"})
+                                                                           "model", "gpu", "sessions_per_day",
+                                                                           "session_minutes"})
+        for path, value in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
+                            ("workload.session_minutes", a.session_minutes)):
+            if value is not None:
+                _set_path(inputs, path, value)
         llm = {k: v for k, v in (("deployment", a.deployment), ("model", a.model), ("gpu", a.gpu)) if v is not None}
         if llm:
             inputs["llm"] = llm
@@ -331,26 +345,14 @@ class ToolRegistry:
         base = self._record(session, a.base)
         if not (a.scale_users or a.set or a.multiply):
             raise _ToolProblem(["what_if needs at least one change: scale_users, set or multiply."])
-        inputs = json.loads(json.dumps(base.inputs))
-        resolved = base.plan.get("inputs") or {}
-        if a.scale_users:
-            for key in ("registered_users", "concurrent_users", "peak_concurrent_users"):
-                if key in inputs:
-                    inputs[key] = _scaled(inputs[key], a.scale_users)
-        for path, factor in a.multiply.items():
-            current = dig(inputs, path, dig(resolved, path))
-            if not isinstance(current, (int, float)) or isinstance(current, bool):
-                raise _ToolProblem([f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
-                                    f"registered_users or workload.output_tokens)"])
-            _set_path(inputs, path, _scaled(current, factor))
-        for path, value in a.set.items():
-            _set_path(inputs, path, value)
-        llm_in = inputs.get("llm") if isinstance(inputs.get("llm"), dict) else {}
-        if ("llm.deployment" in a.set and dig(base.inputs, "llm.deployment", "api") != llm_in.get("deployment")
-                and "llm.model" not in a.set):
-            llm_in.pop("model", None)  # a hosted model id does not name an open model, nor the reverse
-        if dig(inputs, "llm.deployment") == "api" and isinstance(inputs.get("llm"), dict):
-            inputs["llm"].pop("gpu", None)  # switching to a hosted API: the base's GPU no longer applies
+        from forecasting.errors import ScenarioError
+        from forecasting.whatif import apply_changes  # the what-if rules, shared with the guided backend
+
+        try:
+            inputs = apply_changes(base.inputs, scale_users=a.scale_users, set=a.set, multiply=a.multiply,
+                                   resolved=base.plan.get("inputs") or {})
+        except ScenarioError as exc:
+            raise _ToolProblem(exc.problems) from None
         changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),
                                                      ("multiply", a.multiply)) if v}
         name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")
@@ -448,23 +450,13 @@ def _dump(obj: Any) -> str:
 
 
 def _set_path(target: dict[str, Any], path: str, value: Any) -> None:
-    parts = [p for p in str(path).strip().split(".") if p]
-    if not parts:
-        raise _ToolProblem([f'"{path}" is not a scenario path'])
-    cur = target
-    for part in parts[:-1]:
-        nxt = cur.setdefault(part, {})
-        if not isinstance(nxt, dict):
-            raise _ToolProblem([f'"{path}": {part} is not a section'])
-        cur = nxt
-    cur[parts[-1]] = value
+    from forecasting.errors import ScenarioError
+    from forecasting.whatif import set_path
 
-
-def _scaled(value: Any, factor: float) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return value
-    out = value * factor
-    return int(round(out)) if isinstance(value, int) else out
+    try:
+        set_path(target, path, value)
+    except ScenarioError as exc:
+        raise _ToolProblem(exc.problems) from None
 
 
 def _deltas(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:

@@ -96,6 +96,21 @@ AGENT: dict[str, Default] = {
     "app.worker_vcpu_per_task": Default(0.25, "vCPU/task", ESTIMATE + "; tool execution, parsing, orchestration while the task runs"),
 }
 
+# --- load sources people know (issue 14): engagement defaults, used only when a plan starts from active users ---
+CHATBOT["workload.sessions_per_active_user_per_day"] = Default(
+    1.5, "sessions/active user/day",
+    "ChatGPT ~3.7 messages per weekly-active user per day (NBER WP 34255, 2025-09-15; 18B messages/week over 700M WAU)"
+    " / 2.5 messages per session (WildChat 2.52, LMSYS 2.0); plausible 1-6")
+AGENT["workload.sessions_per_active_user_per_day"] = Default(
+    1.0, "sessions/active user/day", ESTIMATE + "; one working session of agent tasks per active user per day; plausible 0.5-5")
+CHATBOT["workload.dau_mau_ratio"] = Default(
+    0.40, "daily / monthly actives",
+    "consumer chat stickiness: 30% ok / 40% good / 50% great (June.so stickiness benchmark citing Sequoia, Mixpanel, a16z;"
+    " omegapoint 2026 B2C 25-50%; ChatGPT ~45-50%, low confidence); plausible 0.1-0.6")
+AGENT["workload.dau_mau_ratio"] = Default(
+    0.31, "daily / monthly actives",
+    "B2B SaaS average DAU/MAU 31% (omegapoint.systems 2026 benchmark; June.so SaaS 15 / 20 / 30%); plausible 0.1-0.6")
+
 PROFILES: dict[str, dict[str, Default]] = {"chatbot": CHATBOT, "agent": AGENT}
 
 DEFAULT_API_MODEL = Default("gpt-5-mini", "model", "a current, inexpensive hosted model with tool calling (LiteLLM price map, 2026-11-27)")

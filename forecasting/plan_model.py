@@ -39,6 +39,10 @@ class LoadOut(BaseModel):
     monthly_input_tokens: float
     monthly_cached_input_tokens: float
     monthly_output_tokens: float
+    # --- load source (issue 14) ---
+    load_source: str = Field("concurrent_users", description="the scenario input that drove concurrency")
+    daily_active_users: float | None = Field(None, description="given, or monthly actives x DAU/MAU (None when unknown)")
+    monthly_active_users: float | None = Field(None, description="given (None when unknown)")
 
 
 class ApiOut(BaseModel):

@@ -94,7 +94,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
     if r.app["scale_in_utilization"] >= r.app["target_cpu_utilization"]:
         problems.append(f"app.scale_in_utilization ({r.app['scale_in_utilization']}) must be below "
                         f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
-    shape = call_shape(w, latency)
+    measured_in = (r.measured or {}).get("input_tokens_per_call")
+    shape = call_shape(w, latency, measured_in)
     if api_prices is not None and api_prices.max_input_tokens and shape.input_tokens_per_call > api_prices.max_input_tokens:
         problems.append(f"workload: {shape.input_tokens_per_call:,.0f} input tokens per call exceed {api_prices.model}'s"
                         f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"
@@ -111,7 +112,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         except ValueError as e:
             problems.append(_serving_problem(str(e), llm, cat))
         else:
-            shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0))
+            shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0), measured_in)
             if not llm.get("precision"):
                 assumptions.append(Assumption(name="llm.precision", value=str(slo.precision), unit="",
                                               source="the model's native precision (set fp8 to halve weight memory where the GPU supports it)"))
@@ -263,6 +264,9 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
             raise ScenarioError(f"--catalog: {exc}") from None
     ctx = _context(r, cat, assumptions, loaded_serving_catalog)
     shape = ctx.shape
+    from forecasting import load_sources  # the person's load input -> concurrency, now that the cycle is known
+
+    r = ctx.r = load_sources.derive(r, s, shape.cycle_s, shape.calls_per_message, assumptions)
     base = compute_load(r.concurrent_users, r.peak_concurrent_users, shape)
     rows, events, months = _timeline(ctx, base)
     m0, last = months[0], months[-1]
@@ -270,8 +274,10 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
 
     out = CapacityPlan(
         name=r.name, inputs=r.model_dump(mode="json"), assumptions=assumptions,
-        warnings=warnings_for(ctx, m0, last),
-        load=_load_out(m0.load, shape, r.app_type == "agent"),
+        warnings=warnings_for(ctx, m0, last) + load_sources.plausibility(r, m0.load.monthly_messages),
+        load=_load_out(m0.load, shape, r.app_type == "agent").model_copy(update={
+            "load_source": r.load_source, "daily_active_users": r.daily_active_users,
+            "monthly_active_users": r.monthly_active_users}),
         llm=_llm_out(ctx, m0),
         compute=_compute_out(ctx, m0),
         storage=_storage_out(ctx, m0, last),
@@ -279,7 +285,8 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
                            egress_bytes_per_message=m0.data.egress_bytes_per_message),
         cost=_cost_out(ctx, m0),
         timeline=rows, scale_events=events,
-        explanations=explain(ctx, m0, last, frozenset(a.name for a in assumptions)),
+        explanations={**explain(ctx, m0, last, frozenset(a.name for a in assumptions)),
+                      **load_sources.explanations(r, s, shape.cycle_s, shape.calls_per_message)},
     )
     _finite(out.model_dump())
     return out

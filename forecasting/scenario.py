@@ -65,6 +65,9 @@ class Workload(BaseModel):
     cached_input_share: float | None = Field(None, ge=0, le=1, description="share of input tokens served from the provider's prompt cache")
     tool_seconds_per_call: float | None = Field(None, ge=0, le=3_600, description="agent: seconds spent in external tools per step")
     tool_calls_per_llm_call: float | None = Field(None, ge=0, le=1_000, description="agent: external tool/service calls per LLM call")
+    # --- engagement, used when the load comes from active users (issue 14) ---
+    sessions_per_active_user_per_day: float | None = Field(None, gt=0, le=1_440, description="sessions (agent: working sessions) a daily active user has per day")
+    dau_mau_ratio: float | None = Field(None, gt=0, le=1, description="daily / monthly active users (stickiness); used when only monthly_active_users is given")
 
 
 class AppTier(BaseModel):
@@ -103,8 +106,21 @@ class DataTier(BaseModel):
     egress_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000, description="bytes sent to the client per message besides the tokens")
 
 
+class Measured(BaseModel):
+    """A measured request rate (e.g. written by `capplan calibrate` from a trace): plans directly."""
+
+    model_config = _STRICT
+    llm_calls_per_second: float = Field(gt=0, le=10_000_000, description="measured LLM calls per second, averaged over the measured period")
+    peak_llm_calls_per_second: float | None = Field(None, gt=0, le=10_000_000, description="measured LLM calls per second at the daily peak (sets the peak multiplier)")
+    input_tokens_per_call: float | None = Field(None, gt=0, le=MAX_TOKENS, description="measured mean input tokens per LLM call (replaces the computed prompt + history + context)")
+    output_tokens_per_call: float | None = Field(None, gt=0, le=200_000, description="measured mean output tokens per LLM call")
+    source: str | None = Field(None, max_length=300, description="where the measurement came from (file, period)")
+
+
 class Scenario(BaseModel):
-    """A capacity-planning scenario. Required: app_type, registered_users, and concurrent_users or peak_concurrent_users."""
+    """A capacity-planning scenario. Required: app_type, registered_users, and one load source
+    (concurrent_users / peak_concurrent_users, daily_active_users, monthly_active_users,
+    monthly_conversations / monthly_messages / monthly_tasks, or measured.llm_calls_per_second)."""
 
     model_config = _STRICT
     name: str | None = Field(None, max_length=200, description="a label for the scenario")
@@ -121,11 +137,21 @@ class Scenario(BaseModel):
     workload: Workload = Field(default_factory=Workload)
     app: AppTier = Field(default_factory=AppTier)
     data: DataTier = Field(default_factory=DataTier)
+    # --- load sources people know (issue 14; rules in forecasting/load_sources.py) ---
+    daily_active_users: float | None = Field(None, gt=0, le=MAX_USERS, description="users active on a typical day (DAU)")
+    monthly_active_users: float | None = Field(None, gt=0, le=MAX_USERS, description="users active in a month (MAU); alone, daily actives = MAU x workload.dau_mau_ratio")
+    monthly_conversations: float | None = Field(None, gt=0, le=1e13, description="conversations (sessions) a month")
+    monthly_messages: float | None = Field(None, gt=0, le=1e14, description="chatbot: user messages a month")
+    monthly_tasks: float | None = Field(None, gt=0, le=1e14, description="agent: tasks a month")
+    measured: Measured | None = Field(None, description="a measured request rate with tokens per call (from capplan calibrate)")
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
-        if self.concurrent_users is None and self.peak_concurrent_users is None:
-            raise ValueError("give concurrent_users (average users online at once) or peak_concurrent_users")
+        from forecasting.load_sources import check_sources
+
+        problems = check_sources(self)
+        if problems:
+            raise ValueError("; ".join(problems))
         for field in ("concurrent_users", "peak_concurrent_users"):
             value = getattr(self, field)
             if value is not None and value > self.registered_users:
@@ -154,6 +180,14 @@ class ResolvedScenario(BaseModel):
     workload: dict[str, Any]
     app: dict[str, Any]
     data: dict[str, Any]
+    # --- load source (issue 14): which input drove concurrency, and the active-user figures ---
+    load_source: str = "concurrent_users"
+    daily_active_users: float | None = None
+    monthly_active_users: float | None = None
+    monthly_conversations: float | None = None
+    monthly_messages: float | None = None
+    monthly_tasks: float | None = None
+    measured: dict[str, Any] | None = None
 
 
 def _fill(section: BaseModel, prefix: str, app_type: str, assumptions: list[Assumption],
@@ -187,7 +221,13 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         v = getattr(s, field)
         return v if v is not None else _use(lookup(t, field), field, a)
 
-    if s.peak_concurrent_users is not None and s.concurrent_users is not None:
+    from forecasting import load_sources
+
+    source = load_sources.given_source(s)
+    if source not in load_sources.CONCURRENCY:  # average and peak follow once the call shape is known (load_sources.derive)
+        _, peak_multiplier = load_sources.resolve_peak(s, top)
+        avg = peak = 0.0
+    elif s.peak_concurrent_users is not None and s.concurrent_users is not None:
         peak, avg = float(s.peak_concurrent_users), float(s.concurrent_users)
         peak_multiplier = peak / avg  # both given: the ratio is theirs, not a default
     elif s.peak_concurrent_users is not None:
@@ -213,7 +253,12 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
     llm["precision"] = s.llm.precision
     llm["tensor_parallel"] = s.llm.tensor_parallel
 
-    workload = _fill(s.workload, "workload", t, a, skip=frozenset({"think_time_s", "session_minutes"}))
+    measured_out = s.measured.output_tokens_per_call if s.measured is not None else None
+    workload = _fill(s.workload, "workload", t, a, skip=frozenset({"think_time_s", "session_minutes",
+                                                                   "sessions_per_active_user_per_day", "dau_mau_ratio"}
+                                                                  | ({"output_tokens"} if measured_out else set())))
+    if measured_out:
+        workload["output_tokens"] = measured_out
     workload["session_minutes"] = s.workload.session_minutes
     if s.workload.think_time_s is not None:
         workload["think_time_s"] = s.workload.think_time_s
@@ -235,7 +280,7 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=peak_multiplier,
         safety_margin=float(top("safety_margin")), monthly_growth_rate=float(top("monthly_growth_rate")),
         horizon_months=int(top("horizon_months")), region=str(top("region")),
-        llm=llm, workload=workload, app=app, data=data,
+        llm=llm, workload=workload, app=app, data=data, **load_sources.record(s),
     )
     for v in (avg, peak, peak_multiplier):
         if not math.isfinite(v):  # pragma: no cover - guarded by field limits

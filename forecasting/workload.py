@@ -62,10 +62,11 @@ class Load:
         return replace(self, **{f.name: getattr(self, f.name) * k for f in fields(self)})
 
 
-def call_shape(workload: dict, llm_latency_s: tuple[float, float]) -> CallShape:
+def call_shape(workload: dict, llm_latency_s: tuple[float, float], measured_input_tokens: float | None = None) -> CallShape:
     """Token counts per call and the user's message cycle.
 
-    `llm_latency_s` is (time to first token, seconds per output token) for the chosen deployment.
+    `llm_latency_s` is (time to first token, seconds per output token) for the chosen deployment;
+    `measured_input_tokens` (a measured mean, from `capplan calibrate`) replaces the computed input.
     """
     w = workload
     n = float(w["llm_calls_per_message"])
@@ -73,6 +74,8 @@ def call_shape(workload: dict, llm_latency_s: tuple[float, float]) -> CallShape:
     history = (float(w["messages_per_session"]) - 1.0) / 2.0 * (w["prompt_tokens"] + out)
     task_context = (n - 1.0) / 2.0 * (w["appended_tokens_per_call"] + out)
     inp = w["system_prompt_tokens"] + w["retrieved_context_tokens"] + w["prompt_tokens"] + history + task_context
+    if measured_input_tokens is not None:
+        inp = float(measured_input_tokens)
     ttft, per_token = llm_latency_s
     call_latency = ttft + out * per_token
     response = n * (call_latency + float(w["tool_seconds_per_call"]))

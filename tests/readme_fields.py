@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from forecasting.defaults import AGENT, CHATBOT, COMMON, DEFAULT_API_MODEL, DEFAULT_GPU, DEFAULT_SELF_HOSTED_MODEL
-from forecasting.scenario import AppTier, DataTier, LLMConfig, Scenario, Workload
+from forecasting.scenario import AppTier, DataTier, LLMConfig, Measured, Scenario, Workload
 
 FIELDS_PAGE = Path(__file__).resolve().parents[1] / "docs" / "scenario.md"
 START, END = "| field | meaning | default | source of the default |", "\n## "
@@ -18,8 +18,19 @@ START, END = "| field | meaning | default | source of the default |", "\n## "
 SPECIAL = {
     "app_type": ("required", ""),
     "registered_users": ("required", ""),
-    "concurrent_users": ("one of the two is required", ""),
-    "peak_concurrent_users": ("one of the two is required", ""),
+    "concurrent_users": ("one load source is required", ""),
+    "peak_concurrent_users": ("one load source is required (or with another source: the peak)", ""),
+    "daily_active_users": ("one load source is required", ""),
+    "monthly_active_users": ("one load source is required (or with daily_active_users, for the record)", ""),
+    "monthly_conversations": ("one load source is required", ""),
+    "monthly_messages": ("one load source is required", ""),
+    "monthly_tasks": ("one load source is required", ""),
+    "measured": ("one load source is required", "capplan calibrate, or your own measurement"),
+    "measured.llm_calls_per_second": ("required in `measured`", ""),
+    "measured.peak_llm_calls_per_second": ("the peak multiplier", ""),
+    "measured.input_tokens_per_call": ("computed from the workload fields", ""),
+    "measured.output_tokens_per_call": ("workload.output_tokens", ""),
+    "measured.source": ("", ""),
     "llm.model": (f"api: {DEFAULT_API_MODEL.value}; self_hosted: {DEFAULT_SELF_HOSTED_MODEL.value}",
                   f"{DEFAULT_API_MODEL.source}; {DEFAULT_SELF_HOSTED_MODEL.source}"),
     "llm.gpu": (str(DEFAULT_GPU.value), DEFAULT_GPU.source),
@@ -46,7 +57,8 @@ def _default(key: str) -> tuple[str, str]:
 def table() -> str:
     rows = [START, "|---|---|---|---|"]
     fields = [(n, f) for n, f in Scenario.model_fields.items() if n not in ("llm", "workload", "app", "data")]
-    for section, model in (("llm", LLMConfig), ("workload", Workload), ("app", AppTier), ("data", DataTier)):
+    for section, model in (("llm", LLMConfig), ("workload", Workload), ("app", AppTier), ("data", DataTier),
+                           ("measured", Measured)):
         fields += [(f"{section}.{n}", f) for n, f in model.model_fields.items()]
     for path, f in fields:
         value, source = _default(path)

@@ -80,7 +80,7 @@ BAD = {
     "peak multiplier below 1": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "peak_multiplier": 0.5}', "peak_multiplier"),
     "growth out of range": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "monthly_growth_rate": 8}', "monthly_growth_rate"),
     "horizon too long": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "horizon_months": 600}', "horizon_months"),
-    "missing concurrency": ('{"app_type": "chatbot", "registered_users": 10}', "give concurrent_users"),
+    "missing concurrency": ('{"app_type": "chatbot", "registered_users": 10}', "give one load source: concurrent_users"),
     "bad app type": ('{"app_type": "robot", "registered_users": 10, "concurrent_users": 5}', "app_type"),
     "typo field": ('{"app_type": "chatbot", "registerd_users": 10, "concurrent_users": 5}', 'did you mean "registered_users"'),
     "typo nested": ('{"app_type": "chatbot", "registered_users": 10, "concurrent_users": 5, "llm": {"modle": "x"}}', 'llm.modle: unknown field (did you mean "model"?)'),

@@ -1,0 +1,91 @@
+"""What-if rules: a scenario plus changes gives a new scenario. One home for the rules both chat paths use.
+
+Why in the core: the LLM path (`agent/tools.py`) and the guided backend both turn "what if we double
+and self-host?" into a variant of a scenario; the rules (what "scale users" scales, how a multiplier
+finds its value, what a deployment switch drops) must be the same for both, and they are pure data
+transformations, so they live here, raise the core's field-naming error, and are tested once.
+
+Rules:
+- `scale_users` multiplies every count of people and every load volume together (registered,
+  concurrent, peak, daily / monthly actives, monthly conversations / messages / tasks, a measured
+  request rate), so the share online and the usage per user stay the same.
+- `multiply[path]` multiplies the value at `path` in the scenario, or, when the scenario leaves it to a
+  default, the resolved value the base plan used (`resolved`); a path with no number is an error.
+- `set[path]` replaces the value at `path`.
+- Switching `llm.deployment` without naming a model drops the base's model (a hosted id does not
+  name an open model, nor the reverse); switching to a hosted API drops the GPU.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from forecasting.errors import ScenarioError
+
+USER_COUNTS: tuple[str, ...] = (
+    "registered_users", "concurrent_users", "peak_concurrent_users", "daily_active_users", "monthly_active_users",
+    "monthly_conversations", "monthly_messages", "monthly_tasks",
+    "measured.llm_calls_per_second", "measured.peak_llm_calls_per_second",
+)
+
+
+def get_path(obj: Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted path in nested dicts, or `default`."""
+    cur = obj
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        else:
+            return default
+    return cur
+
+
+def set_path(target: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted path, creating sections; ScenarioError when the path is empty or crosses a value."""
+    parts = [p for p in str(path).strip().split(".") if p]
+    if not parts:
+        raise ScenarioError(f'"{path}" is not a scenario path')
+    cur = target
+    for part in parts[:-1]:
+        nxt = cur.setdefault(part, {})
+        if not isinstance(nxt, dict):
+            raise ScenarioError(f'"{path}": {part} is not a section')
+        cur = nxt
+    cur[parts[-1]] = value
+
+
+def scaled(value: Any, factor: float) -> Any:
+    """`value x factor`, keeping integers integers; non-numbers unchanged."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    out = value * factor
+    return int(round(out)) if isinstance(value, int) else out
+
+
+def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, set: dict[str, Any] | None = None,
+                  multiply: dict[str, float] | None = None, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The scenario inputs after the changes (a new dict; `inputs` is not modified)."""
+    out = copy.deepcopy(inputs)
+    sets, mults = dict(set or {}), dict(multiply or {})
+    if scale_users is not None:
+        if not scale_users > 0:
+            raise ScenarioError(f"scale_users: must be above 0 (got {scale_users})")
+        for path in USER_COUNTS:
+            value = get_path(out, path)
+            if value is not None:
+                set_path(out, path, scaled(value, scale_users))
+    for path, factor in mults.items():
+        current = get_path(out, path, get_path(resolved or {}, path))
+        if not isinstance(current, (int, float)) or isinstance(current, bool):
+            raise ScenarioError(f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
+                                "registered_users or workload.output_tokens)")
+        set_path(out, path, scaled(current, factor))
+    for path, value in sets.items():
+        set_path(out, path, value)
+    llm = out.get("llm") if isinstance(out.get("llm"), dict) else {}
+    if ("llm.deployment" in sets and get_path(inputs, "llm.deployment", "api") != llm.get("deployment")
+            and "llm.model" not in sets):
+        llm.pop("model", None)
+    if llm.get("deployment") == "api":
+        llm.pop("gpu", None)
+    return out
