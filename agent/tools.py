@@ -301,7 +301,9 @@ class ToolRegistry:
         scenario = parse_scenario(scenario_inputs)
         planner = self._planner
         if planner is None:
-            from forecasting import plan as planner  # type: ignore[attr-defined, no-redef]
+            from forecasting import plan as default_planner
+
+            planner = default_planner
         result = planner(scenario)
         plan = result.model_dump(mode="json") if hasattr(result, "model_dump") else dict(result)
         return scenario.model_dump(mode="json", exclude_none=True, exclude_defaults=True), plan

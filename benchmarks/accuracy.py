@@ -5,7 +5,7 @@ whole-set figures from regressing. Like is compared with like (reference README)
 points go through the max-throughput path, online request-rate points through the open-loop queueing
 path, static-batch points through the fixed-batch path. Each (point, metric) pair is one comparison.
 
-Options: --file PATH (default: tests/data copy; --shared reads ../shared/reference beside the repo),
+Options: --file PATH (default: benchmarks/data copy; --shared reads ../shared/reference beside the repo),
 --profile ID, --json (machine-readable summary), --worst N (list the worst comparisons).
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ from forecasting.serving import (
 )
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_FILE = REPO_ROOT / "tests" / "data" / "llm_serving_calibration.json"
+DEFAULT_FILE = REPO_ROOT / "benchmarks" / "data" / "llm_serving_calibration.json"
 SHARED_FILE = REPO_ROOT.parent / "shared" / "reference" / "llm_serving_calibration.json"
 WITHIN = 0.20
 
@@ -164,7 +164,7 @@ def _fmt(name: str, s: dict[str, float]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__.splitlines()[0])
-    ap.add_argument("--file", type=Path, default=None, help="calibration JSON (default: tests/data copy)")
+    ap.add_argument("--file", type=Path, default=None, help="calibration JSON (default: benchmarks/data copy)")
     ap.add_argument("--shared", action="store_true", help="read ../shared/reference/llm_serving_calibration.json")
     ap.add_argument("--profile", default=None, help="engine profile id (default: the catalog default)")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")

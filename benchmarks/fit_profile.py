@@ -63,7 +63,7 @@ def nelder_mead(f: Callable[[list[float]], float], x0: list[float], steps: list[
     return simplex[k], vals[k]
 
 
-def catalog_with(base: ServingCatalog, profile: str, values: dict[str, float]) -> ServingCatalog:
+def catalog_with(base: ServingCatalog, profile: str, values: dict[str, Any]) -> ServingCatalog:
     prof = dataclasses.replace(base.profiles[profile], **values)
     return dataclasses.replace(base, profiles={**base.profiles, profile: prof})
 

@@ -1,7 +1,7 @@
 """Share of guided-mode conversations that end with a correct plan.
 
 Why a benchmark and not only tests: the issue asks for the completion rate as a figure (the seeds
-want above 90%). It runs the same table the tests use (`tests/guided_cases.py`): each conversation
+want above 90%). It runs the same table the tests use (`benchmarks/guided_cases.py`): each conversation
 through the real chat loop and tools, in-process; with `--cli`, also through `capplan chat --offline`
 reading stdin, as a person's shell would. A conversation completes when its saved transcript has a
 final plan whose inputs (and every named what-if's) match the table.
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.guided_cases import CASES, HELD_OUT, Case, check, run_library  # noqa: E402
+from benchmarks.guided_cases import CASES, HELD_OUT, Case, check, run_library  # noqa: E402
 
 
 def run_cli(case: Case, folder: Path) -> dict:

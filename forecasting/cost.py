@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from forecasting.catalog import Catalog
 from forecasting.data_tier import DataSizing
@@ -37,7 +38,7 @@ def tiered_egress_usd(gb: float, tiers: list[list[float]]) -> float:
     return usd + left * tiers[-1][1]
 
 
-def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict, db_replicas: int, vector_gb: float) -> list[Line]:
+def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict[str, Any], db_replicas: int, vector_gb: float) -> list[Line]:
     """Managed databases bill RDS gp3 storage and IOPS; self-managed ones EBS gp3 (3,000 IOPS included)."""
     h = cat.hours_per_month
     storage_key = "rds_gp3_storage" if db["managed"] else "ebs_gp3"

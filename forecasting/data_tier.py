@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from forecasting.workload import CallShape, Load
 
@@ -48,7 +49,7 @@ def size_step(gb: float) -> float:
     return float(math.ceil(gb / last) * last)
 
 
-def size_data(load: Load, shape: CallShape, margin: float, workload: dict, data: dict) -> DataSizing:
+def size_data(load: Load, shape: CallShape, margin: float, workload: dict[str, Any], data: dict[str, Any]) -> DataSizing:
     bpt = data["bytes_per_token"]
     n = shape.calls_per_message
     # stored per message: the user's text, and every model output and tool result of its calls

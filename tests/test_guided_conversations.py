@@ -19,7 +19,7 @@ import pytest
 from agent.guided.backend import GuidedBackend
 from agent.guided.numbers import find_numbers
 from agent.session import Session
-from tests.guided_cases import BASE, CASES, Case, check, run_library
+from benchmarks.guided_cases import BASE, CASES, Case, check, run_library
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI_SUBSET = ["demo", "demo-adopt", "interview", "agent-peak", "what-if-self-host", "correction-users",

@@ -1,6 +1,6 @@
 """Keeps the serving estimator's accuracy on published measurements from regressing (whole set, not per point).
 
-Reads the verbatim copy in tests/data, so it runs without ../shared. Thresholds sit a little below the
+Reads the verbatim copy in benchmarks/data, so it runs without ../shared. Thresholds sit a little below the
 figures measured when the profile was fitted (docs/llm-estimate.md, "Measured accuracy").
 """
 from __future__ import annotations

@@ -521,7 +521,7 @@ class _Turn:
 
     # -- after tools ran ----------------------------------------------------------------------------
     def _after_tools(self) -> Reply:
-        calls: dict[str, str] = {}
+        calls: dict[Any, str] = {}  # tool_call_id -> tool name (ids may be missing)
         i = len(self.messages) - 1
         results: list[Message] = []
         while i >= 0 and self.messages[i].get("role") == "tool":

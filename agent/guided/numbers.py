@@ -145,9 +145,10 @@ def find_numbers(text: str) -> list[Number]:
             start += lead.end()
         if any(s < end and start < e for s, e in taken):
             continue
-        value = words_to_number(text[start:end])
-        if value is None:
+        worded = words_to_number(text[start:end])
+        if worded is None:
             continue
+        value = worded
         pm = re.match(r"\s*(?:%|percent\b|per\s*cent\b)", text[end:], re.IGNORECASE)
         pct = bool(pm)
         if pm:

@@ -43,7 +43,11 @@ _EXPORTS = {
         "MemoryBreakdown", "ServingEstimate", "SloCapacity", "estimate", "estimate_request_rate", "known_gpus",
         "known_models", "slo_capacity")},
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [  # literal, so type checkers see the re-exports
+    "EngineProfile", "GpuSpec", "MemoryBreakdown", "ModelSpec", "ServingCatalog", "ServingEstimate",
+    "ServingInputError", "SloCapacity", "estimate", "estimate_request_rate", "known_gpus", "known_models",
+    "load_serving_catalog", "slo_capacity",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -175,6 +175,7 @@ def _model_from(e: Mapping[str, Any], where: str, problems: list[str]) -> ModelS
         problems.append(f"{where}: give 'kv_cache_bytes_per_token_bf16' or 'kv_heads' and 'head_dim'")
     if len(problems) > before:
         return None
+    assert kv is not None  # a missing KV size was reported above
     return ModelSpec(
         id=mid, name=e.get("name", mid), total_params_b=float(total), active_params_b=float(active or total),
         layers=int(layers), hidden_size=int(hidden), attention_heads=int(heads),
@@ -203,6 +204,7 @@ def _gpu_from(e: Mapping[str, Any], where: str, problems: list[str]) -> GpuSpec 
         problems.append(f"{where}: 'dense_tflops' must map at least one of {', '.join(PRECISIONS)} to TFLOPS")
     if len(problems) > before:
         return None
+    assert isinstance(tf, dict)  # a missing 'dense_tflops' was reported above
     return GpuSpec(
         id=gid, name=e.get("name", gid), memory_gb=float(mem), memory_bandwidth_tb_s=float(bw),
         dense_tflops={p: (float(tf[p]) if tf.get(p) else None) for p in PRECISIONS},

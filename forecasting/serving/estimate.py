@@ -12,7 +12,9 @@ from typing import Any
 
 from forecasting.serving import physics as ph
 from forecasting.serving.catalog import (
+    BYTES_PER_WEIGHT,
     GIB,
+    KV_BYTES_PER_ELEMENT,
     PRECISIONS,
     EngineProfile,
     GpuSpec,
@@ -128,7 +130,8 @@ def _kv_precision(precision: str, kv_precision: str | None) -> str:
 
 
 def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precision: str | None,
-             tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None):
+             tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None
+             ) -> tuple[ServingCatalog, ModelSpec, GpuSpec, EngineProfile, str, str, int, int, int | None]:
     cat = catalog or load_serving_catalog()
     problems: list[str] = []
     m = g = None
@@ -203,9 +206,9 @@ def _memory(s: ph.Setup) -> MemoryBreakdown:
 def _setup_lines(s: ph.Setup, i: int, o: int, max_seq: int) -> list[str]:
     m, g, prof = s.model, s.gpu, s.profile
     lines = [
-        f"weights = {m.total_params_b:g} B params × {ph.BYTES_PER_WEIGHT[s.precision]:g} B ({s.precision}) = "
+        f"weights = {m.total_params_b:g} B params × {BYTES_PER_WEIGHT[s.precision]:g} B ({s.precision}) = "
         f"{s.weights_total / 1e9:,.2f} GB = {s.weights_total / GIB:,.2f} GiB; per GPU at TP {s.tp}: {s.weights_per_gpu / GIB:,.2f} GiB",
-        f"KV per token = {m.kv_cache_bytes_per_token_bf16:,.0f} B (bf16) × {ph.KV_BYTES_PER_ELEMENT[s.kv_precision] / 2:g} "
+        f"KV per token = {m.kv_cache_bytes_per_token_bf16:,.0f} B (bf16) × {KV_BYTES_PER_ELEMENT[s.kv_precision] / 2:g} "
         f"({s.kv_precision}) = {s.kv_per_token_total:,.0f} B/token; per GPU: ÷ {ph.kv_shards(m, s.tp):g} shards = "
         f"{s.kv_per_token_gpu:,.0f} B/token",
     ]

@@ -67,7 +67,7 @@ def moe_weight_read_fraction(model: ModelSpec, tokens_per_step: float) -> float:
     routed = e_n * per_expert
     shared = model.total_params_b - routed
     touched = e_n * (1.0 - (1.0 - k / e_n) ** max(tokens_per_step, 1.0))
-    return (shared + touched * per_expert) / model.total_params_b
+    return float((shared + touched * per_expert) / model.total_params_b)
 
 
 @dataclass(frozen=True)
