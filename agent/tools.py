@@ -328,10 +328,10 @@ class ToolRegistry:
         inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
                                                                            "model", "gpu", "sessions_per_day",
                                                                            "session_minutes"})
-        for path, value in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
+        for path, given in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
                             ("workload.session_minutes", a.session_minutes)):
-            if value is not None:
-                _set_path(inputs, path, value)
+            if given is not None:
+                _set_path(inputs, path, given)
         llm = {k: v for k, v in (("deployment", a.deployment), ("model", a.model), ("gpu", a.gpu)) if v is not None}
         if llm:
             inputs["llm"] = llm

@@ -82,7 +82,8 @@ def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, s
         set_path(out, path, scaled(current, factor))
     for path, value in sets.items():
         set_path(out, path, value)
-    llm = out.get("llm") if isinstance(out.get("llm"), dict) else {}
+    section = out.get("llm")
+    llm: dict[str, Any] = section if isinstance(section, dict) else {}
     if ("llm.deployment" in sets and get_path(inputs, "llm.deployment", "api") != llm.get("deployment")
             and "llm.model" not in sets):
         llm.pop("model", None)
