@@ -7,8 +7,10 @@ A case passes when the transcript's final scenario (and any named what-if) has t
 from __future__ import annotations
 
 import io
+import json
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 BASE = "We run a support chatbot with 200k users, 3,000 online at once, growing 8% a month"
@@ -295,3 +297,72 @@ def run_library(lines: list[str]) -> dict[str, Any]:
         else:
             loop.turn(line)
     return session.to_dict()
+
+
+# ----------------------------------------------------------------------------------------------
+# Held-out round 4 (issue 14): written by someone who had not read agent/ or tests/, kept as written in
+# tests/data/guided_heldout_v4.json. Each conversation: {id, voice, phenomena, lines, expect: {final,
+# whatifs, adopted_whatif, asks}, why}. `final` and each of `whatifs` are dotted-path subsets of scenario
+# inputs, numbers within 1% (relative); `asks` means the conversation must end with a question and no plan.
+HELD_OUT_V4_PATH = Path(__file__).resolve().parent / "data" / "guided_heldout_v4.json"
+HELD_OUT_V4_TOLERANCE = 0.01
+
+
+def held_out_v4() -> list[dict[str, Any]]:
+    return list(json.loads(HELD_OUT_V4_PATH.read_text()))
+
+
+def _close(got: Any, want: Any) -> bool:
+    if isinstance(want, bool) or isinstance(got, bool):
+        return got == want
+    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        return math.isclose(float(got), float(want), rel_tol=HELD_OUT_V4_TOLERANCE, abs_tol=1e-9)
+    if isinstance(want, str) and isinstance(got, str):
+        return got.strip().lower() == want.strip().lower()
+    return got == want
+
+
+def _subset_problems(name: str, record: dict[str, Any], expected: dict[str, Any]) -> list[str]:
+    """Each expected path against the scenario as given, else as the plan resolved it (derived values)."""
+    given = flatten(record.get("inputs") or {})
+    resolved = flatten((record.get("plan") or {}).get("inputs") or {})
+    out = []
+    for path, value in flatten(expected).items():
+        got = given.get(path, resolved.get(path))
+        if not _close(got, value):
+            out.append(f"{name}: {path} = {got!r}, expected {value!r}")
+    return out
+
+
+def check_v4(transcript: dict[str, Any], conv: dict[str, Any]) -> list[str]:
+    """Problems with a transcript for one held-out v4 conversation; [] means it passed."""
+    expect = conv["expect"]
+    scenarios = list(transcript.get("scenarios") or [])
+    by_name = {s["name"]: s for s in scenarios}
+    if expect.get("asks"):
+        replies = [m for m in transcript.get("messages") or [] if m.get("role") == "assistant" and m.get("content")]
+        last = str(replies[-1].get("content")) if replies else ""
+        problems = [] if "?" in last else [f"expected a question at the end, got {last[:120]!r}"]
+        if scenarios:
+            problems.append(f"expected no plan from a guessed number, got {[s['name'] for s in scenarios]}")
+        return problems
+    final = transcript.get("final")
+    if final not in by_name:
+        return [f"no final plan (scenarios: {list(by_name)})"]
+    record = by_name[final]
+    problems = _subset_problems(final, record, expect.get("final") or {})
+    if bool(expect.get("adopted_whatif")) != (record.get("kind") == "what_if"):
+        problems.append(f"final {final!r} is a {record.get('kind')}, expected "
+                        f"{'an adopted what-if' if expect.get('adopted_whatif') else 'the baseline'}")
+    what_ifs = [s for s in scenarios if s.get("kind") == "what_if"]
+    start = 0
+    for i, wanted in enumerate(expect.get("whatifs") or []):
+        match = next((j for j in range(start, len(what_ifs))
+                      if not _subset_problems(what_ifs[j]["name"], what_ifs[j], wanted)), None)
+        if match is None:
+            near = what_ifs[start] if start < len(what_ifs) else None
+            problems.append(f"what-if {i + 1} not found" + (f" ({'; '.join(_subset_problems(near['name'], near, wanted))})"
+                                                              if near else f" (what-ifs: {[w['name'] for w in what_ifs]})"))
+        else:
+            start = match + 1
+    return problems

@@ -8,7 +8,8 @@ final plan whose inputs (and every named what-if's) match the table.
 
     python benchmarks/guided_completion.py            # in-process, all cases
     python benchmarks/guided_completion.py --cli      # also every case as a subprocess (~0.4 s each)
-    python benchmarks/guided_completion.py --held-out # only the cases written after the rest passed
+    python benchmarks/guided_completion.py --held-out # the held-out round 4 (tests/data/guided_heldout_v4.json)
+    python benchmarks/guided_completion.py --earlier-held-out # the held-out cases of rounds 1-3
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.guided_cases import CASES, HELD_OUT, Case, check, run_library  # noqa: E402
+from benchmarks.guided_cases import CASES, HELD_OUT, Case, check, check_v4, held_out_v4, run_library  # noqa: E402
 
 
 def run_cli(case: Case, folder: Path) -> dict:
@@ -42,9 +43,12 @@ def run_cli(case: Case, folder: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", action="store_true", help="also run every case through capplan chat --offline")
-    parser.add_argument("--held-out", action="store_true", help="only the held-out cases")
+    parser.add_argument("--held-out", action="store_true", help="the held-out round 4 (its own checker)")
+    parser.add_argument("--earlier-held-out", action="store_true", help="only the held-out cases of rounds 1-3")
     args = parser.parse_args()
-    cases = HELD_OUT if args.held_out else CASES
+    if args.held_out:
+        return _held_out_v4(args.cli)
+    cases = HELD_OUT if args.earlier_held_out else CASES
     paths = [("library", None)] + ([("cli", "cli")] if args.cli else [])
     for label, _ in paths:
         ok, failures, t0 = 0, [], time.perf_counter()
@@ -62,6 +66,30 @@ def main() -> int:
         seconds = time.perf_counter() - t0
         print(f"guided completion ({label}): {ok}/{len(cases)} conversations end with a correct plan "
               f"= {ok / len(cases):.1%}  ({seconds:.1f} s, {1000 * seconds / len(cases):.0f} ms per conversation)")
+        for case_id, problems in failures:
+            print(f"  FAIL {case_id}: {'; '.join(problems)[:300]}")
+    return 0
+
+
+def _held_out_v4(cli: bool) -> int:
+    convs = held_out_v4()
+    for label in ["library"] + (["cli"] if cli else []):
+        ok, failures, t0 = 0, [], time.perf_counter()
+        with tempfile.TemporaryDirectory() as tmp:
+            for conv in convs:
+                case = Case(conv["id"], list(conv["lines"]), {})
+                try:
+                    transcript = run_library(case.lines) if label == "library" else run_cli(case, Path(tmp))
+                    problems = [transcript["error"]] if "error" in transcript else check_v4(transcript, conv)
+                except Exception as exc:  # noqa: BLE001 - a crash is a failed conversation, counted
+                    problems = [f"crash: {type(exc).__name__}: {exc}"]
+                if problems:
+                    failures.append((conv["id"], problems))
+                else:
+                    ok += 1
+        seconds = time.perf_counter() - t0
+        print(f"guided held-out v4 ({label}): {ok}/{len(convs)} conversations pass = {ok / len(convs):.1%}"
+              f"  ({seconds:.1f} s)")
         for case_id, problems in failures:
             print(f"  FAIL {case_id}: {'; '.join(problems)[:300]}")
     return 0
