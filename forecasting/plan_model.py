@@ -236,3 +236,63 @@ class CapacityPlan(BaseModel):
     timeline: list[TimelineRow]
     scale_events: list[ScaleEvent]
     explanations: dict[str, str]
+    uncertainty: UncertaintyOut | None = Field(None, exclude_if=lambda v: v is None,
+                                               description="present when the scenario has ranges (docs/uncertainty.md)")
+
+
+# ----------------------------------------------------------------------------------------------
+# Uncertainty (issue 9, docs/uncertainty.md): bands from seeded Monte-Carlo draws over the ranges.
+class Band(BaseModel):
+    """Percentiles over the draws: P10 = 1 draw in 10 came out lower, P90 = 1 in 10 came out higher."""
+
+    p10: float
+    p50: float
+    p90: float
+    mean: float
+
+
+class UncertainInput(BaseModel):
+    input: str = Field(description="scenario path")
+    low: float
+    high: float
+    middle: float = Field(description="mid if given, else the distribution's median")
+    distribution: str
+    source: str = Field(description="'scenario' for a range the person gave, else the plausible range's source")
+    value_in_plan: float = Field(description="the value this input has in the plan shown (the draw at provision_at)")
+
+
+class SensitivityRow(BaseModel):
+    input: str
+    low: float = Field(description="the input's low value")
+    high: float = Field(description="the input's high value")
+    low_usd: float = Field(description="monthly cost with this input at its low value, the rest at their middle")
+    high_usd: float
+    swing_usd: float = Field(description="|high_usd - low_usd|")
+
+
+class LeastRegret(BaseModel):
+    draw: int = Field(description="index of the chosen draw (0-based)")
+    cost_percentile: float = Field(description="where its monthly cost ranks among the draws (0-100)")
+    monthly_usd: float
+    provisioned_usd: dict[str, float] = Field(description="fixed-capacity components of that draw's plan (USD/month)")
+    expected_regret_usd: float = Field(description="mean regret over all draws, USD/month")
+    regret_at_usd: dict[str, float] = Field(description="expected regret of the percentile plans, for comparison")
+    under_provision_weight: float
+    over_provision_weight: float
+    why: str
+
+
+class UncertaintyOut(BaseModel):
+    draws: int
+    seed: int
+    provision_at: str = Field(description="pNN or least_regret: which draw's plan the rest of this plan is")
+    plan_draw: int = Field(description="index of the draw whose plan the rest of this plan is")
+    sampling: str
+    inputs: list[UncertainInput]
+    figures: dict[str, Band] = Field(description="metric path -> P10/P50/P90/mean over the draws")
+    sensitivity: list[SensitivityRow] = Field(default_factory=list, description="tornado: inputs by swing in monthly cost")
+    least_regret: LeastRegret
+    notes: list[str] = Field(default_factory=list)
+
+
+CapacityPlan.model_rebuild()

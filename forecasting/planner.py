@@ -20,6 +20,7 @@ from forecasting.plan_model import (
     LLMOut, LoadOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
     WorkersOut,
 )
+from forecasting.ranges import has_ranges
 from forecasting.scenario import Assumption, ResolvedScenario, Scenario, resolve
 from forecasting.validate import parse_scenario, suggest
 from forecasting.workload import CallShape, Load, call_shape, compute_load
@@ -251,6 +252,10 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
     `prices`: a price file's content (see catalog.py) or a Catalog; `serving_catalog`: path of a JSON
     file with extra open models / GPUs for self-hosting (the `llm-estimate --catalog` schema).
     """
+    if isinstance(scenario, dict) and has_ranges(scenario):  # ranges: Monte-Carlo draws (uncertainty.py)
+        from forecasting.uncertainty import plan_uncertain
+
+        return plan_uncertain(scenario, prices, serving_catalog)
     s = parse_scenario(scenario)
     cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
     r, assumptions = resolve(s)
@@ -385,3 +390,47 @@ def _cost_out(ctx: _Context, m: _Month) -> CostOut:
         per_1000_conversations_usd=m.total / convs * 1000.0 if convs > 0 else 0.0,
         region=ctx.cat.region, unpriced=unpriced,
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# The per-draw path of the uncertainty module (issue 9). A Monte-Carlo draw needs a few figures of
+# month 0 and of the horizon, not the plan: no explanations, warnings, output models or the months
+# in between. Same `_context` and `_evaluate` as `plan()`, so a draw can never disagree with it.
+PROVISIONED_COMPONENTS = ("app instances", "agent workers", "GPU instances", "database instance",
+                          "database storage", "vector store")  # fixed capacity; the rest is billed by use
+
+
+def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[str, float], dict[str, float]]:
+    """({metric path: value}, {provisioned component: USD/month}) for one concrete scenario.
+
+    `serving` is an already loaded serving catalog (llm_serving.load_serving_catalog), or None.
+    """
+    r, assumptions = resolve(s)
+    ctx = _context(r, cat, assumptions, serving)
+    base = compute_load(r.concurrent_users, r.peak_concurrent_users, ctx.shape)
+    m0 = _evaluate(ctx, base)
+    h = r.horizon_months
+    last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h)) if h else m0
+    L = m0.load
+    f: dict[str, float] = {
+        "load.peak_concurrent_users": L.peak_concurrent_users, "load.requests_per_second": L.peak_messages_per_s,
+        "load.llm_calls_per_second": L.peak_llm_calls_per_s, "load.input_tokens_per_minute": L.peak_input_tokens_per_min,
+        "load.output_tokens_per_minute": L.peak_output_tokens_per_min, "load.monthly_conversations": L.monthly_conversations,
+        "compute.app.instances": float(m0.app.instances),
+    }
+    if m0.workers is not None:
+        f["compute.workers.instances"] = float(m0.workers.instances)
+    if m0.api is not None:
+        f["llm.api.required_tpm"] = m0.api.required_tpm
+    if m0.hosted is not None:
+        f["llm.self_hosted.replicas"] = float(m0.hosted.replicas)
+        f["llm.self_hosted.gpus"] = float(m0.hosted.gpus)
+    f["storage.database.storage_gb"] = m0.data.db_storage_gb
+    f["storage.database.storage_gb_at_horizon"] = last.data.db_storage_gb
+    f["llm.monthly_usd"] = (m0.api.monthly_usd if m0.api is not None else (m0.hosted.monthly_usd or 0.0) if m0.hosted else 0.0)
+    f["cost.monthly_usd"] = m0.total
+    f["cost.monthly_usd_at_horizon"] = last.total
+    f["load.peak_concurrent_users_at_horizon"] = last.load.peak_concurrent_users
+    provisioned = {c: line.monthly_usd for line in m0.lines for c in PROVISIONED_COMPONENTS
+                   if line.component.startswith(c)}
+    return f, provisioned

@@ -98,6 +98,11 @@ def parse_scenario(obj: Any) -> Scenario:
 
 def parse_scenario_text(text: str) -> Scenario:
     """A Scenario from JSON text; broken or empty JSON becomes a ScenarioError, never a traceback."""
+    return parse_scenario(load_scenario_json(text))
+
+
+def load_scenario_json(text: str) -> Any:
+    """The decoded JSON of a scenario file (not yet validated: it may hold ranges, see ranges.py)."""
     if not text.strip():
         raise ScenarioError("scenario: the file is empty; expected a JSON object")
     try:
@@ -106,4 +111,4 @@ def parse_scenario_text(text: str) -> Scenario:
         where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
         msg = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
         raise ScenarioError(f"scenario: not valid JSON{where}: {msg}") from None
-    return parse_scenario(obj)
+    return obj

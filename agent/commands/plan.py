@@ -21,6 +21,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prices", metavar="FILE", help="JSON price file that overrides or extends the catalog")
     p.add_argument("--catalog", metavar="FILE",
                    help="JSON file with extra open models / GPUs for self-hosting (schema of `capplan llm-estimate --catalog`)")
+    from agent.commands import plan_uncertainty
+
+    plan_uncertainty.configure(p)
 
 
 def load_prices(path: str | None) -> dict | None:
@@ -41,10 +44,19 @@ def run(args: argparse.Namespace) -> int:
     text = read_text(args.scenario, "scenario")
     prices = load_prices(args.prices)
     try:
-        scenario = parse_scenario_text(text)
+        from agent.commands.plan_uncertainty import options
+        from forecasting.validate import load_scenario_json
+
+        raw = load_scenario_json(text)
+        uncertain = options(args, raw)
         if args.catalog:
             read_text(args.catalog, "--catalog")  # a missing or unreadable file is reported like the others
-        result = plan(scenario, prices, serving_catalog=args.catalog)
+        if uncertain is not None:  # ranges, --sensitivity or --uncertain-defaults: Monte-Carlo draws
+            from forecasting.uncertainty import plan_uncertain
+
+            result = plan_uncertain(raw, prices, serving_catalog=args.catalog, options=uncertain)
+        else:
+            result = plan(parse_scenario_text(text), prices, serving_catalog=args.catalog)
     except ScenarioError as exc:
         raise InputError(exc.problems) from None
     if args.format == "json":

@@ -12,9 +12,11 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from agent.files import write_output
+    from forecasting.ranges import schema_with_ranges
     from forecasting.scenario import Scenario
 
-    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    # any numeric field may be a range ({"low", "high"}): docs/uncertainty.md
+    text = json.dumps(schema_with_ranges(Scenario.model_json_schema()), indent=2) + "\n"
     if args.output:
         write_output(args.output, text)
     else:
