@@ -104,7 +104,8 @@ def test_key_in_cli_error_lines(monkeypatch, capsys, tmp_path) -> None:
 
 # -- the rules themselves -------------------------------------------------------------------------
 def test_configured_key_rule_catches_a_key_of_any_shape(monkeypatch) -> None:
-    key = "c0ffee11d00d4bad8badf00d12345678"  # used nowhere else, so no backend has registered it
+    key = "c0ffee11d00d4bad8badf00dfacefeed"
+    monkeypatch.setattr(redact, "_registered", set())  # keys earlier tests' backends registered
     monkeypatch.setenv("OPENAI_API_KEY", key)
     assert redact.scrub(f"a {key} b") == "a *** b"
     assert redact.scrub(f"cut: {key[:12]}") == "cut: ***"
@@ -116,6 +117,7 @@ def test_configured_key_rule_catches_a_key_of_any_shape(monkeypatch) -> None:
 def test_shape_rule_catches_unconfigured_keys(monkeypatch) -> None:
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("AZURE_OPENAI_API_KEY", raising=False)
+    monkeypatch.setattr(redact, "_registered", set())
     for key in (PROJ_KEY, "sk-ant-api03-Xy_z-0123456789", "sk-0123456789abcdefABCDEF"):
         assert redact.scrub(f"x {key} y") == "x sk-*** y"
         assert redact.scrub(f"key_{key}") == "key_sk-***"
