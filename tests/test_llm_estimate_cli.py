@@ -114,3 +114,62 @@ def test_module_import_is_light() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        cwd=Path(__file__).resolve().parent.parent)
     assert r.stdout.strip() == "False"
+
+
+OPEN = ["llm-estimate", "--model", "llama-3.1-70b", "--gpu", "h100-sxm", "--tp", "4", "--precision", "bf16",
+        "--input-tokens", "467", "--output-tokens", "256"]
+
+
+def test_request_rate_json_has_open_loop_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*OPEN, "--request-rate", "4", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    for key in ("ttft_ms", "itl_ms", "e2e_latency_ms", "output_tokens_per_s", "requests_in_flight", "queue_wait_ms",
+                "saturation_request_rate", "saturated", "request_rate"):
+        assert key in out
+    assert out["request_rate"] == 4 and out["saturated"] is False and out["saturation_request_rate"] > 4
+    assert out["output_tokens_per_s"] == pytest.approx(4 * 256)
+
+
+def test_request_rate_above_saturation_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*OPEN, "--request-rate", "100", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["saturated"] is True and out["ttft_ms"] is None and out["queue_wait_ms"] is None
+    assert main([*OPEN, "--request-rate", "100"]) == 0
+    text = capsys.readouterr().out
+    assert "SATURATED" in text and f"{out['saturation_request_rate']:,.2f} requests/s" in text
+    assert "grows without bound" in text
+
+
+def test_request_rate_finite_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*OPEN, "--request-rate", "100", "--num-requests", "500", "--format", "json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["saturated"] is True and out["ttft_ms"] > 0 and out["queue_wait_ms"] >= 0
+
+
+@pytest.mark.parametrize("extra, needles", [
+    (["--request-rate", "2", "--concurrency", "8"], ["--concurrency", "--request-rate", "mutually exclusive"]),
+    (["--num-requests", "10"], ["--num-requests needs --request-rate"]),
+    (["--request-rate", "-1"], ["request_rate must be a positive number"]),
+    (["--request-rate", "inf"], ["needs num_requests"]),
+])
+def test_open_loop_flag_errors_exit_2(extra: list[str], needles: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*OPEN, *extra]) == 2
+    cap = capsys.readouterr()
+    assert cap.out == "" and "Traceback" not in cap.err
+    for n in needles:
+        assert n in cap.err
+
+
+def test_batch_lines_with_request_rate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    base = {"model": "llama-3.1-8b", "gpu": "h100-sxm", "tp": 1, "precision": "bf16", "input_tokens": 467,
+            "output_tokens": 256}
+    lines = [{**base, "request_rate": 8}, {**base, "request_rate": 8, "concurrency": 4},
+             {**base, "request_rate": "inf", "num_requests": 500}, {**base, "num_requests": 5}]
+    f = tmp_path / "req.jsonl"
+    f.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    assert main(["llm-estimate", "--batch", str(f)]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rows[0]["request_rate"] == 8 and rows[0]["saturated"] is False
+    assert "mutually exclusive" in rows[1]["error"] and "concurrency" in rows[1]["error"]
+    assert rows[2]["saturated"] is True and rows[2]["request_rate"] is None and rows[2]["ttft_ms"] > 1000
+    assert "num_requests needs request_rate" in rows[3]["error"]

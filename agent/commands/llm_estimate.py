@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 from agent.errors import InputError
 
-BATCH_KEYS = ("model", "gpu", "tp", "precision", "input_tokens", "output_tokens", "concurrency")
+BATCH_KEYS = ("model", "gpu", "tp", "precision", "input_tokens", "output_tokens", "concurrency", "request_rate",
+              "num_requests")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +29,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-tokens", type=int, dest="output_tokens", help="generated tokens per request")
     parser.add_argument("--concurrency", type=float, default=None,
                         help="requests in flight (closed loop); without it, the maximum-throughput estimate")
+    parser.add_argument("--request-rate", type=float, default=None, dest="request_rate", metavar="R",
+                        help="requests per second arriving at random (Poisson, open loop); says when R saturates the replica")
+    parser.add_argument("--num-requests", type=int, default=None, dest="num_requests", metavar="N",
+                        help="with --request-rate: a finite run of N requests, as a benchmark sends them "
+                             "(default: an unbounded run)")
     parser.add_argument("--profile", default=None, help="engine profile id (default: trtllm)")
     parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     parser.add_argument("--batch", metavar="FILE.jsonl", default=None,
@@ -45,12 +52,33 @@ def _catalog(path: str | None):
         raise InputError(f"--catalog: {exc}") from None
 
 
-def _estimate(catalog, profile: str | None, req: dict[str, Any]) -> dict[str, Any]:
-    from forecasting.serving import estimate
+def load_problems(req: dict[str, Any], flags: bool) -> list[str]:
+    """Closed loop (concurrency) and open loop (request rate) are two different experiments: never both."""
+    name = (lambda k: "--" + k.replace("_", "-")) if flags else (lambda k: k)
+    out = []
+    if req.get("concurrency") is not None and req.get("request_rate") is not None:
+        out.append(f"{name('concurrency')} and {name('request_rate')} are mutually exclusive: give requests in flight "
+                   f"(closed loop) or requests per second (open loop), not both")
+    if req.get("num_requests") is not None and req.get("request_rate") is None:
+        out.append(f"{name('num_requests')} needs {name('request_rate')}")
+    return out
 
-    est = estimate(req["model"], req["gpu"], input_tokens=req["input_tokens"], output_tokens=req["output_tokens"],
-                   precision=req.get("precision"), tp=req.get("tp"), concurrency=req.get("concurrency"),
-                   profile=req.get("profile", profile), catalog=catalog)
+
+def _estimate(catalog, profile: str | None, req: dict[str, Any]) -> dict[str, Any]:
+    from forecasting.serving import estimate, estimate_request_rate
+
+    common = dict(input_tokens=req["input_tokens"], output_tokens=req["output_tokens"], precision=req.get("precision"),
+                  tp=req.get("tp"), profile=req.get("profile", profile), catalog=catalog)
+    if req.get("request_rate") is not None:
+        rate = req["request_rate"]
+        if isinstance(rate, str) and rate.strip().lower() in ("inf", "infinity"):
+            rate = float("inf")
+        if isinstance(rate, float) and math.isinf(rate) and not req.get("num_requests"):
+            raise ValueError("request_rate inf (all at once) needs num_requests")
+        est = estimate_request_rate(req["model"], req["gpu"], request_rate=rate, num_requests=req.get("num_requests"),
+                                    **common)
+    else:
+        est = estimate(req["model"], req["gpu"], concurrency=req.get("concurrency"), **common)
     return est.to_dict()
 
 
@@ -77,6 +105,9 @@ def _run_batch(args: argparse.Namespace, catalog, out: TextIO) -> int:
             unknown = sorted(set(req) - set(BATCH_KEYS) - {"profile", "id"})
             if unknown:
                 raise ValueError("unknown key(s) " + ", ".join(unknown) + "; expected " + ", ".join(BATCH_KEYS))
+            clash = load_problems(req, flags=False)
+            if clash:
+                raise ValueError("; ".join(clash))
             result: dict[str, Any] = _estimate(catalog, args.profile, req)
             if "id" in req:
                 result = {"id": req["id"], **result}
@@ -94,7 +125,11 @@ def _render_table(r: dict[str, Any]) -> None:
     from rich.table import Table
 
     console = Console()
-    mode = "max throughput" if r["concurrency"] is None else f"{r['concurrency']:g} requests in flight"
+    if r.get("saturation_request_rate") is not None:
+        rate = "all at once" if r["request_rate"] is None else f"{r['request_rate']:g} requests/s"
+        mode = f"open loop, {rate}"
+    else:
+        mode = "max throughput" if r["concurrency"] is None else f"{r['concurrency']:g} requests in flight"
     t = Table(title=f"{r['model']} on {r['tensor_parallel']} × {r['gpu']} ({r['precision']}, KV {r['kv_precision']}, "
                     f"{r['input_tokens']} in / {r['output_tokens']} out, {mode})", show_header=True)
     t.add_column("metric")
@@ -105,9 +140,10 @@ def _render_table(r: dict[str, Any]) -> None:
         ("output tokens/s per GPU", f"{r['output_tokens_per_s_per_gpu']:,.0f}"),
         ("output tokens/s per sequence", f"{r['output_tokens_per_s_per_sequence']:,.1f}"),
         ("requests/s", f"{r['requests_per_s']:,.2f}"),
-        ("time to first token", f"{r['ttft_ms']:,.1f} ms"),
+        ("time to first token", "grows without bound (saturated)" if r["ttft_ms"] is None else f"{r['ttft_ms']:,.1f} ms"),
         ("inter-token latency", f"{r['itl_ms']:,.2f} ms"),
-        ("end-to-end latency", f"{r['e2e_latency_ms'] / 1000:,.2f} s"),
+        ("end-to-end latency", "grows without bound (saturated)" if r["e2e_latency_ms"] is None
+         else f"{r['e2e_latency_ms'] / 1000:,.2f} s"),
         ("sequences running / KV max", f"{r['running_sequences']:,.0f} / {r['max_concurrent_sequences']:,}"),
         ("tensor parallel", str(r["tensor_parallel"])),
         ("bound", r["bound"].replace("_", " ")),
@@ -115,9 +151,22 @@ def _render_table(r: dict[str, Any]) -> None:
                            f"{mem['overhead_gib']:,.1f} overhead of {mem['gpu_memory_gib']:g} GiB"),
         ("engine profile", f"{r['profile']}" + ("" if r["assumptions"].get("calibrated") else " (not calibrated)")),
     ]
+    if r.get("saturation_request_rate") is not None:
+        inflight = r["requests_in_flight"]
+        rows[6:6] = [
+            ("requests in flight", "grows without bound" if inflight is None else f"{inflight:,.1f}"),
+            ("queue wait", "grows without bound" if r["queue_wait_ms"] is None else f"{r['queue_wait_ms']:,.1f} ms"),
+            ("saturation rate", f"{r['saturation_request_rate']:,.2f} requests/s"),
+        ]
     for k, v in rows:
         t.add_row(k, v)
     console.print(t)
+    if r.get("saturated"):
+        offered = "all at once" if r["request_rate"] is None else f"{r['request_rate']:g} requests/s"
+        console.print(f"[bold red]SATURATED[/bold red]: {offered} is at or above the "
+                      f"{r['saturation_request_rate']:,.2f} requests/s this replica sustains; the queue grows "
+                      f"{'for the whole run' if r['ttft_ms'] is not None else 'without bound'}. Add replicas or lower the rate.",
+                      highlight=False)
     console.print("[bold]How it was computed[/bold]")
     for line in r["derivation"]:
         console.print(f"  • {line}", highlight=False)
@@ -134,10 +183,14 @@ def run(args: argparse.Namespace) -> int:
     if problems:
         raise InputError(problems)
     req = {"model": args.model, "gpu": args.gpu, "tp": args.tp, "precision": args.precision,
-           "input_tokens": args.input_tokens, "output_tokens": args.output_tokens, "concurrency": args.concurrency}
+           "input_tokens": args.input_tokens, "output_tokens": args.output_tokens, "concurrency": args.concurrency,
+           "request_rate": args.request_rate, "num_requests": args.num_requests}
+    clash = load_problems(req, flags=True)
+    if clash:
+        raise InputError(clash)
     try:
         result = _estimate(catalog, args.profile, req)
-    except ServingInputError as exc:
+    except (ServingInputError, ValueError) as exc:
         raise InputError(str(exc).split("; ")) from None
     if args.format == "json":
         sys.stdout.write(json.dumps(result, indent=2) + "\n")

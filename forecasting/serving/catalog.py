@@ -100,6 +100,7 @@ class EngineProfile:
     kv_reserve_output_fraction: float  # share of the output length reserved per sequence in the KV pool
     sliding_window_kv: bool          # whether the engine caps KV of sliding-window layers at the window
     useful_kv_sequences: int         # auto TP: smallest TP whose KV pool holds this many sequences
+    max_num_tokens: int = 8192       # tokens one scheduler iteration may process (prefill chunks + decodes)
     calibrated: bool = False
     source: str = ""
 

@@ -10,6 +10,7 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from forecasting.serving import open_loop as ol
 from forecasting.serving import physics as ph
 from forecasting.serving.catalog import (
     BYTES_PER_WEIGHT,
@@ -56,15 +57,19 @@ class ServingEstimate:
     output_tokens_per_s_per_gpu: float
     output_tokens_per_s_per_sequence: float
     requests_per_s: float
-    ttft_ms: float
+    ttft_ms: float | None               # None: an unbounded run above saturation (the queue grows without limit)
     itl_ms: float
     decode_step_ms: float
-    e2e_latency_ms: float
-    queue_wait_ms: float
+    e2e_latency_ms: float | None
+    queue_wait_ms: float | None
     bound: str                          # memory_bandwidth | compute | kv_capacity
     memory: MemoryBreakdown
     derivation: list[str]
     assumptions: dict[str, Any] = field(default_factory=dict)
+    request_rate: float | None = None   # open loop: offered requests/s (None: closed loop or a burst)
+    saturation_request_rate: float | None = None  # open loop: the largest rate the replica sustains
+    saturated: bool = False             # open loop: offered rate ≥ saturation rate
+    requests_in_flight: float | None = None  # open loop: Little's law, running + waiting
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -129,9 +134,23 @@ def _kv_precision(precision: str, kv_precision: str | None) -> str:
     return kp
 
 
+@dataclass(frozen=True)
+class Request:
+    """One validated estimator request: catalog entries resolved, precision chosen, tokens checked."""
+
+    catalog: ServingCatalog
+    model: ModelSpec
+    gpu: GpuSpec
+    profile: EngineProfile
+    precision: str
+    kv_precision: str
+    input_tokens: int
+    output_tokens: int
+    tp: int | None
+
+
 def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precision: str | None,
-             tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None
-             ) -> tuple[ServingCatalog, ModelSpec, GpuSpec, EngineProfile, str, str, int, int, int | None]:
+             tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None) -> Request:
     cat = catalog or load_serving_catalog()
     problems: list[str] = []
     m = g = None
@@ -158,7 +177,8 @@ def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precis
         raise ServingInputError("; ".join(problems))
     assert m is not None and g is not None and prof is not None
     p = _choose_precision(m, g, precision)
-    return cat, m, g, prof, p, _kv_precision(p, kv_precision), i, o, tp
+    return Request(catalog=cat, model=m, gpu=g, profile=prof, precision=p, kv_precision=_kv_precision(p, kv_precision),
+                   input_tokens=i, output_tokens=o, tp=tp)
 
 
 def _no_fit_message(m: ModelSpec, g: GpuSpec, p: str, i: int, o: int, tp: int | None) -> str:
@@ -293,8 +313,9 @@ def estimate(model: str, gpu: str, *, input_tokens: int, output_tokens: int, pre
     limit, what offline benchmarks such as trtllm-bench measure). With it: a closed loop of that many
     requests in flight; beyond the batch limit the rest wait in the admission queue (Little's law).
     """
-    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
-                                                catalog, kv_precision)
+    rq = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile, catalog, kv_precision)
+    m, g, prof, p, kp, i, o, tp = rq.model, rq.gpu, rq.profile, rq.precision, rq.kv_precision, rq.input_tokens, \
+        rq.output_tokens, rq.tp
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, (int, float))
                                     or not concurrency > 0 or math.isinf(concurrency)):
         raise ServingInputError(f"concurrency must be a positive number of requests in flight, got {concurrency!r}")
@@ -340,92 +361,82 @@ def estimate_request_rate(model: str, gpu: str, *, input_tokens: int, output_tok
                           num_requests: int | None = None, precision: str | None = None, tp: int | None = None,
                           profile: str | None = None, catalog: ServingCatalog | None = None,
                           kv_precision: str | None = None) -> ServingEstimate:
-    """Open loop: requests arrive at `request_rate` per second (inf: all at once), as `benchmark_serving` does.
-
-    In-flight batching engines schedule new prefills first, so overload shows up as a growing batch and a
-    slower inter-token latency before it shows up as admission queueing. Hence:
-    * stable load: prefill takes a share ρ = λ·t_prefill of the GPU, ITL(n) = t_step(n) ÷ (1 − ρ), and the
-      number in flight n solves Little's law n = λ × (TTFT + (O−1) × ITL(n)); a finite run of N requests
-      reports N·O ÷ (N/λ + E2E) output tokens/s (the run ends one request latency after the last arrival);
-    * overload (no solution below the KV/engine limit, or λ = inf): the batch fills to min(N, limit); a burst
-      of N requests queues for prefill one after another (mean wait (n−1)/2 × t_prefill) and, beyond the
-      limit, in waves of the limit.
+    """Open loop: requests arrive at `request_rate` per second (Poisson; inf: all at once), as
+    `benchmark_serving` sends them. The formulas are in `open_loop` (scheduler iterations, prefill/decode
+    interference, the token budget, saturation). Without `num_requests` the run is unbounded: above the
+    saturation rate its queue grows without limit, so TTFT, E2E and queue wait are None and `saturated`
+    says so; with `num_requests` a finite run of N requests is estimated (what a benchmark measures).
     """
-    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
-                                                catalog, kv_precision)
+    rq = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile, catalog, kv_precision)
     if isinstance(request_rate, bool) or not isinstance(request_rate, (int, float)) or not request_rate > 0:
         raise ServingInputError(f"request_rate must be a positive number of requests per second, got {request_rate!r}")
-    s = _setup_for(m, g, prof, p, kp, tp, i, o, prof.useful_kv_sequences)
+    if num_requests is not None and (isinstance(num_requests, bool) or not isinstance(num_requests, int)
+                                     or num_requests < 1):
+        raise ServingInputError(f"num_requests must be a positive whole number, got {num_requests!r}")
+    i, o = rq.input_tokens, rq.output_tokens
+    s = _setup_for(rq.model, rq.gpu, rq.profile, rq.precision, rq.kv_precision, rq.tp, i, o,
+                   rq.profile.useful_kv_sequences)
     max_seq, _ = _max_sequences(s, i, o)
-    lines = _setup_lines(s, i, o, max_seq)
+    sh = ol.make_shape(s, i, o, max_seq)
     lam = float(request_rate)
-    n_req = int(num_requests) if num_requests else 0
-    cap = float(min(n_req, max_seq)) if n_req else float(max_seq)
-    t_pf = ph.prefill_time_batched(s, i)
-    t_alone = ph.prefill_time_alone(s, i)
-    overhead = prof.request_overhead_ms * 1e-3
-    rho = lam * t_pf if math.isfinite(lam) else 1.0
+    lp = ol.load_point(sh, lam, num_requests)
+    lines = _setup_lines(s, i, o, max_seq) + _open_lines(sh, lp, num_requests)
+    return _open_result(rq, s, sh, lp, lines)
 
-    def state(n: float) -> tuple[float, float, ph.Step]:
-        st = ph.decode_step(s, max(n, 1.0), i + o / 2.0)
-        itl = st.total / (1.0 - rho)
-        ttft = overhead + t_alone + st.total / 2.0 + rho * t_alone / (2.0 * (1.0 - rho))
-        return itl, ttft, st
 
-    if rho < 0.95:
-        def excess(n: float) -> float:
-            itl, ttft, _ = state(n)
-            return lam * (ttft + (o - 1) * itl) - n
-        if excess(cap) <= 0:
-            lo, hi = 0.0, cap
-            for _ in range(60):
-                mid = (lo + hi) / 2
-                if excess(mid) > 0:
-                    lo = mid
-                else:
-                    hi = mid
-            n = hi
-            itl, ttft, st = state(n)
-            e2e = ttft + (o - 1) * itl
-            x = n_req * o / (n_req / lam + e2e) if n_req else lam * o
-            lines.append(f"open loop at {lam:g} req/s: prefill share ρ = {lam:g} × {t_pf * 1e3:.2f} ms = {rho:.3f}; "
-                         f"Little's law n = λ × E2E gives {n:,.2f} sequences in flight")
-            lines.append(f"ITL = step {st.total * 1e3:.3f} ms ÷ (1 − ρ) = {itl * 1e3:.2f} ms; TTFT = {ttft * 1e3:.1f} ms; "
-                         f"E2E = {e2e * 1e3:,.0f} ms")
-            if n_req:
-                lines.append(f"finite run of {n_req} requests: throughput = N × O ÷ (N/λ + E2E) = {x:,.1f} output tokens/s")
-            op = ph.operating_point(s, n, i, o)
-            return _open_result(s, m, g, prof, p, kp, i, o, n, max_seq, x, op, ttft, 0.0, lines, itl=itl)
-    op = ph.operating_point(s, cap, i, o)
-    if math.isinf(lam):
-        burst = n_req or int(cap)
-        wave = cap * o / op.throughput
-        wait = (cap - 1.0) / 2.0 * t_pf + ph.wave_wait(int(cap), burst, wave)
-        lines.append(f"{burst} requests at once, {cap:,.0f} admitted at a time: mean prefill-queue wait (n − 1)/2 × "
-                     f"{t_pf * 1e3:.2f} ms plus waves of {wave:,.2f} s = {wait:,.2f} s")
+def _open_lines(sh: ol.Shape, lp: ol.LoadPoint, num_requests: int | None) -> list[str]:
+    lam = lp.request_rate
+    k = sh.prefills_per_iteration
+    lines = [f"prefill per request (batched) t_p = {sh.t_prefill * 1e3:.2f} ms; alone {sh.t_alone * 1e3:.2f} ms; the "
+             f"token budget of {sh.setup.profile.max_num_tokens:,} tokens per iteration holds {k:,.2f} prompts of "
+             f"{sh.input_tokens:,} tokens",
+             f"saturation: {lp.saturation_rate:,.3f} requests/s ({lp.saturation_rate * sh.output_tokens:,.0f} output tokens/s), "
+             f"the largest rate with a stable state (batch ≤ {sh.max_sequences:,}, prefills per iteration ≤ {k:,.2f}, "
+             f"prefill share < {ol.STABLE_RHO:g})"]
+    if not lp.saturated:
+        lines.append(f"open loop at {lam:g} req/s (Poisson): prefill share ρ = {lam:g} × {sh.t_prefill * 1e3:.2f} ms = "
+                     f"{lp.prefill_share:.3f}; iteration = decode step ÷ (1 − ρ) = {lp.iteration_s * 1e3:.2f} ms = ITL")
+        lines.append(f"TTFT = overhead {sh.overhead * 1e3:g} ms + prefill alone {sh.t_alone * 1e3:.2f} ms + the iteration in "
+                     f"progress and the request's own iteration = {lp.ttft_s * 1e3:,.1f} ms")
+        lines.append(f"Little's law: in flight = {lam:g} req/s × E2E {lp.e2e_s:,.3f} s = {lp.in_flight:,.2f} requests "
+                     f"({lp.running:,.1f} decoding)")
+        if num_requests:
+            lines.append(f"finite run of {num_requests} requests: throughput = N × O ÷ (N/λ + E2E) = "
+                         f"{lp.output_tokens_per_s:,.1f} output tokens/s")
+    elif not num_requests:
+        lines.append(f"SATURATED: {lam:g} req/s offered ≥ {lp.saturation_rate:,.3f} req/s the replica sustains; the queue "
+                     f"grows without bound, so TTFT and end-to-end latency have no steady value. Figures shown are the "
+                     f"replica at its saturation point (ITL {lp.itl_s * 1e3:,.2f} ms, {lp.output_tokens_per_s:,.0f} output tokens/s)")
     else:
-        r = min(rho, 0.95)
-        wait = r * t_pf / (2.0 * (1.0 - r))
-        lines.append(f"overloaded: {lam:g} req/s offered; the batch fills to {cap:,.0f} sequences and prefills queue "
-                     f"(M/D/1 at ρ = {r:.2f}: {wait * 1e3:,.1f} ms)")
-    lines += _op_lines(s, op, i, o)
-    ttft = op.ttft + wait
-    return _open_result(s, m, g, prof, p, kp, i, o, cap, max_seq, op.throughput, op, ttft, wait, lines)
+        what = "all at once" if math.isinf(lam) else f"at {lam:g} req/s"
+        lines.append(f"saturated finite run: {num_requests} requests {what} (saturation {lp.saturation_rate:,.3f} req/s); the "
+                     f"batch fills as in a burst: prefill phase of {num_requests} ÷ {k:,.2f} prompts per iteration, then "
+                     f"decode; ITL {lp.itl_s * 1e3:,.2f} ms, mean TTFT {lp.ttft_s * 1e3:,.0f} ms (queue wait "
+                     f"{lp.queue_wait_s * 1e3:,.0f} ms), {lp.output_tokens_per_s:,.0f} output tokens/s")
+    return lines
 
 
-def _open_result(s: ph.Setup, m: ModelSpec, g: GpuSpec, prof: EngineProfile, p: str, kp: str, i: int, o: int,
-                 n: float, max_seq: int, x: float, op: ph.Operating, ttft: float, wait: float, lines: list[str],
-                 itl: float | None = None) -> ServingEstimate:
-    itl = op.itl if itl is None else itl
+def _finite_ms(x: float, digits: int) -> float | None:
+    return round(x * 1e3, digits) if math.isfinite(x) else None
+
+
+def _open_result(rq: Request, s: ph.Setup, sh: ol.Shape, lp: ol.LoadPoint, lines: list[str]) -> ServingEstimate:
+    i, o = rq.input_tokens, rq.output_tokens
+    x = lp.output_tokens_per_s
+    op = ph.operating_point(s, max(lp.running, 1.0), i, o)
     return ServingEstimate(
-        model=m.id, gpu=g.id, profile=prof.id, precision=p, kv_precision=kp, tensor_parallel=s.tp,
-        gpus_per_replica=s.tp, input_tokens=i, output_tokens=o, concurrency=round(n, 3),
-        running_sequences=round(min(n, max_seq), 3), max_concurrent_sequences=max_seq,
+        model=rq.model.id, gpu=rq.gpu.id, profile=rq.profile.id, precision=rq.precision, kv_precision=rq.kv_precision,
+        tensor_parallel=s.tp, gpus_per_replica=s.tp, input_tokens=i, output_tokens=o,
+        concurrency=round(lp.in_flight, 3) if math.isfinite(lp.in_flight) else None,
+        running_sequences=round(lp.running, 3), max_concurrent_sequences=sh.max_sequences,
         output_tokens_per_s=round(x, 2), output_tokens_per_s_per_gpu=round(x / s.tp, 2),
-        output_tokens_per_s_per_sequence=round(1.0 / itl, 3), requests_per_s=round(x / o, 4),
-        ttft_ms=round(ttft * 1e3, 3), itl_ms=round(itl * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
-        e2e_latency_ms=round((ttft + (o - 1) * itl) * 1e3, 2), queue_wait_ms=round(wait * 1e3, 3),
+        output_tokens_per_s_per_sequence=round(1.0 / lp.itl_s, 3), requests_per_s=round(x / o, 4),
+        ttft_ms=_finite_ms(lp.ttft_s, 3), itl_ms=round(lp.itl_s * 1e3, 4), decode_step_ms=round(op.step.total * 1e3, 4),
+        e2e_latency_ms=_finite_ms(lp.e2e_s, 2), queue_wait_ms=_finite_ms(lp.queue_wait_s, 3),
         bound=_bound_simple(s, op, o, False), memory=_memory(s), derivation=lines, assumptions=_assumptions(s),
+        request_rate=lp.request_rate if math.isfinite(lp.request_rate) else None,
+        saturation_request_rate=round(lp.saturation_rate, 4), saturated=lp.saturated,
+        requests_in_flight=round(lp.in_flight, 3) if math.isfinite(lp.in_flight) else None,
     )
 
 
@@ -468,8 +479,9 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
             problems.append(f"{name} must be a positive number of milliseconds, got {v!r}")
     if problems:
         raise ServingInputError("; ".join(problems))
-    cat, m, g, prof, p, kp, i, o, tp = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile,
-                                                catalog)
+    rq = _resolve(model, gpu, input_tokens, output_tokens, precision, tp, profile, catalog)
+    m, g, prof, p, kp, i, o, tp = rq.model, rq.gpu, rq.profile, rq.precision, rq.kv_precision, rq.input_tokens, \
+        rq.output_tokens, rq.tp
     itl_s, ttft_s = itl_target_ms / 1e3, ttft_target_ms / 1e3
     candidates = [tp] if tp is not None else list(ph.TP_CHOICES)
     best = None
