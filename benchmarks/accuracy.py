@@ -83,7 +83,7 @@ def compare_point(point: dict[str, Any], catalog: ServingCatalog, profile: str |
                 kv_precision=_kv_precision(point))
     metrics = _metrics(point)
     gpus = int(point.get("gpu_count") or tp)
-    pairs: list[tuple[str, float, float]] = []
+    pairs: list[tuple[str, float, float | None]] = []  # None: the estimator gives no steady value (a miss)
     if kind == "offline_max_throughput":
         est = estimate(model, gpu, **args)
         if "output_tokens_per_s_total" in metrics:
@@ -109,7 +109,8 @@ def compare_point(point: dict[str, Any], catalog: ServingCatalog, profile: str |
             if key in metrics:
                 got = {"output_tokens_per_s": est.output_tokens_per_s, "ttft_ms": est.ttft_ms, "itl_ms": est.itl_ms}[name]
                 pairs.append((name, metrics[key], got))
-    return [Comparison(point["id"], model, gpu, kind, point["engine"], name, meas, pred, bool(point.get("suggested_core")))
+    return [Comparison(point["id"], model, gpu, kind, point["engine"], name, meas,
+                       pred if pred is not None else math.inf, bool(point.get("suggested_core")))
             for name, meas, pred in pairs if meas > 0]
 
 
