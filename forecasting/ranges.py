@@ -138,7 +138,9 @@ def _numeric_field(path: str, kind: type, metadata: list[Any]) -> NumericField:
         elif isinstance(m, at.Lt):
             lt = float(m.lt)  # type: ignore[arg-type]
             upper = lt - 1 if integer else math.nextafter(lt, -math.inf)
-    adapter: TypeAdapter[Any] = TypeAdapter(typing.Annotated[(kind, *metadata)] if metadata else kind)
+    args = tuple([kind, *metadata])
+    annotated: Any = typing.cast(Any, typing.Annotated)[args] if metadata else kind
+    adapter: TypeAdapter[Any] = TypeAdapter(annotated)
     return NumericField(path, integer, adapter, lower, upper)
 
 
