@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "catalog": ("agent.commands.catalog", "what the catalog knows: models, GPUs, instances, prices"),
     "llm-estimate": ("agent.commands.llm_estimate", "self-hosted LLM serving estimate for one model on one GPU"),
     "chat": ("agent.commands.chat", "plain-English conversation that builds and explains a plan"),
+    "report": ("agent.commands.report", "self-contained HTML report (charts, what-ifs, full plan) of a transcript or plan"),
 }
 
 
@@ -67,12 +68,8 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(module.run(args) or 0)
     except InputError as exc:
-        from agent.redact import one_line
-
-        for line in exc.problems[:50]:
-            sys.stderr.write(f"capplan {args.command}: {one_line(line, 2000)}\n")
-        if len(exc.problems) > 50:
-            sys.stderr.write(f"capplan {args.command}: ... and {len(exc.problems) - 50} more problems\n")
+        for line in exc.problems:
+            sys.stderr.write(f"capplan {args.command}: {line}\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("capplan: interrupted\n")
@@ -82,9 +79,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:  # noqa: BLE001 - the exit-code contract: no traceback unless --debug
         if args.debug:
             raise
-        from agent.redact import one_line
-
-        sys.stderr.write(f"capplan {args.command}: error: {type(exc).__name__}: {one_line(str(exc), 2000)}\n"
+        sys.stderr.write(f"capplan {args.command}: error: {type(exc).__name__}: {exc}\n"
                          "(run with --debug for a traceback)\n")
         return 1
 

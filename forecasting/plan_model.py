@@ -211,6 +211,9 @@ class TimelineRow(BaseModel):
     db_storage_gb: float
     cache_memory_gb: float
     monthly_usd: float
+    # -- web/report (issue 15): the month's cost by component, for the stacked cost chart ------------
+    cost_by_component_usd: dict[str, float] = Field(default_factory=dict,
+                                                    description="component -> USD that month (sums to monthly_usd)")
 
 
 class ScaleEvent(BaseModel):

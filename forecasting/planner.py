@@ -193,7 +193,17 @@ def _row(month: int, registered: float, m: _Month) -> TimelineRow:
         gpu_replicas=m.hosted.replicas if m.hosted else 0, gpus=m.hosted.gpus if m.hosted else 0,
         api_tier=m.api.tier if m.api else None, db_storage_gb=m.data.db_storage_gb,
         cache_memory_gb=m.data.cache_memory_gb, monthly_usd=m.total,
+        # -- web/report (issue 15) --
+        cost_by_component_usd=_by_component(m.lines),
     )
+
+
+def _by_component(lines: list[cost.Line]) -> dict[str, float]:
+    """web/report (issue 15): lines of the same component add up, so the stack sums to the total."""
+    out: dict[str, float] = {}
+    for line in lines:
+        out[line.component] = out.get(line.component, 0.0) + line.monthly_usd
+    return out
 
 
 _EVENT_KEYS: tuple[tuple[str, str], ...] = (
