@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forecasting.workload import Load
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.scenario import ResolvedApp
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def _ceil(x: float) -> int:
     return int(math.ceil(x - 1e-9))
 
 
-def _needed(load_msgs: float, load_calls: float, users: float, app: dict[str, Any], inst: InstanceType) -> tuple[float, float, float, int, int, int]:
+def _needed(load_msgs: float, load_calls: float, users: float, app: ResolvedApp, inst: InstanceType) -> tuple[float, float, float, int, int, int]:
     vcpu = load_msgs * app["cpu_ms_per_message"] / 1000.0 + load_calls * app["cpu_ms_per_llm_call"] / 1000.0
     mem = users * app["memory_mb_per_session"] / 1024.0
     by_cpu = _ceil(vcpu / (inst.vcpu * app["target_cpu_utilization"]))
@@ -60,7 +63,7 @@ def _needed(load_msgs: float, load_calls: float, users: float, app: dict[str, An
     return vcpu, mem, users, by_cpu, by_mem, by_conn
 
 
-def size_app(load: Load, margin: float, app: dict[str, Any], inst: InstanceType) -> AppSizing:
+def size_app(load: Load, margin: float, app: ResolvedApp, inst: InstanceType) -> AppSizing:
     k = 1.0 + margin
     vcpu, mem, conns, by_cpu, by_mem, by_conn = _needed(
         load.peak_messages_per_s * k, load.peak_llm_calls_per_s * k, load.peak_concurrent_users * k, app, inst)
@@ -74,7 +77,7 @@ def size_app(load: Load, margin: float, app: dict[str, Any], inst: InstanceType)
     return AppSizing(vcpu, mem, conns, by_cpu, by_mem, by_conn, limiting, instances, min_replicas, instances)
 
 
-def size_workers(load: Load, margin: float, app: dict[str, Any], inst: InstanceType) -> WorkerSizing:
+def size_workers(load: Load, margin: float, app: ResolvedApp, inst: InstanceType) -> WorkerSizing:
     tasks = load.peak_concurrent_tasks * (1.0 + margin)
     vcpu = tasks * app["worker_vcpu_per_task"]
     mem = tasks * app["memory_mb_per_task"] / 1024.0

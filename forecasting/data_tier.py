@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from forecasting.workload import CallShape, Load
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.scenario import ResolvedData, ResolvedWorkload
 
 GB = 1e9
 DAYS_PER_MONTH = 730 / 24.0
@@ -49,7 +52,7 @@ def size_step(gb: float) -> float:
     return float(math.ceil(gb / last) * last)
 
 
-def size_data(load: Load, shape: CallShape, margin: float, workload: dict[str, Any], data: dict[str, Any]) -> DataSizing:
+def size_data(load: Load, shape: CallShape, margin: float, workload: ResolvedWorkload, data: ResolvedData) -> DataSizing:
     bpt = data["bytes_per_token"]
     n = shape.calls_per_message
     # stored per message: the user's text, and every model output and tool result of its calls

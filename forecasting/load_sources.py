@@ -27,7 +27,7 @@ from forecasting.errors import ScenarioError
 from forecasting.workload import SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
-    from forecasting.scenario import Assumption, ResolvedScenario, Scenario
+    from forecasting.scenario import Assumption, ResolvedScenario, ResolvedWorkload, Scenario
 
 SECONDS_PER_DAY = 86_400.0
 VOLUMES = ("monthly_conversations", "monthly_messages", "monthly_tasks")
@@ -129,7 +129,7 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
     source = r.load_source
     if source in CONCURRENCY:
         return r
-    w = dict(r.workload)
+    w: dict[str, Any] = {}  # the engagement defaults this load source used
     upd: dict[str, Any] = {}
     if source in ("daily_active_users", "monthly_active_users"):
         dau = s.daily_active_users
@@ -139,7 +139,7 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
             dau = float(s.monthly_active_users or 0) * ratio
         spd = _engagement(r, "sessions_per_active_user_per_day", s.workload.sessions_per_active_user_per_day, assumptions)
         w["sessions_per_active_user_per_day"] = spd
-        session_s = _session_seconds(w, cycle_s)
+        session_s = _session_seconds(r.workload, cycle_s)
         if spd * session_s > SECONDS_PER_DAY:
             raise ScenarioError(f"workload.sessions_per_active_user_per_day ({spd:g}) x a {session_s / 60:,.1f}-minute session "
                                 "is more than 24 hours a day; lower one of them")
@@ -150,7 +150,7 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
         avg = s.measured.llm_calls_per_second / calls_per_message * cycle_s
     else:
         volume = float(getattr(s, source))
-        messages = volume * float(w["messages_per_session"]) if source == "monthly_conversations" else volume
+        messages = volume * float(r.workload.messages_per_session) if source == "monthly_conversations" else volume
         avg = messages / SECONDS_PER_MONTH * cycle_s
     if avg > r.registered_users:
         raise ScenarioError(f"{source}: implies {avg:,.0f} users online at once on average, more than registered_users "
@@ -164,11 +164,12 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
     else:
         multiplier = r.peak_multiplier
         peak = avg * multiplier
-    upd.update(concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=multiplier, workload=w)
+    upd.update(concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=multiplier,
+               workload=r.workload.model_copy(update=w))
     return r.model_copy(update=upd)
 
 
-def _session_seconds(w: dict[str, Any], cycle_s: float) -> float:
+def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
     if w.get("session_minutes") is not None:
         return float(w["session_minutes"]) * 60.0
     return float(w["messages_per_session"]) * cycle_s

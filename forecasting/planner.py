@@ -21,7 +21,7 @@ from forecasting.plan_model import (
     WorkersOut,
 )
 from forecasting.ranges import has_ranges
-from forecasting.scenario import Assumption, ResolvedScenario, Scenario, resolve
+from forecasting.scenario import Assumption, ResolvedLLM, ResolvedScenario, Scenario, resolve
 from forecasting.validate import parse_scenario, suggest
 from forecasting.workload import CallShape, Load, call_shape, compute_load
 
@@ -125,7 +125,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
     return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, cat.db_options(), notes)
 
 
-def _serving_problem(msg: str, llm: dict[str, Any], cat: Catalog) -> str:
+def _serving_problem(msg: str, llm: ResolvedLLM, cat: Catalog) -> str:
     """Name the scenario field an estimator error is about, so the person knows what to change."""
     low = msg.lower()
     if msg.startswith("llm."):

@@ -163,6 +163,92 @@ class Scenario(BaseModel):
         return self
 
 
+# --- typed sections after resolve (issue 16, move 2) --------------------------------------------------
+Number = int | float  # a JSON number: ints stay ints, so the plan's `inputs` echo what was given
+
+
+class _ResolvedSection(BaseModel):
+    """A scenario section after `resolve()`: every default filled, frozen, read as attributes.
+
+    Why `__getitem__` and `get`: the sizing modules were written against the dict sections
+    (`r.app["cpu_ms_per_message"]`); they keep working while each moves to attribute access. New code
+    reads attributes, which mypy checks.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in type(self).model_fields:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return getattr(self, key) if key in type(self).model_fields else default
+
+
+class ResolvedLLM(_ResolvedSection):
+    deployment: Literal["api", "self_hosted"]
+    model: str
+    gpu: str | None  # self-hosted: always set; api: only when the scenario gave one (ignored)
+    precision: Precision | None  # None: the estimator takes the model's native precision
+    tensor_parallel: int | None  # None: the estimator chooses
+    itl_target_ms: Number | None  # self-hosted only
+    ttft_target_ms: Number | None  # self-hosted only
+    api_ttft_ms: Number | None  # hosted API only
+    api_output_tokens_per_s: Number | None  # hosted API only
+
+
+class ResolvedWorkload(_ResolvedSection):
+    session_minutes: Number | None  # agents without a session length plan from think time alone
+    messages_per_session: Number
+    think_time_s: Number
+    prompt_tokens: int
+    output_tokens: Number  # a measured mean may be fractional
+    system_prompt_tokens: int
+    retrieved_context_tokens: int
+    llm_calls_per_message: Number
+    appended_tokens_per_call: int
+    cached_input_share: Number
+    tool_seconds_per_call: Number
+    tool_calls_per_llm_call: Number
+    sessions_per_active_user_per_day: Number | None  # only when the load comes from active users
+    dau_mau_ratio: Number | None  # only when the load comes from monthly active users alone
+
+
+class ResolvedApp(_ResolvedSection):
+    instance_type: str
+    cpu_ms_per_message: Number
+    cpu_ms_per_llm_call: Number
+    memory_mb_per_session: Number
+    base_memory_gb: Number
+    max_connections_per_instance: int
+    target_cpu_utilization: Number
+    scale_in_utilization: Number
+    min_instances: int
+    worker_instance_type: str | None  # agents only
+    memory_mb_per_task: Number
+    worker_memory_utilization: Number | None  # agents only
+    worker_vcpu_per_task: Number | None  # agents only
+
+
+class ResolvedData(_ResolvedSection):
+    retention_days: Number
+    bytes_per_token: Number
+    message_overhead_bytes: Number
+    index_overhead: Number
+    db_replicas: int
+    session_state_overhead_bytes: Number
+    db_writes_per_vcpu: Number
+    db_hot_days: Number
+    vector_chunks: int
+    vector_dimensions: int
+    vector_index_overhead: Number
+    attachment_bytes_per_message: Number
+    log_retention_days: Number
+    egress_bytes_per_output_token: Number
+    egress_bytes_per_message: Number
+
+
 class ResolvedScenario(BaseModel):
     """The scenario with every default filled; what the plan reports as `inputs`."""
 
@@ -176,10 +262,10 @@ class ResolvedScenario(BaseModel):
     monthly_growth_rate: float
     horizon_months: int
     region: str
-    llm: dict[str, Any]
-    workload: dict[str, Any]
-    app: dict[str, Any]
-    data: dict[str, Any]
+    llm: ResolvedLLM
+    workload: ResolvedWorkload
+    app: ResolvedApp
+    data: ResolvedData
     # --- load source (issue 14): which input drove concurrency, and the active-user figures ---
     load_source: str = "concurrent_users"
     daily_active_users: float | None = None
@@ -280,7 +366,8 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=peak_multiplier,
         safety_margin=float(top("safety_margin")), monthly_growth_rate=float(top("monthly_growth_rate")),
         horizon_months=int(top("horizon_months")), region=str(top("region")),
-        llm=llm, workload=workload, app=app, data=data, **load_sources.record(s),
+        llm=ResolvedLLM(**llm), workload=ResolvedWorkload(**workload), app=ResolvedApp(**app), data=ResolvedData(**data),
+        **load_sources.record(s),
     )
     for v in (avg, peak, peak_multiplier):
         if not math.isfinite(v):  # pragma: no cover - guarded by field limits

@@ -15,7 +15,10 @@ Conventions:
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.scenario import ResolvedWorkload
 
 SECONDS_PER_MONTH = 730 * 3600.0  # 730 h, the cloud-billing month used by the price catalog
 
@@ -63,7 +66,7 @@ class Load:
         return replace(self, **{f.name: getattr(self, f.name) * k for f in fields(self)})
 
 
-def call_shape(workload: dict[str, Any], llm_latency_s: tuple[float, float], measured_input_tokens: float | None = None) -> CallShape:
+def call_shape(workload: ResolvedWorkload, llm_latency_s: tuple[float, float], measured_input_tokens: float | None = None) -> CallShape:
     """Token counts per call and the user's message cycle.
 
     `llm_latency_s` is (time to first token, seconds per output token) for the chosen deployment;
