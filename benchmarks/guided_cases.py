@@ -350,7 +350,7 @@ def check_v4(transcript: dict[str, Any], conv: dict[str, Any]) -> list[str]:
     if final not in by_name:
         return [f"no final plan (scenarios: {list(by_name)})"]
     record = by_name[final]
-    problems = _subset_problems(final, record, expect.get("final") or {})
+    problems = _subset_problems(str(final), record, expect.get("final") or {})
     if bool(expect.get("adopted_whatif")) != (record.get("kind") == "what_if"):
         problems.append(f"final {final!r} is a {record.get('kind')}, expected "
                         f"{'an adopted what-if' if expect.get('adopted_whatif') else 'the baseline'}")
