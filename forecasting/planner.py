@@ -255,6 +255,15 @@ def _finite(obj: Any, path: str = "plan") -> None:
             _finite(v, f"{path}[{i}]")
 
 
+def _base_load(ctx: _Context, s: Scenario, assumptions: list[Assumption]) -> Load:
+    """Month-0 load: the person's load input -> concurrency, now that the cycle is known (sets ctx.r).
+    Shared by plan() and draw_figures(), so a Monte-Carlo draw is sized exactly like a plan."""
+    from forecasting import load_sources
+
+    ctx.r = load_sources.derive(ctx.r, s, ctx.shape.cycle_s, ctx.shape.calls_per_message, assumptions)
+    return compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape)
+
+
 def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog | None = None,
          serving_catalog: str | None = None) -> CapacityPlan:
     """The capacity plan for a scenario. Raises ScenarioError (one line per problem) for bad input.
@@ -279,10 +288,10 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
             raise ScenarioError(f"--catalog: {exc}") from None
     ctx = _context(r, cat, assumptions, loaded_serving_catalog)
     shape = ctx.shape
-    from forecasting import load_sources  # the person's load input -> concurrency, now that the cycle is known
+    from forecasting import load_sources  # used below for the plausibility warnings
 
-    r = ctx.r = load_sources.derive(r, s, shape.cycle_s, shape.calls_per_message, assumptions)
-    base = compute_load(r.concurrent_users, r.peak_concurrent_users, shape)
+    base = _base_load(ctx, s, assumptions)
+    r = ctx.r
     rows, events, months = _timeline(ctx, base)
     m0, last = months[0], months[-1]
     from forecasting.explain import explain, warnings_for  # text lives apart from arithmetic
@@ -417,7 +426,8 @@ def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[s
     """
     r, assumptions = resolve(s)
     ctx = _context(r, cat, assumptions, serving)
-    base = compute_load(r.concurrent_users, r.peak_concurrent_users, ctx.shape)
+    base = _base_load(ctx, s, assumptions)
+    r = ctx.r
     m0 = _evaluate(ctx, base)
     h = r.horizon_months
     last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h)) if h else m0

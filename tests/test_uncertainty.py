@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -318,3 +319,47 @@ def test_widening_a_range_about_its_middle_never_narrows_a_band(mid, half, extra
     for name, b in narrow.figures.items():
         w = wide.figures[name]
         assert w.p90 - w.p10 >= (b.p90 - b.p10) * (1 - 1e-12) - 1e-9, name
+
+
+# ---- the per-draw path agrees with the plan ------------------------------------------------------
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples").glob("*.json"))
+LOAD_SOURCES = [
+    {"daily_active_users": 20_000}, {"monthly_active_users": 50_000}, {"peak_concurrent_users": 4_000},
+    {"monthly_conversations": 3_000_000},
+]
+
+
+@pytest.mark.parametrize("scenario", [json.loads(p.read_text()) for p in EXAMPLES]
+                         + [{"app_type": "chatbot", "registered_users": 200_000, "horizon_months": 6, **src} for src in LOAD_SOURCES],
+                         ids=[p.stem for p in EXAMPLES] + [next(iter(src)) for src in LOAD_SOURCES])
+def test_a_draw_computes_exactly_what_the_plan_shows(scenario):
+    from forecasting.catalog import default_catalog
+    from forecasting.planner import draw_figures
+    from forecasting.validate import parse_scenario
+
+    figures, provisioned = draw_figures(parse_scenario(scenario), default_catalog())
+    doc = plan(scenario).model_dump(mode="json")
+    special = {"cost.monthly_usd_at_horizon": doc["timeline"][-1]["monthly_usd"],
+               "load.peak_concurrent_users_at_horizon": doc["timeline"][-1]["peak_concurrent_users"]}
+    for path, value in figures.items():
+        expected = special[path] if path in special else _dig(doc, path)
+        assert value == pytest.approx(expected, rel=1e-12), path
+    lines = {b["component"]: b["monthly_usd"] for b in doc["cost"]["breakdown"]}
+    for component, usd in provisioned.items():
+        assert usd == pytest.approx(next(v for k, v in lines.items() if k.startswith(component)), rel=1e-12)
+    assert "app instances" in provisioned
+
+
+def test_a_range_on_any_load_source_moves_the_bands():
+    for src in LOAD_SOURCES:
+        (key, value), = src.items()
+        s = {"app_type": "chatbot", "registered_users": 10_000_000, key: {"low": value / 2, "high": value * 2}}
+        b = plan_uncertain(s, options=Options(draws=30)).uncertainty.figures["load.peak_concurrent_users"]
+        assert b.p10 < b.p90, key
+
+
+def _dig(doc, path):
+    cur = doc
+    for part in path.split("."):
+        cur = cur[part]
+    return cur
