@@ -347,7 +347,7 @@ def check_v4(transcript: dict[str, Any], conv: dict[str, Any]) -> list[str]:
             problems.append(f"expected no plan from a guessed number, got {[s['name'] for s in scenarios]}")
         return problems
     final = transcript.get("final")
-    if final not in by_name:
+    if not isinstance(final, str) or final not in by_name:
         return [f"no final plan (scenarios: {list(by_name)})"]
     record = by_name[final]
     problems = _subset_problems(str(final), record, expect.get("final") or {})

@@ -23,7 +23,7 @@ import re
 from typing import Any
 
 from agent.backends.base import Message, Reply, TextCallback, ToolCall, ToolSchema
-from agent.guided import replies
+from agent.guided import replies, usage_facts
 from agent.guided.understand import Understanding, understand
 from agent.session import Session
 
@@ -256,6 +256,8 @@ class _Turn:
             changed.append(f"{replies.num(f['registered_users'])} registered users")
         if u.peak is not None or u.concurrent is not None or u.concurrent_share is not None or u.peak_share is not None:
             self._merge_concurrency(u, changed)
+        changed += usage_facts.merge_activity(f, u.activity, keep_concurrency=u.concurrent is not None
+                                              or u.concurrent_share is not None)
         if u.added_per_month is not None:
             f["added_per_month"] = u.added_per_month
             f.pop("monthly_growth_rate", None)
@@ -275,6 +277,8 @@ class _Turn:
     def _merge_concurrency(self, u: Understanding, changed: list[str]) -> None:
         f = self.facts
         had_only_peak = "peak_concurrent_users" in f and "concurrent_users" not in f
+        if (u.concurrent is not None or u.concurrent_share is not None) and not usage_facts.states_load(u.activity):
+            usage_facts.drop_usage_load(f)  # the latest load statement wins
         for k in ("concurrent_share", "peak_share"):
             f.pop(k, None)
         if u.concurrent is not None and u.peak is not None:
@@ -330,7 +334,9 @@ class _Turn:
 
     def _missing(self) -> list[str]:
         f = self.facts
-        out = []
+        out: list[str] = []
+        if usage_facts.has_load(f):
+            return out  # app type and registered users then have stated defaults (_forecast_args)
         if not f.get("app_type"):
             out.append("app_type")
         if not f.get("registered_users"):
@@ -356,6 +362,10 @@ class _Turn:
             f["registered_users"] = u.registered
         if any(v is not None for v in (u.concurrent, u.peak, u.concurrent_share, u.peak_share)):
             f["concurrent_users"] = 1
+        if u.activity.found():
+            usage_facts.merge_activity(f, u.activity)
+            if usage_facts.has_load(f):
+                return True
         return bool(f.get("app_type") and f.get("registered_users") and any(k in f for k in _CONC_KEYS))
 
     def _consistency_problem(self) -> str | None:
@@ -385,6 +395,16 @@ class _Turn:
 
     def _forecast_args(self) -> dict[str, Any]:
         f = self.facts
+        if not f.get("app_type"):
+            f["app_type"] = "chatbot"
+            self.notes.append("- You didn't say whether it's a chatbot or an agent; I planned a chatbot (say \"it's an "
+                              "agent\" if it carries out tasks on its own).")
+        if not f.get("registered_users"):
+            guess = usage_facts.default_registered(f, f["app_type"])
+            if guess:
+                f["registered_users"], note = guess
+                f["registered_assumed"] = True
+                self.notes.append(note)
         args: dict[str, Any] = {"name": self.session.baseline_name or "baseline", "app_type": f["app_type"],
                                 "registered_users": int(f["registered_users"])}
         reg = float(f["registered_users"])
@@ -396,6 +416,7 @@ class _Turn:
                     "deployment", "model", "gpu"):
             if key in f:
                 args[key] = f[key]
+        usage_facts.load_args(f, args, self.notes)
         if "added_per_month" in f:
             rate, note = _linear_as_compound(float(f["added_per_month"]), reg, f.get("horizon_months"))
             args["monthly_growth_rate"] = rate

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agent.guided import names
+from agent.guided.activity import Activity, read_activity
+from agent.guided.normalise import normalise
 from agent.guided.numbers import Number, find_durations, find_numbers, rate_period_months, to_monthly_rate
 
 MAX_CHARS = 4000  # a pasted essay is read up to here; nobody describes a workload in more
@@ -30,11 +32,12 @@ CONCURRENT = re.compile(
     r"|\bare chatting\b|\bchatting (?:at|right now)\b|\bright now\b|\bat any one time\b", _I)
 REGISTERED = re.compile(
     r"\bregistered\b|\bsign(?:ed)?[- ]?ups?\b|\baccounts?\b|\bcustomers?\b|\bemployees?\b|\bstaff\b|\bstudents?\b"
+    r"|\bresidents\b|\blicen[cs]es\b|\bheadcount\b|\benrolled\b"
     r"|\bmembers?\b|\bsubscribers?\b|\busers?\b|\bpeople\b|\bclients?\b|\blearners?\b|\bpatients?\b|\bseats?\b"
     r"|\bmaus?\b|\bmonthly active\b|\bdaus?\b|\buser ?base\b|\bemployees\b|\bworkers\b|\bcitizens\b|\bvisitors\b"
     r"|\bpupils\b|\bteachers\b|\bdevelopers\b|\bengineers\b|\bagents\b|\banalysts\b|\blawyers\b|\bdoctors\b"
     r"|\bnurses\b|\bemployees\b|\breps\b|\bbuyers\b|\bsellers\b|\bdrivers\b|\bparents\b|\bguests\b|\bshoppers\b|\bplayers\b|\bfans\b|\bmembership\b", _I)
-PEAK = re.compile(r"\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusiest\b|\bhighest\b|\bspikes?\b"
+PEAK = re.compile(r"\bnever more than\b|\bno more than\b|\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusiest\b|\bhighest\b|\bspikes?\b"
                   r"|\bspiking\b|\brush hour\b|\btops? out\b", _I)
 AVERAGE = re.compile(r"\baverage\b|\bon avg\b|\bavg\b|\btypical(?:ly)?\b|\busually\b|\bnormally\b|\bmean\b", _I)
 OTHER_UNIT = re.compile(
@@ -57,14 +60,14 @@ EVERY = re.compile(r"\s*(?:(?:every|each|per|a|an|in)\s+(?:(?P<n>\d+(?:\.\d+)?|t
 _WORD_N = {"two": 2, "three": 3, "six": 6, "twelve": 12, "eighteen": 18}
 _UNIT_MONTHS = {"year": 12.0, "month": 1.0, "quarter": 3.0, "week": 12 / 52, "yearly": 12.0, "annually": 12.0,
                 "monthly": 1.0, "quarterly": 3.0}
-CLAUSE_END = re.compile(r"[,;.!?\n()]|\band\b|\bbut\b|\bwhile\b|\bwith\b|\bwhere\b|\bwhich\b|\bplus\b|\balso\b"
+CLAUSE_END = re.compile(r"[,;.!?\n()|]|\band\b|\bbut\b|\bwhile\b|\bwith\b|\bwhere\b|\bwhich\b|\bplus\b|\balso\b"
                         r"|\bso\b|\bthen\b|\bgrow\w*\b", _I)
 
 # Before-a-number phrases, anchored at the number ("peak concurrency of 5k", "user base: 200k")
 BEFORE_CONC = re.compile(r"(?:concurren\w*|online(?: at once)?|at once|simultaneous\w*|ccu|at the same time)"
                          r"(?:\s+users?)?\s*(?:of|is|are|at|around|about|roughly|approx\w*|of about|reaches|reaching"
                          r"|hits?|goes to|to|=|:|~|-)*\s*$", _I)
-BEFORE_PEAK = re.compile(r"(?:peak\w*|spik\w*|max\w*|tops? out|busiest)\b[\w\s]{0,30}?(?:of|is|are|at|to|around|about"
+BEFORE_PEAK = re.compile(r"(?:never more than|no more than|peak\w*|spik\w*|max\w*|tops? out|busiest)\b[\w\s]{0,30}?(?:of|is|are|at|to|around|about"
                          r"|roughly|=|:|~|hits?|reaches)?\s*$", _I)
 BEFORE_REG = re.compile(r"(?:registered(?:\s+users)?|users?|user ?base|sign[- ]?ups|accounts|customers|members"
                         r"|subscribers|employees|students|headcount|audience|population)\s*(?:of|is|are|at|around"
@@ -96,7 +99,8 @@ SELF_HOST = re.compile(
 HOSTED_API = re.compile(r"\b(?:hosted|managed) (?:api|model|llm)\b|\bvia (?:the |an )?api\b|\bapi\b|\bopenai\b"
                         r"|\banthropic\b|\bbedrock\b|\bvertex\b|\bazure openai\b|\bstop self[- ]hosting\b", _I)
 
-WHAT_IF = re.compile(r"\bwhat (?:if|about|happens if|would happen if|would it (?:look|be|cost) (?:like )?if)\b"
+WHAT_IF = re.compile(r"\bhow would (?:it|that|things|the plan) look\b|\bwhat would (?:it|that) cost\b|\bwant to know what\b"
+                     r"|\bwhat does that do\b|\bcan you show me that\b|\band if we\b|\bif the whole\b|\bwhat (?:if|about|happens if|would happen if|would it (?:look|be|cost) (?:like )?if)\b"
                      r"|\bsuppose\b|\bimagine\b|\bhow about\b|\bwhat would\b|\bscenario (?:where|with|in which)\b"
                      r"|\bif we\b|\bif our\b|\bif (?:users?|concurrency|growth|traffic)\b|\bwhat'?s the impact\b"
                      r"|\bcompare (?:it )?(?:with|to|against)\b|\bhypothetic\w*|\bsay we\b|\blet'?s say\b|\bassume we\b", _I)
@@ -180,17 +184,19 @@ class Understanding:
     bare_numbers: list[float] = field(default_factory=list)
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    activity: Activity = field(default_factory=Activity)  # usage figures people know (agent/guided/activity.py)
 
     def has_numbers(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
                                            self.peak_share, self.growth, self.horizon, self.added_per_month,
-                                           self.added_users)) or bool(self.multiply)
+                                           self.added_users)) or bool(self.multiply) or self.activity.found()
 
     def has_facts(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
                                            self.peak_share, self.growth, self.horizon, self.app_type,
                                            self.added_per_month, self.added_users,
-                                           self.deployment, self.model, self.gpu)) or bool(self.multiply)
+                                           self.deployment, self.model, self.gpu)) or bool(self.multiply) \
+            or self.activity.found()
 
 
 def _mask(text: str, spans: list[tuple[int, int]]) -> str:
@@ -208,7 +214,7 @@ def _clause_after(text: str, n_end: int, limit: int) -> str:
 
 def _clause_before(text: str, n_start: int, floor: int) -> str:
     window = text[max(floor, n_start - 50):n_start]
-    cuts = list(re.finditer(r"[;.!?\n(]|,\s|\band\b|\bbut\b|\bwhile\b|\bwith\b|\bplus\b", window, _I))
+    cuts = list(re.finditer(r"[;.!?\n(|]|,\s|\band\b|\bbut\b|\bwhile\b|\bwith\b|\bplus\b", window, _I))
     return window[cuts[-1].end():] if cuts else window
 
 
@@ -218,12 +224,19 @@ def understand(message: str) -> Understanding:
     text = (message or "")[:MAX_CHARS]
     if not text.strip():
         return u
+    text, u.problems = normalise(text)  # stage 1: typos, shorthand, locale numbers, number words
     _names(text, u)
     spans = [(f.start, f.end) for f in names.find_api_models(text) + names.find_open_models(text) + names.find_gpus(text)]
-    masked = _mask(text, spans)
+    u.activity = read_activity(_mask(text, spans))  # usage figures claim their numbers first
+    masked = _mask(text, spans + u.activity.spans)
     _app_type(masked, u)
     _intents(masked, u)
     _quantities(masked, u)
+    if u.activity.growth_multiple and u.growth is None:
+        factor, months = u.activity.growth_multiple
+        u.growth = factor ** (1.0 / months) - 1.0
+        u.growth_note = f"{factor:g}x over {months:g} months is {u.growth:.2%} a month, compounded"
+        u.multiply.pop("users", None)
     validate_counts(u)
     return u
 
