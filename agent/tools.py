@@ -322,7 +322,27 @@ class ToolRegistry:
             Tool("adopt", "Make a scenario the final one (the plan the saved transcript shows).",
                  AdoptArgs, self._adopt),
             Tool("show_plan", "Key figures of one scenario.", NameArgs, self._show),
+            # --- usage data (issue 10; agent/usage_tools.py): only paths the person typed ---
+            Tool("usage_calibrate", "Measured workload from a usage file the person named (request log, usage export, "
+                 "vLLM scrapes): rates, tokens per call, peak.", _usage().UsageFileArgs, self._usage_calibrate),
+            Tool("usage_compare", "A scenario's plan against a usage file the person named: forecast vs actual per "
+                 "metric, error %, inputs to change.", _usage().UsageCompareArgs, self._usage_compare),
         ]
+
+    def _usage_calibrate(self, a: Any, session: Session) -> ToolResult:
+        u = _usage()
+        try:
+            return ToolResult(_dump(u.calibrate_summary(a, session)), display="text")
+        except u.UsageProblem as exc:
+            raise _ToolProblem(exc.problems) from None
+
+    def _usage_compare(self, a: Any, session: Session) -> ToolResult:
+        u = _usage()
+        record = self._record(session, a.name)
+        try:
+            return ToolResult(_dump(u.compare_summary(a, session, record.plan, record.name)), display="text")
+        except u.UsageProblem as exc:
+            raise _ToolProblem(exc.problems) from None
 
     def _forecast(self, a: ForecastArgs, session: Session) -> ToolResult:
         inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
@@ -422,6 +442,12 @@ class ToolRegistry:
             raise _ToolProblem([f'no scenario named "{name}". Scenarios: {known}.' if name
                                 else f"no scenario yet: call forecast first. Scenarios: {known}."])
         return record
+
+
+def _usage() -> Any:
+    from agent import usage_tools  # imported when the tools are built; keeps this module's imports light
+
+    return usage_tools
 
 
 class _ToolProblem(Exception):

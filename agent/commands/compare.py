@@ -83,5 +83,7 @@ def print_comparison(result: Any) -> None:
         console.print("\n[bold]Inputs to change[/bold]")
         for c in result.changes:
             console.print(f"• {c}", highlight=False, markup=False)
+    if result.notes:
+        console.print("\n[bold]Notes[/bold]")
     for n in result.notes:
-        console.print(f"[dim]• {n}[/dim]", highlight=False)
+        console.print(f"• {n}", highlight=False, markup=False)

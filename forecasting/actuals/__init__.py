@@ -81,7 +81,7 @@ def calibrate(files: list[tuple[str, Opener]], input_format: str | None = None, 
         skipped: Counter[str] = Counter()
         for name, open_ in files:
             skipped.update(read_requests(open_(), name, layout, stats, model=model))
-        _one_model(stats.models, model, all_models, ", ".join(names))
+        _one_model(stats.models_seen, model, all_models, ", ".join(names))
         cal = from_requests(stats, fmt, names)
         cal.notes += [f"{c:,} rows skipped: {why}" for why, c in skipped.items()]
         if model and not stats.models:

@@ -150,7 +150,10 @@ def read_buckets(text: str, name: str, kind: str, model: str | None = None) -> t
     counted = kind == "openai"
     notes = [f"a usage export gives totals per {width:g}-s bucket: tokens per request are means (no percentiles), "
              "and the peak is the busiest bucket"]
-    by = (lambda b: b.requests) if counted else (lambda b: b.input + b.output)
+
+    def by(b: _Bucket) -> float:
+        return b.requests if counted else b.input + b.output
+
     peak_b = max(bs, key=lambda b: (by(b) / (b.end - b.start), -b.start))
     peak_rate = by(peak_b) / (peak_b.end - peak_b.start)
     avg_rate = sum(by(b) for b in bs) / window

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 from forecasting.actuals.errors import UsageDataError
 
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_ .:-]{0,40}$")
 FORMATS = {
     "azure": "Azure LLM inference trace CSV (TIMESTAMP,ContextTokens,GeneratedTokens)",
     "mooncake": "Mooncake trace JSONL (timestamp in ms, input_length, output_length)",
@@ -58,6 +60,8 @@ def detect(head: str, name: str) -> str:
         return "litellm"
     if keys & {"usage_details", "usageDetails"} and keys & {"start_time", "startTime"}:
         return "langfuse"
-    shown = ", ".join(sorted(keys))[:200] or repr(s[:60])
+    # only names that look like column names are echoed: a file typed by mistake (a .env) must not leak its values
+    names = sorted(k for k in keys if _NAME.match(k))
+    shown = f"columns {', '.join(names)}"[:200] if names else "no recognisable column names"
     raise UsageDataError(f"{name}: cannot tell the format (it has {shown}). Give --input-format "
                          f"({', '.join(FORMATS)}), or --columns timestamp=COL,input=COL,output=COL for any CSV/JSONL")

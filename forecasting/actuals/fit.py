@@ -36,7 +36,7 @@ def scenario_fields(cal: Calibration, app_type: str = "chatbot", registered_user
             "llm_calls_per_second": cal.average_requests_per_second,
             "input_tokens_per_call": cal.input_tokens_per_request.mean,
             "output_tokens_per_call": cal.output_tokens_per_request.mean,
-            "source": f"{cal.format}: {', '.join(cal.files)}, {cal.requests:,} requests over {window_h:,.2f} h "
+            "source": f"{cal.format}: {', '.join(posixpath.basename(f) for f in cal.files)}, {cal.requests:,} requests over {window_h:,.2f} h "
                       f"from {cal.start}"[:300],
         }
         if cal.peak_requests_per_second and cal.peak_requests_per_second > cal.average_requests_per_second:

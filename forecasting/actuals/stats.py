@@ -76,7 +76,7 @@ class RequestStats:
     first: float = math.nan
     last: float = math.nan
     bins: Counter[int] = field(default_factory=Counter)
-    bin_tokens: Counter[int] = field(default_factory=Counter)
+    bin_tokens: dict[int, float] = field(default_factory=dict)
     hours: Counter[int] = field(default_factory=Counter)
     input_counts: Counter[float] = field(default_factory=Counter)
     output_counts: Counter[float] = field(default_factory=Counter)
@@ -91,6 +91,7 @@ class RequestStats:
     sessions: Distinct = field(default_factory=Distinct)
     session_rows: int = 0
     models: Counter[str] = field(default_factory=Counter)
+    models_seen: Counter[str] = field(default_factory=Counter)  # including rows --model left out
 
     def add(self, where: str, t: float, inp: float, out: float, cached: float | None = None,
             latency: float | None = None, ttft: float | None = None, user: str | None = None,
@@ -107,7 +108,7 @@ class RequestStats:
         self.requests += 1
         b = int((t - self.first) // self.bin_s)
         self.bins[b] += 1
-        self.bin_tokens[b] += inp + out
+        self.bin_tokens[b] = self.bin_tokens.get(b, 0.0) + inp + out
         self.hours[int(t // 3600)] += 1
         self.input_counts[inp] += 1
         self.output_counts[out] += 1
@@ -132,3 +133,4 @@ class RequestStats:
             self.session_rows += 1
         if model:
             self.models[model] += 1
+            self.models_seen[model] += 1

@@ -141,22 +141,44 @@ def _chain(head: str, rest: Iterator[str]) -> Iterator[str]:
 
 
 def _getter(header: list[str] | None, candidates: tuple[str, ...], sample: Any) -> Callable[[Any], Any] | None:
-    """A function row -> value for the first candidate column present (dotted = inside a JSON object)."""
+    """A function row -> value for the first candidate column present (dotted = inside a JSON object).
+
+    A dotted candidate whose key is missing from the first row's object yields to a later candidate
+    that has it (exports name the cached-token key differently); failing all, the first one present.
+    """
+    fallback: Callable[[Any], Any] | None = None
     for cand in candidates:
         top, _, sub = cand.partition(".")
+        getter: Callable[[Any], Any] | None = None
         if header is not None:
             if cand in header:
-                i = header.index(cand)
-                return lambda r, i=i: r[i] if i < len(r) else None
+                return _at(header.index(cand))
             if sub and top in header:
-                i = header.index(top)
-                return lambda r, i=i, sub=sub: _sub(r[i] if i < len(r) else None, sub)
+                getter = _at(header.index(top), sub)
         elif isinstance(sample, dict):
             if cand in sample:
-                return lambda r, k=cand: r.get(k)
+                return _key(cand)
             if sub and top in sample:
-                return lambda r, top=top, sub=sub: _sub(r.get(top), sub)
-    return None
+                getter = _key(top, sub)
+        if getter is not None:
+            if getter(sample) is not None:
+                return getter
+            fallback = fallback or getter
+    return fallback
+
+
+def _at(i: int, sub: str = "") -> Callable[[Any], Any]:
+    def get(r: Any) -> Any:
+        v = r[i] if i < len(r) else None
+        return _sub(v, sub) if sub else v
+    return get
+
+
+def _key(k: str, sub: str = "") -> Callable[[Any], Any]:
+    def get(r: Any) -> Any:
+        v = r.get(k)
+        return _sub(v, sub) if sub else v
+    return get
 
 
 def _sub(value: Any, key: str) -> Any:
@@ -209,7 +231,10 @@ def read_requests(lines: Iterable[str], name: str, layout: Layout, stats: Reques
         f: _getter(header, cands, first[1]) for f, cands in layout.columns.items()}
     missing = [f for f in REQUIRED if getters.get(f) is None]
     if missing:
-        have = header if header is not None else sorted(first[1]) if isinstance(first[1], dict) else []
+        from forecasting.actuals.detect import _NAME  # echo only what looks like column names, never values
+
+        have = [h for h in (header if header is not None else sorted(first[1]) if isinstance(first[1], dict) else [])
+                if _NAME.match(str(h))]
         want = ", ".join(f"{f} ({' or '.join(layout.columns.get(f, ()))})" for f in missing)
         raise UsageDataError(f"{name}: no column for {want}; the file has columns: {', '.join(map(str, have))[:400]}. "
                              "Map them with --columns timestamp=COL,input=COL,output=COL")
@@ -229,7 +254,7 @@ def read_requests(lines: Iterable[str], name: str, layout: Layout, stats: Reques
         where = f"{name}: line {n}"
         if header is not None and len(row) > len(header):
             raise UsageDataError(f"{where}: {len(row)} fields but the header has {len(header)}")
-        if row_filter is not None and not row_filter(lambda k, row=row: _get_plain(header, row, k)):
+        if row_filter is not None and not row_filter(_plain(header, row)):
             skipped["not an LLM generation"] = skipped.get("not an LLM generation", 0) + 1
             continue
         if g_cache is not None and _truthy(g_cache(row)):
@@ -248,6 +273,8 @@ def read_requests(lines: Iterable[str], name: str, layout: Layout, stats: Reques
             continue
         m = _optional(g["model"](row)) if g["model"] else None
         if model is not None and m != model:
+            if m is not None:
+                stats.models_seen[str(m)] += 1
             skipped[f"model is not {model}"] = skipped.get(f"model is not {model}", 0) + 1
             continue
         cached = _optional(g["cached"](row)) if g["cached"] else None
@@ -276,7 +303,9 @@ def read_requests(lines: Iterable[str], name: str, layout: Layout, stats: Reques
     return skipped
 
 
-def _get_plain(header: list[str] | None, row: Any, key: str) -> Any:
-    if header is None:
-        return row.get(key) if isinstance(row, dict) else None
-    return row[header.index(key)] if key in header and header.index(key) < len(row) else None
+def _plain(header: list[str] | None, row: Any) -> Callable[[str], Any]:
+    def get(key: str) -> Any:
+        if header is None:
+            return row.get(key) if isinstance(row, dict) else None
+        return row[header.index(key)] if key in header and header.index(key) < len(row) else None
+    return get
