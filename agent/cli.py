@@ -70,8 +70,12 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         return int(module.run(args) or 0)
     except InputError as exc:
-        for line in exc.problems:
-            sys.stderr.write(f"capplan {args.command}: {line}\n")
+        from agent.redact import one_line
+
+        for line in exc.problems[:50]:
+            sys.stderr.write(f"capplan {args.command}: {one_line(line, 2000)}\n")
+        if len(exc.problems) > 50:
+            sys.stderr.write(f"capplan {args.command}: ... and {len(exc.problems) - 50} more problems\n")
         return 2
     except KeyboardInterrupt:
         sys.stderr.write("capplan: interrupted\n")
@@ -81,7 +85,9 @@ def _main(argv: Sequence[str] | None) -> int:
     except Exception as exc:  # noqa: BLE001 - the exit-code contract: no traceback unless --debug
         if args.debug:
             raise
-        sys.stderr.write(f"capplan {args.command}: error: {type(exc).__name__}: {exc}\n"
+        from agent.redact import one_line
+
+        sys.stderr.write(f"capplan {args.command}: error: {type(exc).__name__}: {one_line(str(exc), 2000)}\n"
                          "(run with --debug for a traceback)\n")
         return 1
 

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import time
 from pathlib import Path
 from typing import Any, Iterable
 
+from agent import redact
 from agent.figures import fmt
 from agent.files import atomic_write  # noqa: F401  (re-exported: the transcript's writer)
 from agent.session import Session
 
 SCHEMA_VERSION = 1
-_KEY_SHAPE = re.compile(r"\bsk-[A-Za-z0-9_\-]{8,}")
 
 
 class TranscriptError(ValueError):
@@ -37,10 +36,8 @@ def paths_for(path: str | os.PathLike[str]) -> tuple[Path, Path]:
 
 
 def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
-    """Replace secrets (the configured API key) and anything shaped like an OpenAI key."""
-    for secret in {s for s in [*secrets, os.environ.get("OPENAI_API_KEY")] if s and len(s) >= 6}:
-        text = text.replace(secret, "***")
-    return _KEY_SHAPE.sub("sk-***", text) if "sk-" in text else text
+    """Replace secrets (the configured API key, its fragments) and anything shaped like a key."""
+    return redact.scrub(text, secrets)
 
 
 def to_json(session: Session) -> dict[str, Any]:
@@ -89,45 +86,46 @@ def render_markdown(session: Session) -> str:
     from agent.tools import KEY_FIGURES, key_figures  # shares the one list of key figures
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(session.started_at))
+    md, block = redact.md_inline, redact.md_block
     out = [f"# capplan conversation, {started}", "",
-           f"Model: {session.model or 'unknown'} ({session.backend or 'unknown'} backend). "
-           f"Final scenario: **{session.final or 'none yet'}**.", "", "## Conversation", ""]
+           f"Model: {md(session.model or 'unknown', 100)} ({md(session.backend or 'unknown', 40)} backend). "
+           f"Final scenario: **{md(session.final or 'none yet')}**.", "", "## Conversation", ""]
     names = {}
     for m in session.messages:
         role = m.get("role")
         if role == "user":
-            out += [f"**You:** {m.get('content') or ''}", ""]
+            out += [f"**You:** {block(str(m.get('content') or ''))}", ""]
         elif role == "assistant":
             if m.get("content"):
-                out += [f"**Assistant:** {m['content']}", ""]
+                out += [f"**Assistant:** {block(str(m['content']))}", ""]
             for call in m.get("tool_calls") or []:
                 fn = call.get("function") or {}
                 names[call.get("id")] = fn.get("name")
-                out += [f"> *ran {fn.get('name')}* `{_short_args(fn.get('arguments'))}`", ""]
+                out += [f"> *ran {md(str(fn.get('name')), 60)}* `{_short_args(fn.get('arguments'))}`", ""]
         elif role == "tool":
             ok = not str(m.get("content", "")).startswith("Error")
             if not ok:
-                out += [f"> *{names.get(m.get('tool_call_id'), 'tool')} reported:* "
-                        f"{str(m.get('content'))[:300].replace(chr(10), ' ')}", ""]
+                out += [f"> *{md(str(names.get(m.get('tool_call_id'), 'tool')), 60)} reported:* "
+                        f"{md(str(m.get('content')), 300)}", ""]
     records = list(session.scenarios.values())
     if records:
         out += ["## Scenarios", ""]
-        header = ["figure", *[r.name + (" (final)" if r.name == session.final else "") for r in records]]
+        header = ["figure", *[md(r.name, 60) + (" (final)" if r.name == session.final else "") for r in records]]
         figures = [key_figures(r.plan) for r in records]
         out += ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for label, path in KEY_FIGURES:
             if any(path in f for f in figures):
-                out.append("| " + " | ".join([label, *[fmt(f.get(path)) for f in figures]]) + " |")
+                out.append("| " + " | ".join([label, *[md(fmt(f.get(path)), 60) for f in figures]]) + " |")
         out.append("")
         for r in records:
             if r.base:
-                out.append(f"- **{r.name}**: what-if from *{r.base}*, changes `{json.dumps(r.changes)}`")
+                out.append(f"- **{md(r.name)}**: what-if from *{md(r.base)}*, changes `{_short_args(r.changes, 400)}`")
             else:
-                out.append(f"- **{r.name}**: baseline, inputs `{json.dumps(r.inputs)}`")
+                out.append(f"- **{md(r.name)}**: baseline, inputs `{_short_args(r.inputs, 600)}`")
         out.append("")
     final = session.get(None)
     if final is not None:
-        out += [f"## Final plan: {final.name}", "", plan_markdown(final.plan).strip(), ""]
+        out += [f"## Final plan: {md(final.name)}", "", plan_markdown(final.plan).strip(), ""]
         out += charts_markdown(final.plan)
     return "\n".join(out)
 
@@ -138,7 +136,10 @@ def plan_markdown(plan: dict[str, Any]) -> str:
         from forecasting.plan_model import CapacityPlan
         from forecasting.report import render_markdown as report
 
-        text = report(CapacityPlan.model_validate(plan))
+        p = CapacityPlan.model_validate(plan)
+        if p.name:
+            p = p.model_copy(update={"name": redact.md_inline(p.name)})  # a name must not inject a heading
+        text = report(p)
         return "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
     except Exception:  # noqa: BLE001 - an older transcript or a missing report still gets its figures
         from agent.tools import KEY_FIGURES, key_figures
@@ -166,6 +167,6 @@ def charts_markdown(plan: dict[str, Any]) -> list[str]:
 
 
 def _short_args(arguments: Any, limit: int = 200) -> str:
-    text = arguments if isinstance(arguments, str) else json.dumps(arguments)
-    text = text.replace("\n", " ").replace("`", "'")
+    text = arguments if isinstance(arguments, str) else json.dumps(arguments, ensure_ascii=False)
+    text = redact.strip_controls(text, keep_newlines=False).replace("`", "'")
     return text if len(text) <= limit else text[:limit] + "..."

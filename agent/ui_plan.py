@@ -12,6 +12,9 @@ from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
+
+from agent.redact import for_terminal, one_line
 
 from forecasting.report import fmt, short, summary_rows, tier_cell, usd
 
@@ -21,8 +24,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def plan_renderables(p: "CapacityPlan", explain: bool = True) -> Group:
     i = p.inputs
-    title = p.name or f"{i['app_type']} · {i['registered_users']:,} registered users"
-    summary = Table(title=f"Capacity plan: {title}", box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
+    title = one_line(p.name, 80) if p.name else f"{i['app_type']} · {i['registered_users']:,} registered users"
+    summary = Table(title=Text(f"Capacity plan: {title}"), box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
     summary.add_column("", style="bold")
     summary.add_column("value", justify="right", style="cyan")
     if explain:
@@ -57,18 +60,22 @@ def plan_renderables(p: "CapacityPlan", explain: bool = True) -> Group:
             ev.caption = f"{len(p.scale_events) - 20} more in --format json/markdown"
         parts.append(ev)
     if p.warnings:
-        parts.append(Panel("\n".join(f"• {w}" for w in p.warnings), title="Warnings", border_style="yellow"))
+        parts.append(Panel(Text(for_terminal("\n".join(f"• {w}" for w in p.warnings))), title="Warnings",
+                           border_style="yellow"))
     parts.append(f"[dim]{len(p.assumptions)} defaults used (see --format markdown or json for each value and source).[/dim]")
     return Group(*parts)
 
 
 def print_plan(p: "CapacityPlan", console: Console | None = None) -> None:
     """Explanations sit beside the figures only when the terminal is wide enough to read them."""
-    console = console or Console()
+    if console is None:
+        from agent.ui import SafeConsole
+
+        console = SafeConsole()
     console.print(plan_renderables(p, explain=console.width >= 140))
 
 
 def plan_to_text(p: "CapacityPlan", width: int = 140) -> str:
     buf = io.StringIO()
     Console(file=buf, width=width, force_terminal=False, color_system=None).print(plan_renderables(p, explain=width >= 140))
-    return buf.getvalue()
+    return for_terminal(buf.getvalue())

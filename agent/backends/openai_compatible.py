@@ -12,7 +12,6 @@ request (up to the first chunk) is retried; a stream that has started is never r
 from __future__ import annotations
 
 import os
-import re
 import time
 from typing import Any, Callable
 
@@ -20,6 +19,7 @@ import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, stop_after_delay
 from tenacity import wait_random_exponential
 
+from agent import redact
 from agent.backends.base import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
 
 DEFAULT_MODEL = "gpt-5-mini"
@@ -65,6 +65,7 @@ class OpenAIBackend:
         self.model = model or os.environ.get("CAPPLAN_MODEL") or DEFAULT_MODEL
         self.base_url = base_url or os.environ.get("OPENAI_BASE_URL") or None
         self._key = api_key or os.environ.get("OPENAI_API_KEY") or PLACEHOLDER_KEY
+        redact.register(self._key if self._key != PLACEHOLDER_KEY else None)
         self.max_attempts = max_attempts
         self.max_retry_s = max_retry_s
         self.backoff_s = backoff_s
@@ -76,10 +77,8 @@ class OpenAIBackend:
         return None
 
     def scrub(self, text: str) -> str:
-        """Remove the API key (and anything shaped like one) from text meant for people or files."""
-        if self._key and self._key != PLACEHOLDER_KEY:
-            text = text.replace(self._key, "***")
-        return re.sub(r"\bsk-[A-Za-z0-9_\-]{8,}", "sk-***", text)
+        """Remove the API key (its fragments, and anything shaped like a key) from text for people or files."""
+        return redact.scrub(text, [self._key if self._key != PLACEHOLDER_KEY else None])
 
     # -- the request --------------------------------------------------------------------------
     def respond(self, messages: list[Message], tools: list[ToolSchema], session: Any,
@@ -130,7 +129,7 @@ class OpenAIBackend:
     def _before_sleep(self, rs: RetryCallState) -> None:
         exc = rs.outcome.exception() if rs.outcome else None
         wait = rs.next_action.sleep if rs.next_action else 0.0
-        self.notify(f"{_short(exc)}; retrying in {wait:.1f} s (attempt {rs.attempt_number + 1} of {self.max_attempts})")
+        self.notify(self.scrub(f"{_short(exc)}; retrying in {wait:.1f} s (attempt {rs.attempt_number + 1} of {self.max_attempts})"))
 
     def _read(self, iterator: Any, first: Any, on_text: TextCallback | None) -> Reply:
         text: list[str] = []

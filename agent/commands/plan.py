@@ -74,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
             print_plan(result)
             return 0
         out = plan_to_text(result)
+    from agent.redact import scrub
+
+    out = scrub(out)  # a key pasted into a scenario name must not reach a terminal or a file
     if args.output:
         write_output(args.output, out)
         sys.stderr.write(f"capplan plan: wrote {args.output}\n")
