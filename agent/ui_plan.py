@@ -28,10 +28,16 @@ def plan_renderables(p: "CapacityPlan", explain: bool = True) -> Group:
     summary = Table(title=Text(f"Capacity plan: {title}"), box=box.SIMPLE_HEAVY, show_lines=False, expand=False)
     summary.add_column("", style="bold")
     summary.add_column("value", justify="right", style="cyan")
+    banded = p.uncertainty is not None  # ranges: P10-P90 beside each figure that varies
+    if banded:
+        from forecasting.report.uncertainty import band_text
+
+        summary.add_column("P10–P90", justify="right", style="magenta")
     if explain:
         summary.add_column("how", style="dim", overflow="fold", max_width=70)
     for label, value, key in summary_rows(p):
-        summary.add_row(label, value, *([p.explanations.get(key, "")] if explain else []))
+        summary.add_row(label, value, *([band_text(p, key)] if banded else []),
+                        *([p.explanations.get(key, "")] if explain else []))
     cost = Table(title=f"Monthly cost ({p.cost.region}, on-demand list prices)", box=box.SIMPLE)
     cost.add_column("component")
     cost.add_column("USD/month", justify="right", style="green")
@@ -49,7 +55,12 @@ def plan_renderables(p: "CapacityPlan", explain: bool = True) -> Group:
         tl.add_row(str(r.month), short(r.registered_users), short(r.peak_concurrent_users), fmt(r.llm_calls_per_second),
                    str(r.app_instances), str(r.gpus) if hosted else tier_cell(p, r.api_tier), short(r.db_storage_gb),
                    "$" + short(r.monthly_usd))
-    parts: list = [summary, cost, tl]
+    parts: list = [summary]
+    if banded:
+        from agent.ui_uncertainty import uncertainty_renderables
+
+        parts += uncertainty_renderables(p)
+    parts += [cost, tl]
     if p.scale_events:
         ev = Table(title="Scale events", box=box.SIMPLE)
         for col in ("month", "resource", "from", "to"):

@@ -271,6 +271,7 @@ class SensitivityRow(BaseModel):
     low_usd: float = Field(description="monthly cost with this input at its low value, the rest at their middle")
     high_usd: float
     swing_usd: float = Field(description="|high_usd - low_usd|")
+    swing_usd_at_horizon: float = Field(description="the same swing in the monthly cost at the horizon (growth shows here)")
 
 
 class LeastRegret(BaseModel):

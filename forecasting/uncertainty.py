@@ -229,6 +229,40 @@ def _cost_order(d: Draws) -> list[int]:
     return sorted(range(len(d.figures)), key=lambda i: (d.figures[i]["cost.monthly_usd"], i))
 
 
+WINDOW = 2.5  # percentile points either side of the target cost rank that a percentile plan may come from
+
+
+def _midranks(values: list[float]) -> list[float]:
+    """Each value's rank as a fraction 0..1, ties sharing their middle rank (a constant figure ranks 0.5)."""
+    n = len(values)
+    order = sorted(range(n), key=values.__getitem__)
+    out = [0.0] * n
+    k = 0
+    while k < n:
+        j = k
+        while j + 1 < n and values[order[j + 1]] == values[order[k]]:
+            j += 1
+        for m in range(k, j + 1):
+            out[order[m]] = (k + j) / 2.0 / (n - 1) if n > 1 else 0.5
+        k = j + 1
+    return out
+
+
+def percentile_draw(d: Draws, q: float) -> int:
+    """The draw that stands for percentile q: its monthly cost ranks within WINDOW points of q, and among
+    those it is the one whose other figures sit closest to their own q-th percentile (a coherent plan)."""
+    order = _cost_order(d)
+    n = len(order)
+    t = rank_index(q, n)
+    w = int(WINDOW / 100.0 * (n - 1))
+    window = order[max(0, t - w):t + w + 1]
+    keys = [k for k in d.figures[0] if k != "cost.monthly_usd"]
+    ranks = {k: _midranks([f[k] for f in d.figures]) for k in keys}
+    target = q / 100.0
+    pos = {i: order.index(i) for i in window}
+    return min(window, key=lambda i: (round(math.fsum((ranks[k][i] - target) ** 2 for k in keys), 12), abs(pos[i] - t), i))
+
+
 def sensitivity(d: Draws, cat: Catalog, serving: Any = None) -> list[SensitivityRow]:
     """Tornado: monthly cost with each input at its low and its high end, the others at their middle."""
     from forecasting.planner import draw_figures
@@ -237,12 +271,14 @@ def sensitivity(d: Draws, cat: Catalog, serving: Any = None) -> list[Sensitivity
     rows = []
     for path in d.paths:
         r = d.ranges[path]
-        usd = []
+        usd, later = [], []
         for end in (r.low, r.high):
             s = Scenario.model_validate(concrete(d.central, {path: fields[path].clip(end)}))
-            usd.append(draw_figures(s, cat, serving)[0]["cost.monthly_usd"])
+            f = draw_figures(s, cat, serving)[0]
+            usd.append(f["cost.monthly_usd"])
+            later.append(f["cost.monthly_usd_at_horizon"])
         rows.append(SensitivityRow(input=path, low=r.low, high=r.high, low_usd=usd[0], high_usd=usd[1],
-                                   swing_usd=abs(usd[1] - usd[0])))
+                                   swing_usd=abs(usd[1] - usd[0]), swing_usd_at_horizon=abs(later[1] - later[0])))
     rows.sort(key=lambda x: (-x.swing_usd, x.input))
     return rows
 
@@ -254,7 +290,7 @@ def least_regret(d: Draws, under: float, over: float) -> LeastRegret:
     regret = expected_regret(d.provisioned, under, over)
     best = min(range(n), key=lambda i: (round(regret[i], 9), d.figures[i]["cost.monthly_usd"], i))
     pct = 100.0 * rank[best] / (n - 1) if n > 1 else 50.0
-    at = {f"p{q}": regret[order[rank_index(q, n)]] for q in (10, 50, 90)}
+    at = {f"p{q}": regret[percentile_draw(d, q)] for q in (10, 50, 90)}
     target = 100.0 * under / (under + over)
     why = (f"lowest expected regret of the {n:,} drawn plans: ${regret[best]:,.0f}/month, against "
            + ", ".join(f"${v:,.0f} for the {k.upper()} plan" for k, v in at.items())
@@ -286,7 +322,7 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
     if options.provision_at == "least_regret":
         chosen = lr.draw
     else:
-        chosen = order[rank_index(float(options.provision_at[1:]), n)]
+        chosen = percentile_draw(d, float(options.provision_at[1:]))
     out = plan(concrete(d.central, d.values[chosen]), cat, serving_catalog)
     figures = {k: band([f[k] for f in d.figures]) for k in d.figures[0]}
     notes = []
@@ -301,9 +337,12 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
         figures=figures, sensitivity=sensitivity(d, cat, serving) if options.sensitivity else [],
         least_regret=lr, notes=notes)
     rank = order.index(chosen)
+    cost_rank = 100.0 * rank / (n - 1) if n > 1 else 50.0
     out.explanations["uncertainty.plan_draw"] = (
-        f"this plan is draw {chosen} of {n:,}: the one whose monthly cost ranks at "
-        f"P{100.0 * rank / (n - 1) if n > 1 else 50.0:.0f} ({options.provision_at}); other figures' bands come from all draws")
+        f"this plan is draw {chosen} of {n:,}, whose monthly cost ranks at P{cost_rank:.1f}: " + (
+            lr.why if options.provision_at == "least_regret" else
+            f"among the draws whose cost ranks within {WINDOW:g} points of {options.provision_at.upper()}, the one whose other"
+            f" figures sit closest to their own {options.provision_at.upper()}") + "; the bands come from all draws")
     out.explanations["uncertainty.figures"] = (
         f"P10/P50/P90 over {n:,} seeded draws (seed {options.seed}) of {len(d.paths)} uncertain input(s): "
         "1 draw in 10 came out below P10, half below P50, 9 in 10 below P90")

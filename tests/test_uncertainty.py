@@ -153,6 +153,22 @@ def test_least_regret_picks_the_hand_computed_draw_and_says_why():
     assert least_regret(d, under=1, over=3).draw == 0  # idle capacity regretted more: the small plan wins
 
 
+def test_a_percentile_plan_is_the_most_central_draw_within_the_cost_window():
+    # 81 draws: the window is +-int(0.025 x 80) = 2 ranks around the P50 rank 40 (cost 40)
+    costs = list(range(81))
+    users = [abs(c - 40) * 10 + (0 if c != 41 else -100) for c in costs]  # draw 41's users sit nearest their median
+    d = Draws(paths=[], values=[{} for _ in costs], figures=[{"cost.monthly_usd": float(c), "load.peak_concurrent_users": float(u)}
+                                                           for c, u in zip(costs, users)],
+              provisioned=[{} for _ in costs], ranges={}, central={})
+    from forecasting.uncertainty import percentile_draw
+
+    med = sorted(users)[40]
+    chosen = percentile_draw(d, 50)
+    assert 38 <= chosen <= 42
+    assert abs(users[chosen] - med) == min(abs(users[i] - med) for i in range(38, 43))
+    assert percentile_draw(d, 90) >= 70 and percentile_draw(d, 10) <= 10
+
+
 def test_regret_weights_are_overridable_and_validated():
     assert Options(under_weight=0).problems() and Options(provision_at="p100").problems()
     assert not Options(under_weight=10, over_weight=1, provision_at="least_regret").problems()
@@ -173,8 +189,12 @@ def test_uncertainty_block_has_the_figures_the_issue_lists():
     u = p.uncertainty
     assert u is not None and u.draws == 1000 and u.seed == 1 and u.provision_at == "p50"
     assert set(REQUIRED) <= set(u.figures)
-    # the rest of the plan is the P50 plan: its monthly cost is the P50 figure
-    assert p.cost.monthly_usd == u.figures["cost.monthly_usd"].p50
+    # the rest of the plan is the P50 plan: a real draw whose cost ranks within 2.5 points of P50 and
+    # whose other figures are the closest to their own P50 among those draws
+    b = u.figures["cost.monthly_usd"]
+    assert b.p10 < p.cost.monthly_usd < b.p90
+    assert p.inputs["concurrent_users"] == pytest.approx(u.figures["load.peak_concurrent_users"].p50 / 1.5, rel=0.03)
+    assert abs(p.load.peak_concurrent_users - u.figures["load.peak_concurrent_users"].p50) <= 0.03 * u.figures["load.peak_concurrent_users"].p50
     assert p.inputs["concurrent_users"] == u.inputs[0].value_in_plan
     hosted = plan({**BASE, "llm": {"deployment": "self_hosted", "model": "llama-3.1-8b", "gpu": "l40s"},
                    "concurrent_users": {"low": 200, "high": 900}}, ).uncertainty

@@ -58,7 +58,7 @@ def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
         s = p.llm.self_hosted
         rows += [
             ("GPU replicas", f"{s.replicas} x {s.gpus_per_replica} {s.gpu} ({s.precision})", "llm.self_hosted.replicas"),
-            ("GPUs", f"{s.gpus}", "llm.self_hosted.replicas"),
+            ("GPUs", f"{s.gpus}", "llm.self_hosted.gpus"),
             ("Sequences per replica at SLO", f"{s.sequences_per_replica_at_slo}", "llm.self_hosted.sequences_per_replica_at_slo"),
         ]
     rows += [
@@ -107,7 +107,13 @@ def render_markdown(p: CapacityPlan, title: str | None = None) -> str:
            f" LLM: {llm}; prices: {p.cost.region} on-demand list prices.", ""]
     if p.warnings:
         out += ["## Warnings", ""] + [f"- {w}" for w in p.warnings] + [""]
-    out += ["## Summary", ""] + _table(["", "value"], [[k, v] for k, v, _ in summary_rows(p)]) + [""]
+    if p.uncertainty is None:
+        out += ["## Summary", ""] + _table(["", "value"], [[k, v] for k, v, _ in summary_rows(p)]) + [""]
+    else:  # ranges: the band beside each figure that varies, then the uncertainty section
+        from forecasting.report.uncertainty import band_text, markdown_section
+
+        out += ["## Summary", ""] + _table(["", "value", "P10–P90"], [[k, v, band_text(p, key)] for k, v, key in summary_rows(p)])
+        out += [""] + markdown_section(p)
     out += ["## Monthly cost", ""] + _table(["component", "USD/month", "basis"],
                                             [[b.component, usd(b.monthly_usd), b.basis] for b in p.cost.breakdown])
     out += [f"| **total** | **{usd(p.cost.monthly_usd)}** | |", ""]
