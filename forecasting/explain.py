@@ -171,6 +171,18 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         e["llm.self_hosted.gpus"] = f"GPUs = {h.replicas} replicas x {h.gpus_per_replica} GPUs = {h.gpus}"
         e["llm.self_hosted.itl_ms"] = f"inter-token latency {_n(slo.itl_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
         e["llm.self_hosted.ttft_ms"] = f"time to first token {_n(slo.ttft_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
+        op_top = float(slo.max_output_tokens_per_s) or float(slo.output_tokens_per_s_at_slo)
+        e["llm.self_hosted.operating_point.concurrency_per_replica"] = (
+            f"the knee of the replica's latency curve: the highest concurrency ({slo.max_sequences_at_slo}) whose ITL and TTFT"
+            f" meet the targets (limited by {slo.bound}); `capplan llm-estimate --sweep` prints the curve")
+        e["llm.self_hosted.operating_point.output_tokens_per_s_per_replica"] = (
+            f"{_n(slo.output_tokens_per_s_at_slo)} output tokens/s per replica at {slo.max_sequences_at_slo} sequences (the estimator)")
+        e["llm.self_hosted.operating_point.max_output_tokens_per_s_per_replica"] = (
+            f"{_n(op_top)} output tokens/s at saturation: the batch the KV cache and engine allow"
+            f" ({slo.max_concurrent_sequences} sequences), at any latency")
+        e["llm.self_hosted.operating_point.share_of_max_throughput"] = (
+            f"{_n(slo.output_tokens_per_s_at_slo)} / {_n(op_top)} = {slo.output_tokens_per_s_at_slo / op_top:.0%} of the"
+            f" saturation throughput: the price of the latency targets" if op_top > 0 else "0: no throughput")
         e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm["itl_target_ms"], "ms", assumed)
         e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm["ttft_target_ms"], "ms", assumed)
         if h.offer.instance is not None:

@@ -65,6 +65,16 @@ class ApiOut(BaseModel):
     monthly_output_usd: float
 
 
+class OperatingPointOut(BaseModel):
+    """Where the plan runs each replica on its latency curve (`capplan llm-estimate --sweep`): the knee."""
+
+    concurrency_per_replica: int
+    output_tokens_per_s_per_replica: float
+    max_output_tokens_per_s_per_replica: float
+    share_of_max_throughput: float
+    limited_by: str
+
+
 class SelfHostedOut(BaseModel):
     gpu: str
     precision: str
@@ -85,6 +95,7 @@ class SelfHostedOut(BaseModel):
     usd_per_gpu_hour: float | None
     price_source: str
     estimator_derivation: list[str]
+    operating_point: OperatingPointOut | None = None
 
 
 class LLMOut(BaseModel):

@@ -17,7 +17,7 @@ from forecasting.catalog import Catalog, default_catalog, with_overrides
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
     ApiOut, AppOut, AutoscalingOut, CacheOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
-    LLMOut, LoadOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
+    LLMOut, LoadOut, OperatingPointOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
     WorkersOut,
 )
 from forecasting.ranges import has_ranges
@@ -357,7 +357,18 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
                       ttft_target_ms=r.llm["ttft_target_ms"], meets_slo=bool(getattr(slo, "meets_slo", True)),
                       bound=str(slo.bound), gpu_instance=hs.offer.instance, gpu_instances=hs.instances,
                       usd_per_gpu_hour=hs.offer.usd_per_gpu_hour, price_source=hs.offer.source,
-                      estimator_derivation=list(slo.derivation)))
+                      estimator_derivation=list(slo.derivation), operating_point=_operating_point(slo)))
+
+
+def _operating_point(slo: Any) -> OperatingPointOut:
+    """The knee of the replica's concurrency curve: the SLO-bounded batch, against the batch at saturation."""
+    top = float(slo.max_output_tokens_per_s) or float(slo.output_tokens_per_s_at_slo)
+    return OperatingPointOut(
+        concurrency_per_replica=int(slo.max_sequences_at_slo),
+        output_tokens_per_s_per_replica=float(slo.output_tokens_per_s_at_slo),
+        max_output_tokens_per_s_per_replica=top,
+        share_of_max_throughput=float(slo.output_tokens_per_s_at_slo) / top if top > 0 else 0.0,
+        limited_by=str(slo.bound))
 
 
 def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:

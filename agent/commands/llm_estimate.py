@@ -34,6 +34,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--num-requests", type=int, default=None, dest="num_requests", metavar="N",
                         help="with --request-rate: a finite run of N requests, as a benchmark sends them "
                              "(default: an unbounded run)")
+    parser.add_argument("--sweep", nargs="?", const="concurrency", choices=["concurrency", "rate"], default=None,
+                        help="print the latency curve up to saturation (over concurrency, or over request rate with "
+                             "'--sweep rate') and mark the knee: the highest load within the latency targets")
+    parser.add_argument("--itl-target-ms", type=float, default=None, dest="itl_target_ms",
+                        help="with --sweep: inter-token latency target (default: the chatbot profile's, or --scenario's)")
+    parser.add_argument("--ttft-target-ms", type=float, default=None, dest="ttft_target_ms",
+                        help="with --sweep: time-to-first-token target (default: the chatbot profile's, or --scenario's)")
+    parser.add_argument("--scenario", metavar="FILE", default=None,
+                        help="with --sweep: take the latency targets (and app type defaults) from a scenario file")
     parser.add_argument("--profile", default=None, help="engine profile id (default: trtllm)")
     parser.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     parser.add_argument("--batch", metavar="FILE.jsonl", default=None,
@@ -172,6 +181,87 @@ def _render_table(r: dict[str, Any]) -> None:
         console.print(f"  • {line}", highlight=False)
 
 
+def _targets(args: argparse.Namespace) -> tuple[float, float, str]:
+    """The knee's targets: the flags, else the scenario file's llm section, else its app type's defaults."""
+    from forecasting.defaults import lookup
+
+    app_type, llm, where = "chatbot", {}, "chatbot profile default"
+    if args.scenario:
+        try:
+            doc = json.loads(Path(args.scenario).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise InputError(f"--scenario: cannot read {args.scenario}: {exc.strerror or exc}") from None
+        except json.JSONDecodeError as exc:
+            raise InputError(f"--scenario: {args.scenario} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
+        if not isinstance(doc, dict):
+            raise InputError(f"--scenario: {args.scenario} must hold a JSON object (a scenario)")
+        app_type = doc.get("app_type") if doc.get("app_type") in ("chatbot", "agent") else "chatbot"
+        llm = doc.get("llm") if isinstance(doc.get("llm"), dict) else {}
+        where = f"{args.scenario}"
+    out: list[float] = []
+    notes: list[str] = []
+    for key in ("itl_target_ms", "ttft_target_ms"):
+        flag = getattr(args, key)
+        if flag is not None:
+            out.append(flag)
+            notes.append(f"{key} given")
+        elif isinstance(llm.get(key), (int, float)) and not isinstance(llm.get(key), bool):
+            out.append(float(llm[key]))
+            notes.append(f"{key} from {where}")
+        else:
+            d = lookup(app_type, f"llm.{key}")
+            out.append(float(d.value))
+            notes.append(f"{key} {d.value:g} {d.unit}: {app_type} default ({d.source})")
+    return out[0], out[1], "; ".join(notes)
+
+
+def _run_sweep(args: argparse.Namespace, catalog: Any) -> int:
+    from forecasting.serving import ServingInputError
+    from forecasting.serving.sweep import sweep
+
+    itl, ttft, source = _targets(args)
+    try:
+        sw = sweep(args.model, args.gpu, input_tokens=args.input_tokens, output_tokens=args.output_tokens, mode=args.sweep,
+                   itl_target_ms=itl, ttft_target_ms=ttft, targets_source=source, precision=args.precision, tp=args.tp,
+                   profile=args.profile, catalog=catalog)
+    except ServingInputError as exc:
+        raise InputError(str(exc).split("; ")) from None
+    result = sw.to_dict()
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    unit = "in flight" if sw.mode == "concurrency" else "requests/s"
+    t = Table(title=f"{sw.model} on {sw.tensor_parallel} × {sw.gpu} ({sw.precision}, {sw.input_tokens} in / "
+                    f"{sw.output_tokens} out): latency curve over {sw.mode}")
+    for col in (f"load ({unit})", "output tok/s", "requests/s", "TTFT ms", "ITL ms", "within targets", ""):
+        t.add_column(col, justify="right")
+    knee = sw.knee
+    rows = sorted([(p, False) for p in sw.points if knee is None or p.load != knee.load]
+                  + ([(knee, True)] if knee is not None else []), key=lambda r: r[0].load)
+    for p, is_knee in rows:
+        t.add_row(f"{p.load:,.4g}", f"{p.output_tokens_per_s:,.0f}", f"{p.requests_per_s:,.2f}", f"{p.ttft_ms:,.1f}",
+                  f"{p.itl_ms:,.2f}", "yes" if p.meets_targets else "no", "◀ knee" if is_knee else "",
+                  style="bold" if is_knee else None)
+    console.print(t)
+    console.print(f"targets: ITL ≤ {sw.itl_target_ms:g} ms, TTFT ≤ {sw.ttft_target_ms:g} ms ({sw.targets_source})",
+                  highlight=False)
+    sat = f"{sw.saturation_load:,.4g} {unit}, {sw.saturation_output_tokens_per_s:,.0f} output tokens/s"
+    if knee is None:
+        console.print(f"knee: none — even the lightest load misses a target (saturation: {sat}); consider a larger TP, "
+                      f"a faster GPU or a lower precision", highlight=False)
+    else:
+        why = {"itl_target": "the ITL target", "ttft_target": "the TTFT target",
+               "saturation": "saturation (the targets hold up to the replica's limit)"}[sw.knee_limited_by]
+        console.print(f"knee: {knee.load:,.4g} {unit}, {knee.output_tokens_per_s:,.0f} output tokens/s = "
+                      f"{sw.knee_share_of_saturation_throughput:.0%} of the saturation throughput ({sat}); limited by {why}",
+                      highlight=False)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     from forecasting.serving import ServingInputError
 
@@ -180,8 +270,19 @@ def run(args: argparse.Namespace) -> int:
         return _run_batch(args, catalog, sys.stdout)
     problems = [f"--{name.replace('_', '-')} is required" for name in ("model", "gpu", "input_tokens", "output_tokens")
                 if getattr(args, name) is None]
+    if args.sweep and (args.concurrency is not None or args.request_rate is not None or args.num_requests is not None):
+        problems.append("--sweep chooses the loads itself: drop --concurrency / --request-rate / --num-requests")
+    if not args.sweep:
+        problems += [f"--{k.replace('_', '-')} needs --sweep" for k in ("itl_target_ms", "ttft_target_ms", "scenario")
+                     if getattr(args, k) is not None]
+    for k in ("itl_target_ms", "ttft_target_ms"):
+        v = getattr(args, k)
+        if v is not None and not (v > 0 and math.isfinite(v)):
+            problems.append(f"--{k.replace('_', '-')} must be a positive number of milliseconds, got {v:g}")
     if problems:
         raise InputError(problems)
+    if args.sweep:
+        return _run_sweep(args, catalog)
     req = {"model": args.model, "gpu": args.gpu, "tp": args.tp, "precision": args.precision,
            "input_tokens": args.input_tokens, "output_tokens": args.output_tokens, "concurrency": args.concurrency,
            "request_rate": args.request_rate, "num_requests": args.num_requests}

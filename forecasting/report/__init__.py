@@ -61,6 +61,11 @@ def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
             ("GPUs", f"{s.gpus}", "llm.self_hosted.gpus"),
             ("Sequences per replica at SLO", f"{s.sequences_per_replica_at_slo}", "llm.self_hosted.sequences_per_replica_at_slo"),
         ]
+        if s.operating_point is not None:
+            op = s.operating_point
+            rows.append(("Operating point (knee)", f"{fmt(op.output_tokens_per_s_per_replica)} of "
+                         f"{fmt(op.max_output_tokens_per_s_per_replica)} tok/s per replica ({op.share_of_max_throughput:.0%})",
+                         "llm.self_hosted.operating_point.share_of_max_throughput"))
     rows += [
         ("App instances", f"{c.app.instances} x {c.app.instance_type}", "compute.app.instances"),
         ("Autoscaling", f"{c.autoscaling.min_replicas}–{c.autoscaling.max_replicas} replicas at {c.autoscaling.target_cpu_utilization:.0%} CPU", "compute.autoscaling"),

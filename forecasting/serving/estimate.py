@@ -93,6 +93,9 @@ class SloCapacity:
     meets_slo: bool
     bound: str                          # what stops the batch growing: itl_slo | ttft_slo | kv_capacity | engine_max_batch
     derivation: list[str]
+    # the saturation end of the same replica's latency curve (batch = max_concurrent_sequences), so the
+    # operating point can be read as a share of what the replica could push at any latency
+    max_output_tokens_per_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -507,12 +510,17 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
                      f"consider a larger TP, a faster GPU or a lower precision")
     if tp is None and len(candidates) > 1:
         lines.append(f"tensor parallel {s.tp} chosen: most sequences per GPU at the SLO among TP 1, 2, 4, 8 that fit")
+    top = ph.operating_point(s, max_seq, i, o)
+    lines.append(f"operating point on the latency curve: {n:,} of {max_seq:,} sequences, {op.throughput:,.0f} of "
+                 f"{top.throughput:,.0f} output tokens/s at saturation ({op.throughput / top.throughput:.0%}); "
+                 f"`capplan llm-estimate --sweep` prints the curve")
     return SloCapacity(
         model=m.id, gpu=g.id, precision=p, tensor_parallel=s.tp, gpus_per_replica=s.tp,
         max_sequences_at_slo=int(n), output_tokens_per_s_at_slo=round(op.throughput, 2),
         requests_per_s_at_slo=round(op.throughput / o, 4), itl_ms=round(op.itl * 1e3, 4),
         ttft_ms=round(op.ttft * 1e3, 3), itl_target_ms=float(itl_target_ms), ttft_target_ms=float(ttft_target_ms),
         max_concurrent_sequences=max_seq, meets_slo=meets, bound=why, derivation=lines,
+        max_output_tokens_per_s=round(top.throughput, 2),
     )
 
 
