@@ -23,6 +23,7 @@ class ScenarioRecord:
     plan: dict[str, Any]  # CapacityPlan.model_dump(mode="json")
     base: str | None = None  # what-ifs: the scenario they changed
     changes: dict[str, Any] = field(default_factory=dict)  # what-ifs: {"set": {...}, "multiply": {...}}
+    stale: str | None = None  # why this what-if no longer follows its base (the base was corrected)
     created_at: float = field(default_factory=time.time)
 
 

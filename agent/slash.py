@@ -17,7 +17,7 @@ HELP = """Commands:
   /plan [NAME]       show the final plan (or the named scenario)
   /scenarios         the scenarios made so far
   /save [PATH]       save the transcript (PATH.md and PATH.json)
-  /reset             start over (forget scenarios and conversation)
+  /reset             start over (forget scenarios and conversation; saved files are kept)
   /usage             tokens used so far
   /quit              save (if a path is set) and leave
 Anything else is a message to the assistant. Ctrl-C stops a reply; Ctrl-C twice or Ctrl-D leaves."""
@@ -49,8 +49,10 @@ class SlashCommands:
             self.saver.save(rest or None)
         elif name == "/reset":
             self.session.reset()
-            self.ui.info("Started over: scenarios and conversation cleared.")
-            self.saver.autosave()
+            kept = self.saver.path
+            new = self.saver.fork()  # what was saved stays as it was
+            where = f" The earlier conversation stays in {kept}; this one saves to {new}." if new else ""
+            self.ui.info("Started over: scenarios and conversation cleared." + where)
         elif name == "/usage":
             u = self.session.usage
             self.ui.info(f"{u['requests']} model requests, {u['prompt_tokens']:,} prompt + "

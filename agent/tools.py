@@ -43,7 +43,7 @@ class ForecastArgs(BaseModel):
     """Plan a scenario from the person's figures. Only pass values the person gave or accepted."""
 
     model_config = _ARGS
-    name: str = Field("baseline", max_length=60, description="scenario name; reuse a name to correct it")
+    name: str | None = Field(None, max_length=60, description="scenario name (default: baseline, or a new unique name); give an existing name only to correct that scenario")
     app_type: Literal["chatbot", "agent"] = Field(description="chatbot (conversations) or agent (multi-step tasks)")
     registered_users: int = Field(description="signed-up users today")
     concurrent_users: float | None = Field(None, description="average users active at once")
@@ -218,6 +218,8 @@ def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
     """The compact view of one scenario that the model reads instead of the whole plan."""
     plan = record.plan
     out: dict[str, Any] = {"scenario": record.name, "kind": record.kind}
+    if record.stale:
+        out["stale"] = record.stale
     if record.base:
         out["based_on"] = record.base
         out["changes"] = record.changes
@@ -357,11 +359,48 @@ class ToolRegistry:
             inputs["llm"] = llm
         for path, value in a.other.items():
             _set_path(inputs, path, value)
-        name = a.name.strip() or "baseline"
+        given = (a.name or "").strip()
+        name = given or session.unique_name("baseline")  # a new forecast never replaces one silently
+        earlier = session.scenarios.get(name) if given else None
         validated, plan = self.plan(inputs)
         record = ScenarioRecord(name=name, kind="baseline", inputs=validated, plan=plan)
         session.add(record)
-        return ToolResult(_dump(summary(record)), display="summary", names=[name])
+        body = summary(record)
+        if earlier is not None:
+            body["corrected"] = (f"this replaces the earlier scenario {name!r}; to keep both, forecast again "
+                                 "with a new name")
+            replanned, stale = self._replan_what_ifs(name, session)
+            if replanned:
+                body["what_ifs_replanned_from_the_correction"] = replanned
+            if stale:
+                body["what_ifs_stale"] = stale
+        return ToolResult(_dump(body), display="summary", names=[name])
+
+    def _replan_what_ifs(self, base: str, session: Session) -> tuple[list[str], list[str]]:
+        """What-ifs of a corrected scenario are re-planned from it with their own changes (their
+        what-ifs too); one that no longer plans is kept, marked stale, with the reason."""
+        from forecasting.whatif import apply_changes
+
+        replanned: list[str] = []
+        stale: list[str] = []
+        new_base = session.scenarios[base]
+        for r in [r for r in session.scenarios.values() if r.base == base and r.kind == "what_if"]:
+            try:
+                inputs = apply_changes(new_base.inputs, scale_users=r.changes.get("scale_users"),
+                                       set=r.changes.get("set") or {}, multiply=r.changes.get("multiply") or {},
+                                       resolved=new_base.plan.get("inputs") or {})
+                validated, plan = self.plan(inputs)
+            except (ValueError, ArithmeticError) as exc:
+                r.stale = f"its base {base!r} was corrected and the changes no longer plan: {str(exc)[:200]}"
+                stale.append(r.name)
+                continue
+            session.scenarios[r.name] = ScenarioRecord(name=r.name, kind="what_if", inputs=validated, plan=plan,
+                                                       base=base, changes=r.changes)
+            replanned.append(r.name)
+            more, more_stale = self._replan_what_ifs(r.name, session)
+            replanned += more
+            stale += more_stale
+        return replanned, stale
 
     def _what_if(self, a: WhatIfArgs, session: Session) -> ToolResult:
         base = self._record(session, a.base)
@@ -380,11 +419,15 @@ class ToolRegistry:
         name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")
         if name == base.name:
             name = session.unique_name(f"{name} (what-if)")
+        asked = name
+        name = session.unique_name(name)  # an earlier scenario of that name is kept, not replaced
         validated, plan = self.plan(inputs)
         record = ScenarioRecord(name=name, kind="what_if", inputs=validated, plan=plan, base=base.name,
                                 changes=changes)
         session.add(record)
         body = summary(record)
+        if name != asked:
+            body["note"] = f"a scenario named {asked!r} already exists, so this one is {name!r}"
         body["versus_base"] = _deltas(base.plan, plan)
         return ToolResult(_dump(body), display="compare", names=[base.name, name])
 

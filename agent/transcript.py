@@ -40,8 +40,15 @@ def scrub(text: str, secrets: Iterable[str | None] = ()) -> str:
     return redact.scrub(text, secrets)
 
 
-def to_json(session: Session) -> dict[str, Any]:
-    return {"schema_version": SCHEMA_VERSION, "kind": "capplan-chat-transcript", "saved_at": time.time(),
+def saved_turn(session: Session) -> int:
+    """The turn a save belongs to (user messages so far): both files carry it, so after a crash between
+    the two writes a reader can tell whether the .md and the .json are from the same save."""
+    return sum(1 for m in session.messages if m.get("role") == "user")
+
+
+def to_json(session: Session, saved_at: float | None = None) -> dict[str, Any]:
+    return {"schema_version": SCHEMA_VERSION, "kind": "capplan-chat-transcript",
+            "saved_at": time.time() if saved_at is None else saved_at, "saved_turn": saved_turn(session),
             **session.to_dict()}
 
 
@@ -50,8 +57,13 @@ def save(session: Session, path: str | os.PathLike[str], secrets: Iterable[str |
     md_path, json_path = paths_for(path)
     secrets = list(secrets)
     # compact on purpose: indent switches json to its pure-Python encoder, ~8x slower on big plans
-    atomic_write(json_path, scrub(json.dumps(to_json(session), ensure_ascii=False), secrets) + "\n")
-    atomic_write(md_path, scrub(render_markdown(session), secrets))
+    for target in (md_path, json_path):
+        if target.is_dir():
+            raise IsADirectoryError(21, "is a directory", str(target))
+    now = time.time()
+    atomic_write(json_path, scrub(json.dumps(to_json(session, now), ensure_ascii=False), secrets) + "\n",
+                 private=True)
+    atomic_write(md_path, scrub(render_markdown(session, now), secrets), private=True)
     return md_path, json_path
 
 
@@ -81,7 +93,7 @@ def session_from_data(data: Any, source: str) -> Session:
 
 
 # -- Markdown -----------------------------------------------------------------------------------
-def render_markdown(session: Session) -> str:
+def render_markdown(session: Session, saved_at: float | None = None) -> str:
     """The conversation, then every scenario's key figures, then the final plan in full."""
     from agent.tools import KEY_FIGURES, key_figures  # shares the one list of key figures
 
@@ -89,7 +101,10 @@ def render_markdown(session: Session) -> str:
     md, block = redact.md_inline, redact.md_block
     out = [f"# capplan conversation, {started}", "",
            f"Model: {md(session.model or 'unknown', 100)} ({md(session.backend or 'unknown', 40)} backend). "
-           f"Final scenario: **{md(session.final or 'none yet')}**.", "", "## Conversation", ""]
+           f"Final scenario: **{md(session.final or 'none yet')}**.", "",
+           f"Saved after turn {saved_turn(session)}"
+           + (f" at {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime(saved_at))}" if saved_at else "")
+           + " (the .json beside this file names its turn in `saved_turn`).", "", "## Conversation", ""]
     names = {}
     for m in session.messages:
         role = m.get("role")

@@ -128,11 +128,21 @@ def test_no_scenario_yet(registry: ToolRegistry) -> None:
     assert not r.ok and "call forecast first" in r.content
 
 
-def test_forecast_same_name_replaces(session: Session, registry: ToolRegistry) -> None:
+def test_forecast_same_name_corrects_and_replans_its_what_ifs(session: Session, registry: ToolRegistry) -> None:
     registry.call("what_if", '{"scale_users": 2}', session)
-    assert registry.call("forecast", json.dumps(BASE | {"registered_users": 60_000}), session).ok
+    r = registry.call("forecast", json.dumps(BASE | {"registered_users": 60_000, "name": "baseline"}), session)
+    assert r.ok and "replaces the earlier scenario" in r.content
+    assert json.loads(r.content)["what_ifs_replanned_from_the_correction"] == ["what-if 1"]
     assert list(session.scenarios) == ["what-if 1", "baseline"]
     assert session.scenarios["baseline"].inputs["registered_users"] == 60_000
+    assert session.scenarios["what-if 1"].inputs["registered_users"] == 120_000  # re-planned from the new base
+
+
+def test_forecast_without_a_name_never_replaces(session: Session, registry: ToolRegistry) -> None:
+    before = session.scenarios["baseline"].plan
+    assert registry.call("forecast", json.dumps(BASE | {"registered_users": 60_000}), session).ok
+    assert list(session.scenarios) == ["baseline", "baseline-2"]
+    assert session.scenarios["baseline"].plan is before
 
 
 def test_adopt_compare_assumptions(session: Session, registry: ToolRegistry) -> None:

@@ -35,18 +35,22 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> None:
     problems = []
+    from agent.saving import check_target
+
     if args.save:
-        target = Path(args.save).expanduser()
-        if target.is_dir():
-            problems.append(f"--save: {args.save} is a directory; give a file name such as review.md")
-        elif not target.parent.exists():
-            problems.append(f"--save: the folder {target.parent} does not exist")
+        problem = check_target(args.save, "--save")
+        if problem:
+            problems.append(problem)
     if args.resume:
         p = Path(args.resume).expanduser()
         if p.suffix.lower() != ".json":
             problems.append(f"--resume: expected the .json transcript (e.g. {p.with_suffix('.json')})")
         elif not p.is_file():
             problems.append(f"--resume: no such file: {args.resume}")
+        elif not args.save:  # the conversation keeps saving beside the resumed file
+            problem = check_target(p, "--resume")
+            if problem:
+                problems.append(problem + " (give --save PATH to save elsewhere)")
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         problems.append(f"--base-url: expected an http(s) URL such as http://localhost:11434/v1, got {args.base_url!r}")
     if problems:
@@ -96,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
     _converse(loop, commands, ui, interactive)
     if saver.path is not None:
         with _no_interrupt():
-            saver.save()
+            if not saver.save():
+                return 1  # the conversation could not be saved: not a success
     return 0
 
 
