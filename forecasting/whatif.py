@@ -12,6 +12,12 @@ Rules:
 - `multiply[path]` multiplies the value at `path` in the scenario, or, when the scenario leaves it to a
   default, the resolved value the base plan used (`resolved`); a path with no number is an error.
 - `set[path]` replaces the value at `path`.
+- Setting an average load source (`concurrent_users`, `daily_active_users`, `monthly_active_users`, a
+  monthly volume, `measured`) replaces the base's other average load sources ("what if we had 100k
+  daily users?" on a base given as users online at once); `monthly_active_users` may stay beside
+  `daily_active_users`, and `peak_concurrent_users` stays unless changed.
+- Setting `peak_multiplier` on a base that gives `peak_concurrent_users` beside an average drops that
+  peak (the new multiple sets it).
 - Switching `llm.deployment` without naming a model drops the base's model (a hosted id does not
   name an open model, nor the reverse); switching to a hosted API drops the GPU.
 """
@@ -22,6 +28,8 @@ from typing import Any
 
 from forecasting.errors import ScenarioError
 
+AVERAGE_SOURCES: tuple[str, ...] = ("concurrent_users", "daily_active_users", "monthly_active_users",
+                                     "monthly_conversations", "monthly_messages", "monthly_tasks", "measured")
 USER_COUNTS: tuple[str, ...] = (
     "registered_users", "concurrent_users", "peak_concurrent_users", "daily_active_users", "monthly_active_users",
     "monthly_conversations", "monthly_messages", "monthly_tasks",
@@ -80,6 +88,16 @@ def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, s
             raise ScenarioError(f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
                                 "registered_users or workload.output_tokens)")
         set_path(out, path, scaled(current, factor))
+    new_sources = [p for p in sets if p.split(".")[0] in AVERAGE_SOURCES]
+    if new_sources:
+        keep = {p.split(".")[0] for p in new_sources}
+        if "daily_active_users" in keep:
+            keep.add("monthly_active_users")
+        for key in AVERAGE_SOURCES:
+            if key not in keep:
+                out.pop(key, None)
+    if "peak_multiplier" in sets and "peak_concurrent_users" not in sets and any(k in out for k in AVERAGE_SOURCES):
+        out.pop("peak_concurrent_users", None)
     for path, value in sets.items():
         set_path(out, path, value)
     section = out.get("llm")

@@ -61,3 +61,13 @@ def test_the_forecast_tool_takes_active_users_and_the_what_if_scales_them():
     assert not bad.ok and "concurrent_users and daily_active_users" in bad.content
     schema = next(t for t in reg.schemas() if t["function"]["name"] == "forecast")["function"]["parameters"]
     assert {"daily_active_users", "monthly_active_users", "monthly_conversations"} <= set(schema["properties"])
+
+
+def test_a_new_load_source_replaces_the_old_one():
+    out = apply_changes(BASE, set={"daily_active_users": 50_000})
+    assert "concurrent_users" not in out and out["daily_active_users"] == 50_000
+    both = {**BASE, "concurrent_users": None, "daily_active_users": 1000, "monthly_active_users": 3000}
+    both.pop("concurrent_users")
+    assert apply_changes(both, set={"daily_active_users": 2000})["monthly_active_users"] == 3000
+    peak = {**BASE, "peak_concurrent_users": 5000}
+    assert "peak_concurrent_users" not in apply_changes(peak, set={"peak_multiplier": 4})

@@ -1,0 +1,114 @@
+"""Folding what a message said into the session's baseline facts.
+
+Why its own stage: a figure may arrive in any message, answer the pending question, or correct an
+earlier one; these rules decide what the facts become, and report what changed in the person's words.
+Usage figures (daily actives, session length ...) are merged by `usage_facts.py`.
+"""
+from __future__ import annotations
+
+
+from agent.guided import replies, usage_facts
+from agent.guided.state import TurnState, defaults, is_api_model
+from agent.guided.understand import Understanding
+
+
+class Facts(TurnState):
+    # -- facts and the interview --------------------------------------------------------------------
+    def _merge(self, u: Understanding, text: str, answer_pending: bool) -> list[str]:
+        """Fold what the message said into the baseline facts; return what changed, in words."""
+        f, changed = self.facts, []
+        pending = self.state.get("pending")
+        bare = list(u.bare_numbers)
+        percents = list(u.bare_percents)
+        if answer_pending and pending == "registered_users" and u.registered is None and bare:
+            u.registered = bare.pop(0)
+        if answer_pending and pending in ("registered_users", "concurrency") and u.concurrent is None \
+                and u.peak is None and u.concurrent_share is None:
+            if pending == "concurrency" or f.get("registered_users") or u.registered is not None:
+                if bare and (pending == "concurrency" or len(bare) >= 1 and u.registered is not None):
+                    u.concurrent = bare.pop(0)
+                elif percents:
+                    u.concurrent_share = percents.pop(0)
+        if u.app_type and u.app_type != f.get("app_type"):
+            f["app_type"] = u.app_type
+            changed.append(f"an {u.app_type}" if u.app_type == "agent" else "a chatbot")
+        if u.registered is not None:
+            f["registered_users"] = int(round(u.registered))
+            changed.append(f"{replies.num(f['registered_users'])} registered users")
+        if u.peak is not None or u.concurrent is not None or u.concurrent_share is not None or u.peak_share is not None:
+            self._merge_concurrency(u, changed)
+        changed += usage_facts.merge_activity(f, u.activity, keep_concurrency=u.concurrent is not None
+                                              or u.concurrent_share is not None)
+        if u.added_per_month is not None:
+            f["added_per_month"] = u.added_per_month
+            f.pop("monthly_growth_rate", None)
+            changed.append(f"{replies.num(u.added_per_month)} new users a month")
+        if u.growth is not None:
+            f.pop("added_per_month", None)
+            f["monthly_growth_rate"] = round(u.growth, 6)
+            changed.append(f"growth {u.growth:.2%} a month")
+            if u.growth_note:
+                self.notes.append(f"- I read {u.growth_note}.")
+        if u.horizon is not None:
+            f["horizon_months"] = u.horizon
+            changed.append(f"a {u.horizon}-month horizon")
+        self._merge_llm(u, changed)
+        return changed
+
+    def _merge_concurrency(self, u: Understanding, changed: list[str]) -> None:
+        f = self.facts
+        had_only_peak = "peak_concurrent_users" in f and "concurrent_users" not in f
+        if (u.concurrent is not None or u.concurrent_share is not None) and not usage_facts.states_load(u.activity):
+            usage_facts.drop_usage_load(f)  # the latest load statement wins
+        for k in ("concurrent_share", "peak_share"):
+            f.pop(k, None)
+        if u.concurrent is not None and u.peak is not None:
+            f["concurrent_users"], f["peak_concurrent_users"] = u.concurrent, u.peak
+            changed.append(f"{replies.num(u.concurrent)} online at once on average, {replies.num(u.peak)} at peak")
+            return
+        if u.peak is not None:
+            f.pop("concurrent_users", None)
+            f["peak_concurrent_users"] = u.peak
+            changed.append(f"{replies.num(u.peak)} online at once at peak")
+        elif u.concurrent is not None:
+            if had_only_peak and not u.concurrent_is_average:
+                f["peak_concurrent_users"] = u.concurrent
+                changed.append(f"{replies.num(u.concurrent)} online at once at peak")
+            else:
+                f.pop("peak_concurrent_users", None)
+                f["concurrent_users"] = u.concurrent
+                changed.append(f"{replies.num(u.concurrent)} online at once")
+        elif u.peak_share is not None:
+            f.pop("concurrent_users", None)
+            f.pop("peak_concurrent_users", None)
+            f["peak_share"] = u.peak_share
+            changed.append(f"{u.peak_share:.2%} of users online at once at peak")
+        elif u.concurrent_share is not None:
+            f.pop("concurrent_users", None)
+            f.pop("peak_concurrent_users", None)
+            f["concurrent_share"] = u.concurrent_share
+            changed.append(f"{u.concurrent_share:.2%} of users online at once")
+
+    def _merge_llm(self, u: Understanding, changed: list[str]) -> None:
+        f = self.facts
+        api_default, open_default = defaults()
+        if u.deployment == "self_hosted":
+            f["deployment"] = "self_hosted"
+            if u.model and not is_api_model(u.model):
+                f["model"] = u.model
+            elif is_api_model(f.get("model")) or is_api_model(u.model):
+                f.pop("model", None)
+                self.notes.append(f"- Hosted models cannot be self-hosted, so I plan with {open_default} "
+                                  "(name another open model, e.g. \"Qwen 2.5 72B\", to change it).")
+            if u.gpu:
+                f["gpu"] = u.gpu
+            changed.append("self-hosted" + (f" {f['model']}" if f.get("model") else "")
+                           + (f" on {f['gpu']}" if f.get("gpu") else ""))
+        elif u.deployment == "api":
+            f["deployment"] = "api"
+            f.pop("gpu", None)
+            if u.model:
+                f["model"] = u.model
+            elif f.get("model") and not is_api_model(f.get("model")):
+                f.pop("model", None)
+            changed.append("hosted API" + (f" {f['model']}" if f.get("model") else f" ({api_default} by default)"))
