@@ -81,23 +81,8 @@ def test_registered_users_default_to_the_monthly_actives_and_say_so():
 
 
 HELD_OUT = held_out_v4()
-# Still failing after the fixes (first run: 6/70); kept as tests so a fix shows up as XPASS.
-STILL_FAILING = set("""
-pm-shopping-whatif-100k
-pm-support-correction-45k
-pm-blackfriday-spike
-platform-multi-figure-whatif
-architect-launch-day-4x
-architect-smaller-model
-founder-returns-bot-agent
-bank-adopt-selfhosted
-game-two-whatifs-one-message
-public-whatif-region-2m
-""".split())
 
 
 @pytest.mark.parametrize("conv", HELD_OUT, ids=[c["id"] for c in HELD_OUT])
 def test_held_out_round_4(conv):
-    if conv["id"] in STILL_FAILING:
-        pytest.xfail("held-out v4 case not understood yet (see docs/guided.md)")
     assert check_v4(run_library(conv["lines"]), conv) == []

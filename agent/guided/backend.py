@@ -25,7 +25,7 @@ from agent.guided.facts import Facts
 from agent.guided.interview import Interview
 from agent.guided.requests import Requests
 from agent.guided.understand import Understanding, understand
-from agent.guided.whatif_reading import WhatIfReading
+from agent.guided.whatif_reading import OTHER_SIZE, WhatIfReading
 from agent.session import Session
 
 
@@ -66,11 +66,14 @@ class _Turn(Requests, Facts, Interview, WhatIfReading, AfterTools):
             return Reply(text=self._next_question() or "I'm listening: describe your app, or ask a what-if.")
         u = understand(text)
         intents = u.intents
+        corrected = self._contrast(text) if "what_if" not in intents else None
+        if corrected:
+            return self._plan_or_ask(corrected)
         if u.problems:
             self._merge(u, text, answer_pending=False)
             ask = self._next_question() or "Tell me the corrected figure."
             return Reply(text=" ".join(u.problems) + "\n" + ask)
-        if "what_if" in intents and self.has_plan and (u.has_facts() or u.multiply):
+        if "what_if" in intents and self.has_plan and (u.has_facts() or u.multiply or OTHER_SIZE.search(text)):
             return self._what_if(u, text)
         if "what_if" in intents and self.has_plan:
             return Reply(text="Which change should I try? For example: \"what if we double our users?\", \"what if "

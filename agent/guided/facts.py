@@ -6,13 +6,40 @@ Usage figures (daily actives, session length ...) are merged by `usage_facts.py`
 """
 from __future__ import annotations
 
+import math
+import re
 
 from agent.guided import replies, usage_facts
+from agent.guided.numbers import find_numbers
 from agent.guided.state import TurnState, defaults, is_api_model
 from agent.guided.understand import Understanding
 
 
+_NUM = r"(~?\d[\d,.]*\s*(?:k|m|million|thousand)?\b)"
+CONTRAST = re.compile(_NUM + r"\s+(?:rather than|instead of|not)\s+" + _NUM
+                      + r"|\bnot\s+" + _NUM + r"\s*,?\s*(?:but|it'?s|rather|more like)\s+" + _NUM, re.I)
+CORRECTABLE = ("registered_users", "concurrent_users", "peak_concurrent_users", "daily_active_users",
+               "monthly_active_users", "weekly_active_users", "monthly_conversations", "monthly_messages",
+               "monthly_tasks", "session_minutes", "sessions_per_day", "peak_multiplier")
+
+
 class Facts(TurnState):
+    def _contrast(self, text: str) -> list[str] | None:
+        """ "no wait, 45k rather than 450k": the fact that had the old value takes the new one."""
+        m = CONTRAST.search(text)
+        if not m:
+            return None
+        new_text, old_text = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        new, old = find_numbers(new_text), find_numbers(old_text)
+        if not new or not old:
+            return None
+        for key in CORRECTABLE:
+            value = self.facts.get(key)
+            if isinstance(value, (int, float)) and math.isclose(float(value), old[0].value, rel_tol=1e-6):
+                self.facts[key] = int(new[0].value) if key == "registered_users" else new[0].value
+                return [f"{replies.num(new[0].value)} {key.replace('_', ' ')} (not {replies.num(old[0].value)})"]
+        return None
+
     # -- facts and the interview --------------------------------------------------------------------
     def _merge(self, u: Understanding, text: str, answer_pending: bool) -> list[str]:
         """Fold what the message said into the baseline facts; return what changed, in words."""

@@ -139,3 +139,7 @@ def find_gpus(text: str) -> list[Found]:
 
 def api_model_ids() -> list[str]:
     return [m["id"] for m in _load("llm_api.json", "models")]
+
+
+def open_model_ids() -> list[str]:
+    return [m["id"] for m in _load("llm_models.json", "models")]

@@ -83,7 +83,8 @@ APP_AGENT = re.compile(
     r"\bagent(?:s|ic)?\b|\bautonomous\w*\b|\bautomat\w*|\bfiles? (?:tickets?|claims?|expenses?|reports?|bugs?|issues?)\b"
     r"|\bbooks? (?:meetings?|flights?|travel|appointments?|hotels?|tables?|trips?)\b|\bruns? (?:tasks?|jobs?|workflows?|code)\b"
     r"|\bexecut\w* (?:tasks?|actions?|workflows?|code)\b|\btakes? actions?\b|\bmulti[- ]step\b|\bworkflows?\b"
-    r"|\btool[- ]?(?:use|calling|calls)\b|\bcoding assistant that (?:writes|runs)\b|\bdoes tasks\b|\bcompletes tasks\b", _I)
+    r"|\btool[- ]?(?:use|calling|calls)\b|\bcoding assistant that (?:writes|runs)\b|\bdoes tasks\b|\bcompletes tasks\b"
+    r"|\bby itself\b|\bon its own\b|\bautonomously\b", _I)
 HUMAN_AGENT = re.compile(r"\b(?:support|human|customer[- ]service|service|sales|call[- ]cent(?:er|re)|live|travel|real"
                          r"|insurance|estate)\s+agents?\b|(?:\d[\d,.]*[km]?|\bour|\bthe|\bhuman)\s+agents\b", _I)
 APP_CHATBOT = re.compile(
@@ -96,6 +97,7 @@ SELF_HOST = re.compile(
     r"|\bon[- ]?prem\w*|\bin[- ]house\b|\bour own (?:gpus?|hardware|servers?|cluster|infra\w*|data ?cent\w*)\b"
     r"|\bown gpus?\b|\brun (?:it|the model|models|them) (?:ourselves|locally|on our)\b|\bvllm\b|\bsglang\b"
     r"|\btgi\b|\bopen[- ](?:weights?|source) models?\b|\bhost (?:it )?ourselves\b|\bon (?:our )?gpus\b", _I)
+CONSIDERING = re.compile(r"\b(?:consider(?:ing)?|thinking about|might|evaluat\w*|explor\w*)\s+(?:\w+\s+){0,2}?self[- ]?host", _I)
 HOSTED_API = re.compile(r"\b(?:hosted|managed) (?:api|model|llm)\b|\bvia (?:the |an )?api\b|\bapi\b|\bopenai\b"
                         r"|\banthropic\b|\bbedrock\b|\bvertex\b|\bazure openai\b|\bstop self[- ]hosting\b", _I)
 
@@ -116,7 +118,8 @@ EXPLAIN = re.compile(r"\bwhy\b|\bexplain\w*|\bhow (?:did|do|does|come|was|were|i
 ASSUMPTIONS = re.compile(r"\bassum\w*|\bdefaults?\b|\bwhat did you (?:use|take)\b|\binputs\b|\bparameters\b", _I)
 ADOPT = re.compile(r"\blet'?s (?:go|use|take|stick|pick|keep)\b|\bgo with\b|\badopt\w*|\bsettle\w* on\b|\bwe'?ll (?:take|use|go)\b"
                    r"|\bpick (?:the|that)\b|\bchoose (?:the|that)\b|\bstick with\b|\block (?:it )?in\b|\bmake (?:it|that|this) (?:the )?final\b"
-                   r"|\b(?:use|keep) (?:the|that) .{0,30}\b(?:one|scenario|plan|version|option)\b|\bi'?ll take\b|\bthat one\b|\bfinal(?:i[sz]e)?\b", _I)
+                   r"|\b(?:use|keep) (?:the|that) .{0,30}\b(?:one|scenario|plan|version|option)\b|\bi'?ll take\b|\bthat one\b|\bfinal(?:i[sz]e)?\b"
+                   r"|\bmake (?:that|it|this) (?:the|our) (?:plan|baseline|choice)\b", _I)
 SAVE = re.compile(r"\bsave\w*|\bexport\w*|\bdownload\w*|\bwrite (?:it|this|that) (?:out|down|to)\b|\bkeep a copy\b", _I)
 HELP = re.compile(r"^\s*(?:help|\?|what can you do|how does this work|commands|usage|menu|options)\s*[?.!]*\s*$"
                   r"|\bwhat can (?:you|i) (?:do|ask)\b|\bhow do i use\b|\bhelp me\b", _I)
@@ -255,7 +258,7 @@ def _names(text: str, u: Understanding) -> None:
     if gpus:
         u.gpu = gpus[-1].value
         u.deployment = "self_hosted"
-    if SELF_HOST.search(text):
+    if SELF_HOST.search(text) and not CONSIDERING.search(text):
         u.deployment = "self_hosted"
     elif u.deployment is None and HOSTED_API.search(text):
         u.deployment = "api"

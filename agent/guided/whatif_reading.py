@@ -8,19 +8,49 @@ shared with the LLM path's tool.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from agent.backends.base import Reply
 from agent.guided import replies
 from agent.guided.interview import linear_as_compound
-from agent.guided.state import TurnState, defaults, is_api_model
-from agent.guided.understand import Understanding
+from agent.guided.state import TurnState, is_api_model
+from agent.guided.understand import Understanding, understand
 
 ALSO = re.compile(r"\b(?:also|too|on top(?: of that)?|as well|combined|in addition|and then|plus)\b", re.I)
 
 
+@dataclass
+class _Changes:
+    """The what_if tool's arguments being built, with the notes to say and the name's parts."""
+
+    record: Any
+    inputs: dict[str, Any]
+    resolved: dict[str, Any]
+    reg: float
+    args: dict[str, Any] = field(default_factory=dict)
+    set_: dict[str, Any] = field(default_factory=dict)
+    mult: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    new_reg: float = 0.0
+
+
 class WhatIfReading(TurnState):
     def _what_if(self, u: Understanding, text: str) -> Reply:
+        segments = split_what_ifs(text)
+        if len(segments) > 1:  # "what if we ran it on X, and what if the peak doubled to 60k?": one what-if each
+            calls = []
+            for segment in segments:
+                su = understand(segment)
+                args, notes, problem = self._what_if_args(su, segment)
+                if problem:
+                    return Reply(text=problem)
+                self.notes.extend(notes)
+                calls.append(("what_if", args))
+            names = [a["name"] for _, a in calls]
+            if len(set(names)) == len(names):
+                return self._calls(calls)
         args, notes, problem = self._what_if_args(u, text)
         if problem:
             return Reply(text=problem)
@@ -28,8 +58,6 @@ class WhatIfReading(TurnState):
         return self._call("what_if", args)
 
     def _what_if_args(self, u: Understanding, text: str) -> tuple[dict[str, Any], list[str], str | None]:
-        from agent.tools import dig
-
         s = self.session
         base = s.baseline_name or s.latest_name
         latest_wi = next((n for n, r in reversed(s.scenarios.items()) if r.kind == "what_if"), None)
@@ -37,103 +65,202 @@ class WhatIfReading(TurnState):
             base = latest_wi
         record = s.get(base)
         assert record is not None
-        inputs, resolved = record.inputs, record.plan.get("inputs") or {}
-        args: dict[str, Any] = {"base": record.name}
-        set_: dict[str, Any] = {}
-        mult: dict[str, float] = {}
-        notes: list[str] = []
-        parts: list[str] = []
-        conc_keys = [k for k in ("concurrent_users", "peak_concurrent_users") if k in inputs] or ["concurrent_users"]
-        reg = float(inputs.get("registered_users") or resolved.get("registered_users") or 0)
-        if "users" in u.multiply:
-            args["scale_users"] = u.multiply["users"]
-            parts.append(_factor_name(u.multiply["users"]) + " users")
-        if "concurrency" in u.multiply:
-            for k in conc_keys:
-                mult[k] = u.multiply["concurrency"]
-            parts.append(_factor_name(u.multiply["concurrency"]) + " concurrency")
-        if "growth" in u.multiply:
-            mult["monthly_growth_rate"] = u.multiply["growth"]
-            parts.append(_factor_name(u.multiply["growth"]) + " growth")
-        new_reg = reg
-        if u.added_users is not None and u.registered is None and reg:
-            u.registered = reg + u.added_users
-        if u.added_per_month is not None and reg:
-            horizon = u.horizon if u.horizon is not None else resolved.get("horizon_months")
-            rate, note = linear_as_compound(u.added_per_month, reg * u.multiply.get("users", 1.0), horizon)
-            set_["monthly_growth_rate"] = rate
-            notes.append(note)
-            parts.append(f"+{_short(u.added_per_month)} users/mo")
-        if u.registered is not None:
-            new_reg = float(int(round(u.registered)))
-            set_["registered_users"] = int(new_reg)
-            parts.append(f"{_short(new_reg)} users")
-            if reg and not any(v is not None for v in (u.concurrent, u.peak, u.concurrent_share, u.peak_share)):
-                for k in conc_keys:
-                    if k in inputs:
-                        mult[k] = new_reg / reg
-                notes.append("- I kept the same share of users online at once as in "
-                             f"**{record.name}**; tell me the concurrency if it differs.")
-        conc = u.concurrent if u.concurrent is not None else (
-            u.concurrent_share * new_reg if u.concurrent_share is not None else None)
-        peak = u.peak if u.peak is not None else (u.peak_share * new_reg if u.peak_share is not None else None)
-        if peak is not None:
-            set_["peak_concurrent_users"] = round(peak, 2)
-            if "concurrent_users" in inputs and float(inputs["concurrent_users"]) > peak:
-                set_["concurrent_users"] = round(peak, 2)
-            parts.append(f"peak {_short(peak)}")
-        if conc is not None:
-            if "concurrent_users" in inputs or u.concurrent_is_average or "peak_concurrent_users" not in inputs:
-                old = float(inputs.get("concurrent_users") or 0)
-                set_["concurrent_users"] = round(conc, 2)
-                if "peak_concurrent_users" in inputs and peak is None and old:
-                    mult["peak_concurrent_users"] = conc / old
-                parts.append(f"concurrency {_short(conc)}")
-            else:
-                set_["peak_concurrent_users"] = round(conc, 2)
-                parts.append(f"peak {_short(conc)}")
-        for key in ("concurrent_users", "peak_concurrent_users"):
-            value = set_.get(key)
-            limit = new_reg * (u.multiply.get("users", 1.0))
-            if value is not None and limit and value > limit:
-                return args, notes, (f"{replies.num(value)} online at once would be more than the "
-                                     f"{replies.num(limit)} registered users; tell me a smaller figure, or more users too.")
-        if u.growth is not None:
-            set_["monthly_growth_rate"] = round(u.growth, 6)
-            parts.append(f"growth {u.growth:.1%}/mo")
-            if u.growth_note:
-                notes.append(f"- I read {u.growth_note}.")
-        if u.horizon is not None:
-            set_["horizon_months"] = u.horizon
-            parts.append(f"{u.horizon} months")
-        api_default, open_default = defaults()
-        base_model = dig(inputs, "llm.model")
-        if u.deployment == "self_hosted":
-            set_["llm.deployment"] = "self_hosted"
-            if u.model and not is_api_model(u.model):
-                set_["llm.model"] = u.model
-            elif is_api_model(base_model) or dig(resolved, "llm.deployment") != "self_hosted" and base_model:
-                set_["llm.model"] = open_default
-            if u.gpu:
-                set_["llm.gpu"] = u.gpu
-            parts.append("self-host" + (f" {u.model}" if u.model and not is_api_model(u.model) else "")
-                         + (f" on {u.gpu}" if u.gpu else ""))
-        elif u.deployment == "api":
-            set_["llm.deployment"] = "api"
-            if u.model:
-                set_["llm.model"] = u.model
-            elif base_model and not is_api_model(base_model):
-                set_["llm.model"] = api_default
-            parts.append(u.model or "hosted API")
-        if u.app_type and u.app_type != inputs.get("app_type"):
-            set_["app_type"] = u.app_type
-            parts.append(u.app_type)
-        if set_:
-            args["set"] = set_
-        if mult:
-            args["multiply"] = mult
-        args["name"] = s.unique_name(", ".join(parts)[:60] or "what-if")
-        return args, notes, None
+        resolved = record.plan.get("inputs") or {}
+        c = _Changes(record, record.inputs, resolved,
+                     float(record.inputs.get("registered_users") or resolved.get("registered_users") or 0))
+        c.args["base"] = record.name
+        c.new_reg = c.reg
+        _multiples(u, c)
+        _users(u, c)
+        problem = _concurrency(u, c, bool(self.facts.get("registered_assumed")))
+        if problem:
+            return c.args, c.notes, problem
+        _usage(u, c, bool(self.facts.get("registered_assumed")))
+        _growth(u, c)
+        _llm(u, c, text)
+        if u.app_type and u.app_type != c.inputs.get("app_type"):
+            c.set_["app_type"] = u.app_type
+            c.parts.append(u.app_type)
+        if c.set_:
+            c.args["set"] = c.set_
+        if c.mult:
+            c.args["multiply"] = c.mult
+        c.args["name"] = s.unique_name(", ".join(c.parts)[:60] or "what-if")
+        return c.args, c.notes, None
+
+
+_SPLIT = re.compile(r"(?:,\s*|\s+)(?:and|also|plus)\s+(?=what (?:if|about)\b|how about\b)|[.;?]\s+(?=what (?:if|about)\b)", re.I)
+
+
+def split_what_ifs(text: str) -> list[str]:
+    """Several what-ifs in one message, one text each (a single what-if gives one)."""
+    parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
+    return [p for p in parts if re.search(r"\bwhat (?:if|about)\b|\bhow about\b", p, re.I)] if len(parts) > 1 else [text]
+
+
+def _conc_keys(c: _Changes) -> list[str]:
+    return [k for k in ("concurrent_users", "peak_concurrent_users") if k in c.inputs] or ["concurrent_users"]
+
+
+def _multiples(u: Understanding, c: _Changes) -> None:
+    if "users" in u.multiply:
+        c.args["scale_users"] = u.multiply["users"]
+        c.parts.append(_factor_name(u.multiply["users"]) + " users")
+    if "concurrency" in u.multiply:
+        for k in _conc_keys(c):
+            c.mult[k] = u.multiply["concurrency"]
+        c.parts.append(_factor_name(u.multiply["concurrency"]) + " concurrency")
+    if "growth" in u.multiply:
+        c.mult["monthly_growth_rate"] = u.multiply["growth"]
+        c.parts.append(_factor_name(u.multiply["growth"]) + " growth")
+
+
+def _users(u: Understanding, c: _Changes) -> None:
+    """Registered users: a new count, more users, or linear growth; the share online stays the same."""
+    if u.added_users is not None and u.registered is None and c.reg:
+        u.registered = c.reg + u.added_users
+    if u.added_per_month is not None and c.reg:
+        horizon = u.horizon if u.horizon is not None else c.resolved.get("horizon_months")
+        rate, note = linear_as_compound(u.added_per_month, c.reg * u.multiply.get("users", 1.0), horizon)
+        c.set_["monthly_growth_rate"] = rate
+        c.notes.append(note)
+        c.parts.append(f"+{_short(u.added_per_month)} users/mo")
+    if u.registered is not None:
+        c.new_reg = float(int(round(u.registered)))
+        c.set_["registered_users"] = int(c.new_reg)
+        c.parts.append(f"{_short(c.new_reg)} users")
+        if c.reg and not any(v is not None for v in (u.concurrent, u.peak, u.concurrent_share, u.peak_share)):
+            for k in (*_conc_keys(c), *USAGE_COUNTS):
+                if k in c.inputs:
+                    c.mult[k] = c.new_reg / c.reg
+            c.notes.append("- I kept the same share of users online at once as in "
+                           f"**{c.record.name}**; tell me the concurrency if it differs.")
+
+
+def _concurrency(u: Understanding, c: _Changes, registered_assumed: bool) -> str | None:
+    inputs = c.inputs
+    conc = u.concurrent if u.concurrent is not None else (
+        u.concurrent_share * c.new_reg if u.concurrent_share is not None else None)
+    peak = u.peak if u.peak is not None else (u.peak_share * c.new_reg if u.peak_share is not None else None)
+    if peak is not None:
+        c.set_["peak_concurrent_users"] = round(peak, 2)
+        if "concurrent_users" in inputs and float(inputs["concurrent_users"]) > peak:
+            c.set_["concurrent_users"] = round(peak, 2)
+        c.parts.append(f"peak {_short(peak)}")
+    if conc is not None:
+        if "concurrent_users" in inputs or u.concurrent_is_average or "peak_concurrent_users" not in inputs:
+            old = float(inputs.get("concurrent_users") or 0)
+            c.set_["concurrent_users"] = round(conc, 2)
+            if "peak_concurrent_users" in inputs and peak is None and old:
+                c.mult["peak_concurrent_users"] = conc / old
+            c.parts.append(f"concurrency {_short(conc)}")
+        else:
+            c.set_["peak_concurrent_users"] = round(conc, 2)
+            c.parts.append(f"peak {_short(conc)}")
+    limit = c.new_reg * (u.multiply.get("users", 1.0))
+    for key in ("concurrent_users", "peak_concurrent_users"):
+        value = c.set_.get(key)
+        if value is not None and limit and value > limit:
+            if not registered_assumed:
+                return (f"{replies.num(value)} online at once would be more than the "
+                        f"{replies.num(limit)} registered users; tell me a smaller figure, or more users too.")
+            old = float(inputs.get(key) or c.resolved.get(key) or value)
+            c.set_["registered_users"] = max(int(round(c.reg * value / old)), int(round(value)))
+    return None
+
+
+USAGE_COUNTS = ("daily_active_users", "monthly_active_users", "monthly_conversations", "monthly_messages", "monthly_tasks")
+
+
+def _usage(u: Understanding, c: _Changes, registered_assumed: bool) -> None:
+    """Daily / monthly actives, volumes, session length and sessions a day, the busiest-time multiple."""
+    a, inputs, resolved = u.activity, c.inputs, c.resolved
+    for key, label in (("daily_active_users", "DAU"), ("monthly_active_users", "MAU"),
+                       ("monthly_conversations", "conversations/mo"), ("monthly_messages", "messages/mo"),
+                       ("monthly_tasks", "tasks/mo")):
+        value = getattr(a, key)
+        if value is None:
+            continue
+        c.set_[key] = value
+        c.parts.append(f"{label} {_short(value)}")
+        old = float(inputs.get(key) or resolved.get(key) or 0)
+        if old and "peak_concurrent_users" in inputs and "peak_concurrent_users" not in c.set_:
+            c.mult["peak_concurrent_users"] = value / old
+        reg = float(c.set_.get("registered_users") or c.new_reg)
+        if old and (registered_assumed or value > reg) and "registered_users" not in c.set_:
+            c.set_["registered_users"] = max(int(round(reg * value / old)), int(round(value)))
+        elif value > reg:
+            c.set_["registered_users"] = int(round(value))
+    for key, path, label in (("session_minutes", "workload.session_minutes", "min sessions"),
+                             ("sessions_per_day", "workload.sessions_per_active_user_per_day", "sessions/day")):
+        value = getattr(a, key)
+        if value is not None:
+            c.set_[path] = value
+            c.parts.append(f"{value:g} {label}")
+    multiple = a.spike_multiplier if a.spike_multiplier is not None else a.peak_multiplier
+    if multiple is not None:
+        c.set_["peak_multiplier"] = multiple
+        c.parts.append(f"peak {multiple:g}x")
+
+
+def _growth(u: Understanding, c: _Changes) -> None:
+    if u.growth is not None:
+        c.set_["monthly_growth_rate"] = round(u.growth, 6)
+        c.parts.append(f"growth {u.growth:.1%}/mo")
+        if u.growth_note:
+            c.notes.append(f"- I read {u.growth_note}.")
+    if u.horizon is not None:
+        c.set_["horizon_months"] = u.horizon
+        c.parts.append(f"{u.horizon} months")
+
+
+OTHER_SIZE = re.compile(r"\b(?P<dir>smaller|bigger|larger)\s+(?:model|one|version)\b|\bthe\s+(?P<size>\d+(?:\.\d+)?)\s*b\s+(?:one|model|version)\b", re.I)
+
+
+def _llm(u: Understanding, c: _Changes, text: str) -> None:
+    """Deployment and model; what a switch drops is the core's rule (forecasting.whatif.apply_changes)."""
+    from agent.tools import dig
+
+    base_model = dig(c.inputs, "llm.model") or dig(c.resolved, "llm.model")
+    model = u.model or _sibling(str(base_model or ""), text)
+    if u.deployment == "self_hosted":
+        c.set_["llm.deployment"] = "self_hosted"
+        if model and not is_api_model(model):
+            c.set_["llm.model"] = model
+        if u.gpu:
+            c.set_["llm.gpu"] = u.gpu
+        c.parts.append("self-host" + (f" {model}" if model and not is_api_model(model) else "")
+                       + (f" on {u.gpu}" if u.gpu else ""))
+    elif u.deployment == "api":
+        c.set_["llm.deployment"] = "api"
+        if model:
+            c.set_["llm.model"] = model
+        c.parts.append(model or "hosted API")
+    elif model and model != base_model:
+        c.set_["llm.model"] = model
+        c.parts.append(model)
+
+
+def _sibling(base_model: str, text: str) -> str | None:
+    """ "the smaller model", "the 8B one": the same family at another size, from the catalog."""
+    from agent.guided.names import open_model_ids
+
+    m = OTHER_SIZE.search(text)
+    if not m or not base_model:
+        return None
+    family = re.sub(r"-\d+(?:\.\d+)?b$", "", base_model)
+    sizes = {float(mm.group(1)): mid for mid in open_model_ids()
+             for mm in [re.fullmatch(re.escape(family) + r"-(\d+(?:\.\d+)?)b", mid)] if mm}
+    here = re.search(r"-(\d+(?:\.\d+)?)b$", base_model)
+    if not sizes or not here:
+        return None
+    current = float(here.group(1))
+    if m.group("size"):
+        return sizes.get(float(m.group("size")))
+    others = sorted(k for k in sizes if (k < current if m.group("dir").lower() == "smaller" else k > current))
+    if not others:
+        return None
+    return sizes[others[-1] if m.group("dir").lower() == "smaller" else others[0]]
 
 
 def _factor_name(factor: float) -> str:
