@@ -1,16 +1,20 @@
 """Stateless API / streaming-gateway instances and, for agents, the worker pool.
 
 Why three limits: a chat gateway runs out of CPU (per-message work), memory (per-session buffers) or
-connections (one long-lived stream per user) depending on the workload; the instance count is the
-largest of the three, at the target utilisation, plus one spare (N+1), never fewer than the floor.
-Autoscaling bounds come from the same arithmetic at average load (min) and peak with margin (max).
+connections (file descriptors: one long-lived stream per user) depending on the workload; the count for
+an instance type is the largest of the three at the target utilisation, plus one spare (N+1), never
+fewer than the floor. The type itself is chosen by `instance_search` (cheapest fit).
+Why agent workers are sized by work done, not by tasks held: a task spends most of its life waiting on
+the model API; while it waits it holds memory and one connection, not a vCPU. CPU is the orchestration
+work per LLM step (parse the reply, dispatch the tool call, rebuild the context) times the step rate.
+Autoscaling: the same fit at each hour of the daily curve; min = the trough hour, max = the peak hour.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from forecasting.instance_search import Fit, Need, Rules, Shape, fit, hourly_counts
 from forecasting.workload import Load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,68 +30,60 @@ class InstanceType:
 
 
 @dataclass(frozen=True)
-class AppSizing:
-    vcpu_required: float
-    memory_gib_required: float
-    connections_required: float
-    by_cpu: int
-    by_memory: int
-    by_connections: int
-    limiting: str
-    instances: int
-    min_replicas: int
-    max_replicas: int
+class TierSizing:
+    """A tier at its peak hour, plus the count for each hour of the day (autoscaled)."""
+
+    need: Need
+    peak: Fit
+    hourly_counts: tuple[int, ...]
+
+    @property
+    def instances(self) -> int:
+        return self.peak.count
+
+    @property
+    def min_replicas(self) -> int:
+        return min(self.hourly_counts)
+
+    @property
+    def max_replicas(self) -> int:
+        return max(self.hourly_counts)
 
 
-@dataclass(frozen=True)
-class WorkerSizing:
-    concurrent_tasks: float
-    vcpu_required: float
-    memory_gib_required: float
-    by_cpu: int
-    by_memory: int
-    instances: int
-
-
-def _ceil(x: float) -> int:
-    return int(math.ceil(x - 1e-9))
-
-
-def _needed(load_msgs: float, load_calls: float, users: float, app: ResolvedApp, inst: InstanceType) -> tuple[float, float, float, int, int, int]:
-    vcpu = load_msgs * app["cpu_ms_per_message"] / 1000.0 + load_calls * app["cpu_ms_per_llm_call"] / 1000.0
-    mem = users * app["memory_mb_per_session"] / 1024.0
-    by_cpu = _ceil(vcpu / (inst.vcpu * app["target_cpu_utilization"]))
-    usable = max(inst.memory_gib - app["base_memory_gb"], 0.1)
-    by_mem = _ceil(mem / usable)
-    by_conn = _ceil(users / app["max_connections_per_instance"])
-    return vcpu, mem, users, by_cpu, by_mem, by_conn
-
-
-def size_app(load: Load, margin: float, app: ResolvedApp, inst: InstanceType) -> AppSizing:
+def app_need(load: Load, margin: float, app: "ResolvedApp") -> Need:
     k = 1.0 + margin
-    vcpu, mem, conns, by_cpu, by_mem, by_conn = _needed(
-        load.peak_messages_per_s * k, load.peak_llm_calls_per_s * k, load.peak_concurrent_users * k, app, inst)
-    need = max(by_cpu, by_mem, by_conn, 1)
-    limiting = max((("cpu", by_cpu), ("memory", by_mem), ("connections", by_conn)), key=lambda t: t[1])[0]
-    floor = int(app["min_instances"])
-    instances = max(floor, need + 1)
-    *_, a_cpu, a_mem, a_conn = _needed(load.average_messages_per_s, load.average_llm_calls_per_s,
-                                       load.average_concurrent_users, app, inst)
-    min_replicas = min(instances, max(floor, max(a_cpu, a_mem, a_conn, 1) + 1))
-    return AppSizing(vcpu, mem, conns, by_cpu, by_mem, by_conn, limiting, instances, min_replicas, instances)
+    vcpu = (load.peak_messages_per_s * app["cpu_ms_per_message"] + load.peak_llm_calls_per_s * app["cpu_ms_per_llm_call"]) / 1000.0 * k
+    users = load.peak_concurrent_users * k
+    return Need(vcpu, users * app["memory_mb_per_session"] / 1024.0, users)
 
 
-def size_workers(load: Load, margin: float, app: ResolvedApp, inst: InstanceType) -> WorkerSizing:
-    tasks = load.peak_concurrent_tasks * (1.0 + margin)
-    vcpu = tasks * app["worker_vcpu_per_task"]
-    mem = tasks * app["memory_mb_per_task"] / 1024.0
-    by_cpu = _ceil(vcpu / (inst.vcpu * app["target_cpu_utilization"]))
-    by_mem = _ceil(mem / (inst.memory_gib * app["worker_memory_utilization"]))
-    instances = max(int(app["min_instances"]), max(by_cpu, by_mem, 1) + 1)
-    return WorkerSizing(tasks, vcpu, mem, by_cpu, by_mem, instances)
+def app_rules(app: "ResolvedApp") -> Rules:
+    return Rules(app["target_cpu_utilization"], app["base_memory_gb"], 1.0, app["max_connections_per_instance"],
+                 int(app["min_instances"]))
+
+
+def worker_need(load: Load, margin: float, app: "ResolvedApp") -> Need:
+    k = 1.0 + margin
+    tasks = load.peak_concurrent_tasks * k
+    if app.get("worker_vcpu_per_task") is not None:  # the scenario reserves CPU per running task
+        vcpu = tasks * app["worker_vcpu_per_task"]
+    else:
+        vcpu = load.peak_llm_calls_per_s * k * app["worker_cpu_ms_per_step"] / 1000.0
+    return Need(vcpu, tasks * app["memory_mb_per_task"] / 1024.0, tasks)
+
+
+def worker_rules(app: "ResolvedApp") -> Rules:
+    return Rules(app["target_cpu_utilization"], 0.0, app["worker_memory_utilization"], app["max_connections_per_instance"],
+                 int(app["min_instances"]))
+
+
+def size_tier(load: Load, margin: float, app: "ResolvedApp", shape: Shape, curve_to_peak: tuple[float, ...],
+              agent_workers: bool = False) -> TierSizing:
+    needer, rules = (worker_need, worker_rules(app)) if agent_workers else (app_need, app_rules(app))
+    need = needer(load, margin, app)
+    return TierSizing(need, fit(need, shape, rules), hourly_counts(need, shape, rules, curve_to_peak))
 
 
 def scale_out_threshold(target: float) -> float:
     """Step-scaling alarm above the tracking target: add capacity before saturation (capped at 90%)."""
     return min(0.9, target + 0.15)
-

@@ -8,10 +8,14 @@ A price file (`--prices`) is a JSON object with any of these keys, each merged i
   "api_models":    [{"id", "provider", "input_usd_per_mtok", "cached_input_usd_per_mtok", "output_usd_per_mtok", ...}]
   "cpu_instances": [{"name", "vcpu", "memory_gib", "usd_per_hour"}]
   "gpu_instances": [{"name", "gpu", "gpus", "gpu_memory_gb", "vcpu", "memory_gib", "usd_per_hour"}]
-  "services":      {"rds_gp3_storage": {"value": 0.1}, ...}      (keys as in cloud_aws_us_east_1.json)
-  "rds_instances": {"db.r7g.large": {"usd_per_hour": 0.2, "vcpu": 2, "memory_gib": 16}}
+  "services":      {"rds_gp3_storage": {"value": 0.1}, ...}      (keys as in clouds.json, per region)
+  "rds_instances": {"db.r7g.large": {"usd_per_hour": 0.2, "vcpu": 2, "memory_gib": 16}}   (managed PostgreSQL)
   "region", "source", "as_of"
 Entries from the file are marked with its source (default: the file name) unless they carry their own.
+
+Why regions are keys of one file: `clouds.json` holds AWS, GCP and Azure regions carried from the shared
+reference catalog (see data/carry_cloud_catalog.py); a scenario's `region` picks one, and a region the
+file does not know is an input error with a "did you mean", never a silent us-east-1.
 """
 from __future__ import annotations
 
@@ -26,12 +30,15 @@ from forecasting.errors import ScenarioError
 
 DATA_DIR = Path(__file__).parent / "data"
 API_FILE = DATA_DIR / "llm_api.json"
-CLOUD_FILE = DATA_DIR / "cloud_aws_us_east_1.json"
+CLOUD_FILE = DATA_DIR / "clouds.json"
+PRICING_FILE = DATA_DIR / "pricing_options.json"
+DEFAULT_REGION = "aws-us-east-1"
 
 
 @dataclass
 class Catalog:
     region: str
+    provider: str
     hours_per_month: float
     api_models: dict[str, dict[str, Any]]
     api_tiers: dict[str, dict[str, Any]]
@@ -40,17 +47,25 @@ class Catalog:
     services: dict[str, dict[str, Any]]
     rds_instances: dict[str, dict[str, Any]]
     api_price_source: str
+    pricing_options: dict[str, Any] = field(default_factory=dict)
     overrides: list[str] = field(default_factory=list)
 
     def db_options(self) -> list[dict[str, Any]]:
-        """Database hosts, preferred order: managed RDS classes by price, then self-managed PostgreSQL on
-        memory-optimised EC2 (r7i) when no priced RDS class is large enough (the reference prices only
-        db.t4g classes; add larger RDS classes with --prices and they are preferred)."""
+        """Database hosts, preferred order: managed PostgreSQL classes by price, then self-managed PostgreSQL
+        on memory-optimised instances when no managed class is large enough (or the region has none priced).
+        Multi-AZ price when the catalog has one, else 2x Single-AZ (the standby is a second instance)."""
         managed = sorted(({"name": n, "managed": True, **c} for n, c in self.rds_instances.items()),
-                         key=lambda o: (o["usd_per_hour"], o.get("vcpu", 0)))
-        ec2 = sorted(({"name": n, "managed": False, **c} for n, c in self.cpu_instances.items() if n.startswith("r7i.")),
-                     key=lambda o: (o["usd_per_hour"], o["vcpu"]))
+                         key=lambda o: (o["usd_per_hour"], o.get("vcpu", 0), o["name"]))
+        mem = [i for i in self.cpu_instances.values() if i.get("category", "memory" if i["name"].startswith("r7i.") else "") == "memory"]
+        ec2 = sorted(({"managed": False, **c} for c in mem), key=lambda o: (o["usd_per_hour"], o["vcpu"], o["name"]))
         return managed + ec2
+
+    def pricing(self, option: str) -> dict[str, Any]:
+        """The commitment discount (or spot rule) for this provider; {} for on-demand."""
+        return dict(self.pricing_options.get(self.provider, {}).get(option, {}))
+
+    def pricing_options_spot_tiers(self) -> tuple[str, ...]:
+        return tuple(_spot_rule().get("tiers", ()))
 
     def service(self, key: str) -> Any:
         return self.services[key]["value"]
@@ -65,29 +80,61 @@ def _raw() -> tuple[dict[str, Any], dict[str, Any]]:
     return json.loads(API_FILE.read_text()), json.loads(CLOUD_FILE.read_text())
 
 
-def _build(api: dict[str, Any], cloud: dict[str, Any]) -> Catalog:
-    rds = cloud["services"]["rds_postgres_instances"]
-    rds_instances = {
-        name: {"usd_per_hour": price, **rds["classes"].get(name, {}), "source": rds["source"], "as_of": rds["as_of"]}
-        for name, price in rds["value"].items()
-    }
-    return Catalog(
-        region=cloud["region"],
-        hours_per_month=float(cloud["hours_per_month"]),
-        api_models={m["id"]: m for m in api["models"]},
-        api_tiers=api["rate_limit_tiers"],
-        cpu_instances={i["name"]: i for i in cloud["cpu_instances"]},
-        gpu_instances=list(cloud["gpu_instances"]),
-        services=dict(cloud["services"]),
-        rds_instances=rds_instances,
-        api_price_source=f"{api['price_source']['title']} ({api['price_source']['date']})",
-    )
+@lru_cache(maxsize=1)
+def _pricing_options() -> dict[str, Any]:
+    return dict(json.loads(PRICING_FILE.read_text())["providers"])
 
 
 @lru_cache(maxsize=1)
-def default_catalog() -> Catalog:
+def _spot_rule() -> dict[str, Any]:
+    return dict(json.loads(PRICING_FILE.read_text())["spot"])
+
+
+def pricing_source(option: str, provider: str) -> str:
+    """One line naming where the pricing option's numbers come from (for the plan's assumptions)."""
+    if option == "on_demand":
+        return "on-demand list prices of the region (catalog sources per row)"
+    if option == "spot":
+        return f"{_spot_rule()['source']}; {_spot_rule()['why']}"
+    p = _pricing_options().get(provider, {}).get(option, {})
+    return f"{p.get('source', 'no commitment rate in the catalog')} ({p.get('as_of', 'undated')})"
+
+
+def regions() -> list[str]:
+    """Provider-region keys the catalog prices (e.g. aws-us-east-1, gcp-us-central1, azure-eastus)."""
+    return list(_raw()[1]["regions"])
+
+
+def check_region(region: str) -> None:
+    if region not in _raw()[1]["regions"]:
+        from forecasting.validate import suggest
+
+        raise ScenarioError(f"region: unknown region {region!r}{suggest(region, regions())}; "
+                            f"known: {', '.join(regions())}")
+
+
+def _build(api: dict[str, Any], cloud: dict[str, Any], region: str) -> Catalog:
+    reg = cloud["regions"][region]
+    rds_instances = {d["name"]: d for d in reg["managed_databases"] if d.get("service") in ("rds", "cloud-sql")}
+    return Catalog(
+        region=region, provider=str(reg["provider"]),
+        hours_per_month=float(cloud["hours_per_month"]),
+        api_models={m["id"]: m for m in api["models"]},
+        api_tiers=api["rate_limit_tiers"],
+        cpu_instances={i["name"]: i for i in reg["cpu_instances"]},
+        gpu_instances=list(reg["gpu_instances"]),
+        services=dict(reg["services"]),
+        rds_instances=rds_instances,
+        api_price_source=f"{api['price_source']['title']} ({api['price_source']['date']})",
+        pricing_options=_pricing_options(),
+    )
+
+
+@lru_cache(maxsize=8)
+def default_catalog(region: str = DEFAULT_REGION) -> Catalog:
+    check_region(region)
     api, cloud = _raw()
-    return _build(api, cloud)
+    return _build(api, cloud, region)
 
 
 def _require(entry: Any, keys: tuple[str, ...], where: str) -> list[str]:
@@ -101,16 +148,17 @@ def _require(entry: Any, keys: tuple[str, ...], where: str) -> list[str]:
     return problems
 
 
-def with_overrides(prices: dict[str, Any] | None, label: str = "user price file") -> Catalog:
+def with_overrides(prices: dict[str, Any] | None, label: str = "user price file", region: str = DEFAULT_REGION) -> Catalog:
     """The default catalog with a user's price file merged in (validated; ScenarioError on bad entries)."""
     if not prices:
-        return default_catalog()
+        return default_catalog(region)
     if not isinstance(prices, dict):
         raise ScenarioError("prices: expected a JSON object (see `capplan catalog` for the keys)")
     known = {"api_models", "cpu_instances", "gpu_instances", "services", "rds_instances", "region", "source", "as_of"}
     problems = [f"prices.{k}: unknown key (known: {', '.join(sorted(known))})" for k in prices if k not in known]
+    check_region(region)
     api, cloud = copy.deepcopy(_raw())
-    cat = _build(api, cloud)
+    cat = _build(api, cloud, region)
     source = str(prices.get("source", label))
     as_of = str(prices.get("as_of", "user-supplied"))
 

@@ -55,7 +55,7 @@ def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict[str, Any], db_r
     egress = tiered_egress_usd(d.egress_gb_per_month, cat.service("internet_egress_tiers"))
     lines = [
         Line("database instance", db["usd_per_hour"] * db_replicas * h,
-             f"{db['name']} x {db_replicas} ({'RDS Multi-AZ' if db['managed'] else 'self-managed on EC2: no priced RDS class is large enough'})"
+             f"{db['name']} x {db_replicas} ({'managed, primary + standby' if db['managed'] else 'self-managed: no priced managed class fits'})"
              f" x ${db['usd_per_hour']}/h x {h:.0f} h"),
         Line("database storage", d.db_storage_gb * storage_price + iops_usd,
              f"{d.db_storage_gb:,.1f} GB (all copies) x ${storage_price}/GB-month ({'RDS' if db['managed'] else 'EBS'} gp3)"

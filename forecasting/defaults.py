@@ -44,7 +44,9 @@ COMMON: dict[str, Default] = {
     "safety_margin": Default(0.25, "fraction", "seed requirement (fixed default 25%)"),
     "monthly_growth_rate": Default(0.0, "fraction/month", "no growth unless stated"),
     "horizon_months": Default(12, "months", "capplan default planning horizon"),
-    "region": Default("aws-us-east-1", "region", "the catalog's priced region (on-demand list prices)"),
+    "region": Default("aws-us-east-1", "region", "the catalog's default region (cloud_catalog.json, compiled 2026-12-01)"),
+    # --- provisioning (issue 8) ---
+    "pricing": Default("on_demand", "", "list prices without commitment (DESIGN.md default)"),
     "llm.deployment": Default("api", "", "hosted API unless self-hosting is stated"),
     "workload.prompt_tokens": Default(70, "tokens/message", "LMSYS-Chat-1M mean 69.5 tokens per user prompt (Zheng et al. 2023, pre-2025)", Plausible(20, 300, "20-300 tokens per prompt, heavy tail (workload_and_pricing.md section 0; the range is a judgement call there)")),
     "llm.api_output_tokens_per_s": Default(104, "output tokens/s per request", "Artificial Analysis median output speed, Claude Sonnet 4.6 (via induwara.lk, 2026-06-24; secondary)", Plausible(40, 200, JUDGEMENT + "; coding agents see 29-54 tokens/s (TraceLab 2026), fast small models ~2x the median")),
@@ -52,12 +54,14 @@ COMMON: dict[str, Default] = {
     "app.worker_memory_utilization": Default(0.85, "fraction", ESTIMATE + "; leaves 15% of worker memory for the OS and spikes"),
     "data.db_writes_per_vcpu": Default(500.0, "writes/s per vCPU", ESTIMATE + "; sustained small-row PostgreSQL inserts", Plausible(200, 2000, JUDGEMENT + " around an unmeasured estimate")),
     "data.db_hot_days": Default(1.0, "days", ESTIMATE + "; recent conversations (with indexes) the database keeps in memory", Plausible(0.25, 7, JUDGEMENT + "; a few hours to a week of recent conversations in memory")),
-    "app.instance_type": Default("m7i.xlarge", "instance", "general-purpose 4 vCPU / 16 GiB (SkyPilot AWS catalog, us-east-1)"),
     "app.cpu_ms_per_message": Default(20.0, "vCPU-ms/message", ESTIMATE + "; covers auth, persistence, and relaying ~215 streamed tokens", Plausible(5, 80, JUDGEMENT + ": 4x either way of an unmeasured estimate")),
     "app.cpu_ms_per_llm_call": Default(5.0, "vCPU-ms/LLM call", ESTIMATE + "; HTTPS call to the model and parsing its stream", Plausible(1, 20, JUDGEMENT + ": 4x either way of an unmeasured estimate")),
     "app.memory_mb_per_session": Default(1.0, "MiB/session", ESTIMATE + "; in-process connection and buffers (Node.js idle WebSocket ~32 KB, low-confidence)", Plausible(0.03, 4, JUDGEMENT + "; Node.js idle WebSocket ~32 KB (low-confidence) up to buffered streams")),
     "app.base_memory_gb": Default(1.0, "GiB/instance", ESTIMATE + "; runtime and framework", Plausible(0.25, 4, JUDGEMENT + "; a small Go service to a large Python/JVM runtime")),
-    "app.max_connections_per_instance": Default(10000, "connections/instance", ESTIMATE + "; far below published 100k-1M WebSocket/process figures, kept low for streaming load", Plausible(2000, 100000, JUDGEMENT + "; published idle WebSocket figures reach 100k-300k per process")),
+    # --- provisioning (issue 8) ---
+    "app.max_connections_per_instance": Default(524288, "connections/instance", "open-file limit: systemd >= 240 raises the default hard RLIMIT_NOFILE to 512Ki; 1,000,382 WebSockets were held on one 32-core server (workload_and_pricing.md 5.5). A stream costs a file descriptor and memory (app.memory_mb_per_session), not CPU, so memory usually limits first", Plausible(65536, 1048576, "a common raised LimitNOFILE (64Ki) to 1Mi descriptors")),
+    "llm.min_replicas": Default(2, "replicas", "N+1: a second replica keeps serving during a failure or a rolling deploy (the seed's floor of two for stateless tiers)"),
+    "llm.model_load_s": Default(300.0, "s", ESTIMATE + "; GPU node start, container pull and loading ~140 GB of weights at ~1 GB/s", Plausible(60, 900, JUDGEMENT + "; a warm node with cached weights to a cold node pulling weights from object storage")),
     "app.target_cpu_utilization": Default(0.6, "fraction", "common autoscaling target that leaves headroom for the scale-out delay (capplan default)"),
     "app.scale_in_utilization": Default(0.35, "fraction", "capplan default: hysteresis gap below the target avoids flapping"),
     "app.min_instances": Default(2, "instances", "seed requirement: N+1 with a floor of two instances"),
@@ -106,8 +110,7 @@ AGENT: dict[str, Default] = {
     "llm.itl_target_ms": Default(200.0, "ms/token", "MLPerf Inference v4.1 Server TPOT limit (agents favour throughput over latency)"),
     "llm.ttft_target_ms": Default(2000.0, "ms", "MLPerf Inference v4.1 Server TTFT limit"),
     "app.memory_mb_per_task": Default(256.0, "MiB/task", ESTIMATE + "; agent tasks hold tool results, parsed documents and a working context", Plausible(64, 2048, JUDGEMENT + " around an unmeasured estimate")),
-    "app.worker_instance_type": Default("m7i.2xlarge", "instance", "general-purpose 8 vCPU / 32 GiB for agent workers (SkyPilot AWS catalog)"),
-    "app.worker_vcpu_per_task": Default(0.25, "vCPU/task", ESTIMATE + "; tool execution, parsing, orchestration while the task runs", Plausible(0.05, 1.0, JUDGEMENT + " around an unmeasured estimate")),
+    "app.worker_cpu_ms_per_step": Default(50.0, "vCPU-ms/LLM step", ESTIMATE + "; parse the model's reply, dispatch the tool call, rebuild the context (tools run elsewhere; the wait for the model costs no CPU)", Plausible(10, 200, JUDGEMENT + " around an unmeasured estimate")),
 }
 
 # --- load sources people know (issue 14): engagement defaults, used only when a plan starts from active users ---

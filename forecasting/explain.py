@@ -69,24 +69,42 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
     k = 1 + margin
-    e["compute.app.instances"] = (
-        f"app instances = max(CPU {a.by_cpu}, memory {a.by_memory}, connections {a.by_connections}) + 1 spare (N+1), at least "
-        f"{r.app['min_instances']} = {a.instances} x {i.name}. CPU: ({_n(L.peak_messages_per_s)} messages/s x {r.app['cpu_ms_per_message']} ms"
-        f" + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app['cpu_ms_per_llm_call']} ms) x {_n(k)} margin = {_n(a.vcpu_required)} vCPU"
-        f" / ({_n(i.vcpu)} vCPU x {_n(r.app['target_cpu_utilization'])} target) -> {a.by_cpu}; memory: {_n(a.memory_gib_required)} GiB"
-        f" / ({_n(i.memory_gib)} - {r.app['base_memory_gb']} GiB base) -> {a.by_memory}; connections: {_n(a.connections_required)}"
-        f" / {r.app['max_connections_per_instance']:,} per instance -> {a.by_connections}. Limited by {a.limiting}.")
+    e["compute.app.instances"] = (f"app instances at the peak hour = {a.peak.basis}. CPU need: ({_n(L.peak_messages_per_s)} messages/s x"
+                                  f" {r.app['cpu_ms_per_message']} ms + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app['cpu_ms_per_llm_call']} ms)"
+                                  f" x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
+    e["compute.app.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.app_choice.why}"
+    e["compute.app.runner_up"] = (ctx.app_choice.runner_up.basis if ctx.app_choice.runner_up else "no other candidate")
+    e["compute.app.runner_up_usd_per_hour"] = e["compute.app.runner_up"]
+    e["compute.app.candidates_tried"] = (f"{ctx.app_choice.candidates} instance types in {ctx.cat.region} (burstable and GPU types excluded"
+                                         + (f"; families {r.app['instance_families']}" if r.app.get("instance_families") else "")
+                                         + (f"; pinned to {r.app['instance_type']}" if r.app.get("instance_type") else "") + ")")
+    e["compute.app.instance_usd_per_hour"] = f"{i.name}: {ctx.app_rate.basis}"
     e["compute.autoscaling"] = (
-        f"min replicas {a.min_replicas} = the same sizing at average load ({_n(L.average_concurrent_users)} users, no margin) + 1 spare;"
-        f" max replicas {a.max_replicas} = peak with {_n(margin * 100)}% margin + 1 spare; track {r.app['target_cpu_utilization']:.0%} CPU,"
+        f"the same fit at each hour of the daily curve ({ctx.curve.basis}): min replicas {a.min_replicas} at the trough,"
+        f" max {a.max_replicas} at the peak with {_n(margin * 100)}% margin; track {r.app['target_cpu_utilization']:.0%} CPU,"
         f" step out above {min(0.9, r.app['target_cpu_utilization'] + 0.15):.0%}, in below {r.app['scale_in_utilization']:.0%}")
-    if m.workers is not None and ctx.worker_inst is not None:
+    e["compute.autoscaling.hourly_replicas"] = "app instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(a.hourly_counts))
+    e["compute.autoscaling.load_curve"] = ctx.curve.basis
+    auto_parts = [m.app_cost] + ([m.worker_cost] if m.worker_cost else [])
+    e["compute.autoscaling.autoscaled_monthly_usd"] = " + ".join(f"${c.autoscaled_monthly_usd:,.2f} ({c.basis})" for c in auto_parts)
+    e["compute.autoscaling.always_on_monthly_usd"] = " + ".join(
+        f"{max(c.hourly_counts)} at the peak all day = ${c.always_on_monthly_usd:,.2f}" for c in auto_parts)
+    e["compute.autoscaling.pricing"] = f"pricing option {r.pricing}: {ctx.app_rate.basis}"
+    if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
         wk, wi = m.workers, ctx.worker_inst
-        e["compute.workers.instances"] = (
-            f"worker instances = max(CPU {wk.by_cpu}, memory {wk.by_memory}) + 1 spare = {wk.instances} x {wi.name}:"
-            f" {_n(wk.concurrent_tasks)} tasks (peak {_n(L.peak_concurrent_tasks)} x {_n(k)} margin) x {r.app['worker_vcpu_per_task']} vCPU"
-            f" = {_n(wk.vcpu_required)} vCPU; x {r.app['memory_mb_per_task']} MiB = {_n(wk.memory_gib_required)} GiB,"
-            f" using at most {r.app['worker_memory_utilization']:.0%} of each worker's {_n(wi.memory_gib)} GiB")
+        cpu = (f"{_n(wk.need.connections)} tasks x {r.app['worker_vcpu_per_task']} vCPU reserved per task (given)"
+               if r.app.get("worker_vcpu_per_task") is not None else
+               f"{_n(L.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {r.app['worker_cpu_ms_per_step']} vCPU-ms of orchestration per step"
+               f" (a task waiting on the model holds memory and a connection, not a vCPU)")
+        e["compute.workers.instances"] = (f"worker instances at the peak hour = {wk.peak.basis}. CPU need: {cpu} = {_n(wk.need.vcpu)} vCPU;"
+                                          f" memory: {_n(wk.need.connections)} tasks x {r.app['memory_mb_per_task']} MiB = {_n(wk.need.memory_gib)} GiB,"
+                                          f" at most {r.app['worker_memory_utilization']:.0%} of each {wi.name}'s memory")
+        e["compute.workers.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.worker_choice.why}"
+        e["compute.workers.runner_up"] = ctx.worker_choice.runner_up.basis if ctx.worker_choice.runner_up else "no other candidate"
+        e["compute.workers.connections_required"] = f"one open connection to the model API per running task: {_n(wk.need.connections)}"
+        e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
+        e["compute.workers.choice"] = ctx.worker_choice.why
+        e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
     e["storage.database.storage_gb"] = (
         f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(r.data['retention_days'])} days retention"
         f" x (1 + {r.data['index_overhead']} index overhead) x {r.data['db_replicas']} copies = {_n(d.db_storage_gb, 1)} GB"
@@ -191,35 +209,37 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
                                                   f" ({h.offer.gpus_per_instance} GPUs) = {h.instances} instances, the cheapest packing in the catalog")
             e["llm.self_hosted.usd_per_gpu_hour"] = f"${h.offer.usd_per_hour}/h / {h.offer.gpus_per_instance} GPUs ({h.offer.source})"
     inst = ctx.cat.cpu_instances[i.name]
-    e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h ({inst.get('source')}, {inst.get('as_of')})"
+    e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h on-demand ({inst.get('source')}, {inst.get('as_of')})"
     e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
+    e["compute.app.instance_family"] = e["compute.app.instance_vcpu"]
+    e["compute.app.choice"] = ctx.app_choice.why
     e["compute.app.vcpu_required"] = (f"({_n(L.peak_messages_per_s)} messages/s x {app['cpu_ms_per_message']} ms + {_n(L.peak_llm_calls_per_s)}"
-                                      f" calls/s x {app['cpu_ms_per_llm_call']} ms) / 1000 x {_n(k)} margin = {_n(a.vcpu_required)} vCPU")
+                                      f" calls/s x {app['cpu_ms_per_llm_call']} ms) / 1000 x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
     e["compute.app.memory_gib_required"] = (f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {app['memory_mb_per_session']} MiB"
-                                            f" = {_n(a.memory_gib_required)} GiB")
-    e["compute.app.connections_required"] = f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin = {_n(a.connections_required)} streams"
-    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.vcpu_required)} vCPU / ({_n(i.vcpu)} vCPU x {app['target_cpu_utilization']} target))"
-                                         f" = {a.by_cpu}")
-    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.memory_gib_required)} GiB / ({_n(i.memory_gib)} - {app['base_memory_gb']} GiB runtime))"
-                                            f" = {a.by_memory}")
-    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.connections_required)} / {app['max_connections_per_instance']:,} per instance)"
-                                                 f" = {a.by_connections}")
+                                            f" (connection, buffers and session state) = {_n(a.need.memory_gib)} GiB")
+    e["compute.app.connections_required"] = f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin = {_n(a.need.connections)} streams"
+    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.need.vcpu)} vCPU / ({_n(i.vcpu)} vCPU x {app['target_cpu_utilization']} target))"
+                                         f" = {a.peak.by_cpu}")
+    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.need.memory_gib)} GiB / ({_n(i.memory_gib)} - {app['base_memory_gb']} GiB runtime))"
+                                            f" = {a.peak.by_memory}")
+    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.need.connections)} / {app['max_connections_per_instance']:,} per instance)"
+                                                 f" = {a.peak.by_connections}")
+    e["compute.app.limiting_factor"] = f"the largest of the three limits: {a.peak.limiting}"
     e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app["max_connections_per_instance"], "connections", assumed)
-    e["compute.autoscaling.min_replicas"] = (f"the instance sizing at average load ({_n(L.average_concurrent_users)} users, no margin) + 1 spare,"
-                                             f" at least {app['min_instances']} = {a.min_replicas}")
-    e["compute.autoscaling.max_replicas"] = f"the peak sizing with margin (compute.app.instances) = {a.max_replicas}"
+    e["compute.autoscaling.min_replicas"] = f"the fewest instances any hour of the daily curve needs (the trough), at least {app['min_instances']} = {a.min_replicas}"
+    e["compute.autoscaling.max_replicas"] = f"the peak-hour fit with margin (compute.app.instances) = {a.max_replicas}"
     e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app["target_cpu_utilization"], "", assumed)
     e["compute.autoscaling.scale_out_cpu_utilization"] = (f"target {app['target_cpu_utilization']} + 0.15, at most 0.9: a step-scaling alarm"
                                                           " that adds capacity before saturation")
     e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app["scale_in_utilization"], "", assumed)
     if m.workers is not None and ctx.worker_inst is not None:
         wk = m.workers
-        e["compute.workers.concurrent_tasks"] = f"{_n(L.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(wk.concurrent_tasks)}"
-        e["compute.workers.vcpu_required"] = f"{_n(wk.concurrent_tasks)} tasks x {app['worker_vcpu_per_task']} vCPU = {_n(wk.vcpu_required)} vCPU"
-        e["compute.workers.memory_gib_required"] = (f"{_n(wk.concurrent_tasks)} tasks x {app['memory_mb_per_task']} MiB"
-                                                    f" = {_n(wk.memory_gib_required)} GiB")
-        e["compute.autoscaling.workers_min_replicas"] = "the worker sizing at average load, no margin, + 1 spare"
-        e["compute.autoscaling.workers_max_replicas"] = "the worker sizing at peak with margin (compute.workers.instances)"
+        e["compute.workers.concurrent_tasks"] = f"{_n(L.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(wk.need.connections)}"
+        e["compute.workers.vcpu_required"] = e["compute.workers.instances"]
+        e["compute.workers.memory_gib_required"] = (f"{_n(wk.need.connections)} tasks x {app['memory_mb_per_task']} MiB"
+                                                    f" = {_n(wk.need.memory_gib)} GiB")
+        e["compute.autoscaling.workers_min_replicas"] = f"the fewest worker instances any hour needs (the trough) = {wk.min_replicas}"
+        e["compute.autoscaling.workers_max_replicas"] = f"the worker fit at the peak hour with margin = {wk.max_replicas}"
     e["storage.database.provisioned_storage_gb"] = f"{_n(d.db_storage_gb, 1)} GB rounded up to the next size step = {_n(d.db_storage_step_gb)} GB"
     e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")
@@ -273,9 +293,23 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
         e["llm.self_hosted.replicas"] = (f"replicas = ceil({_n(h.concurrent_sequences)} sequences x (1 + {margin:.0%} margin) /"
                                          f" {h.sequences_per_replica} per replica) = {h.replicas}; GPUs = {h.replicas} x {h.gpus_per_replica}"
                                          f" = {h.gpus}")
-        if h.monthly_usd is not None:
-            e["llm.monthly_usd"] = (f"GPU cost = {h.instances} x {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each) x"
-                                    f" ${h.offer.usd_per_hour}/h x {ctx.cat.hours_per_month:.0f} h = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
+        floor = int(r.llm["min_replicas"])
+        e["llm.self_hosted.replicas"] += f" at the peak hour; each hour of the daily curve needs its share of that, at least {floor} (llm.min_replicas)"
+        if h.monthly_usd is not None and m.gpu_cost is not None:
+            e["llm.monthly_usd"] = (f"GPU cost = {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each), {m.gpu_cost.basis}"
+                                    f" = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
+        from forecasting.planner import gpu_scaling
+
+        sig = gpu_scaling(ctx, m)
+        for key in ("signal", "scale_out_sequences_per_replica", "scale_out_kv_cache_usage_perc", "scale_out_num_requests_waiting"):
+            e[f"llm.self_hosted.autoscaling.{key}"] = sig.basis
+        e["llm.self_hosted.autoscaling.hourly_replicas"] = "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(h.hourly_replicas))
+        e["llm.self_hosted.autoscaling.min_replicas"] = f"the trough hour's replicas, at least llm.min_replicas {floor}: {min(h.hourly_replicas)}"
+        e["llm.self_hosted.autoscaling.max_replicas"] = f"the peak hour's replicas (llm.self_hosted.replicas): {max(h.hourly_replicas)}"
+        e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm['model_load_s']} s"
+        if m.gpu_cost is not None:
+            e["llm.self_hosted.autoscaling.autoscaled_monthly_usd"] = m.gpu_cost.basis
+            e["llm.self_hosted.autoscaling.always_on_monthly_usd"] = m.gpu_cost.basis
 
 
 def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
@@ -298,12 +332,15 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
         out.append(f"database: {m.data.write_iops_peak:,.0f} writes/s and {m.data.db_memory_gib_required:,.1f} GiB of hot data exceed"
                    f" the largest priced host ({m.db_class}); shard the conversation store or add larger classes with --prices")
     elif not m.db_managed:
-        out.append(f"database: needs ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM, more than the"
-                   f" largest RDS class priced in the catalog (db.t4g.medium); priced as self-managed PostgreSQL on {m.db_class}"
-                   f" (add RDS classes with --prices, rds_instances, to price a managed database)")
+        largest = max(ctx.cat.rds_instances, key=lambda n: ctx.cat.rds_instances[n].get("memory_gib", 0), default=None)
+        out.append(f"database: needs ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM; "
+                   + (f"more than the largest managed PostgreSQL class priced for {ctx.cat.region} ({largest})" if largest
+                      else f"no managed PostgreSQL is priced for {ctx.cat.region} in the catalog")
+                   + f", so it is planned as self-managed PostgreSQL on {m.db_class}, primary + standby: you run backups, failover and upgrades"
+                   f" (add managed classes with --prices, rds_instances)")
     elif not last.db_managed:
-        out.append(f"database: by month {r.horizon_months} it outgrows the largest RDS class priced in the catalog; from then on it is"
-                   f" priced as self-managed PostgreSQL on {last.db_class} (add RDS classes with --prices, rds_instances)")
+        out.append(f"database: by month {r.horizon_months} it outgrows the largest managed PostgreSQL class priced for {ctx.cat.region}; from then on"
+                   f" it is planned as self-managed PostgreSQL on {last.db_class} (add managed classes with --prices, rds_instances)")
     if r.data["retention_days"] and m.data.db_storage_gb > 64_000:
         out.append(f"database: {m.data.db_storage_gb:,.0f} GB exceeds a single RDS volume (64 TB); shard or archive old conversations")
     if r.app_type == "agent" and r.workload["llm_calls_per_message"] <= 1:

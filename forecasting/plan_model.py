@@ -96,6 +96,22 @@ class SelfHostedOut(BaseModel):
     price_source: str
     estimator_derivation: list[str]
     operating_point: OperatingPointOut | None = None
+    autoscaling: GpuAutoscalingOut | None = None
+
+
+class GpuAutoscalingOut(BaseModel):
+    """Self-hosted replicas over the daily curve and the signal to scale them on (vLLM metric names)."""
+
+    min_replicas: int
+    max_replicas: int
+    hourly_replicas: list[int] = Field(description="model replicas needed at each hour 0-23 of the daily curve")
+    model_load_s: float
+    scale_out_sequences_per_replica: float = Field(description="running sequences per replica (vllm:num_requests_running) that trigger a scale-out")
+    scale_out_kv_cache_usage_perc: float = Field(description="vllm:kv_cache_usage_perc (0-1) that triggers a scale-out")
+    scale_out_num_requests_waiting: float = Field(description="vllm:num_requests_waiting per replica that triggers a scale-out")
+    signal: str
+    autoscaled_monthly_usd: float
+    always_on_monthly_usd: float
 
 
 class LLMOut(BaseModel):
@@ -120,6 +136,12 @@ class AppOut(BaseModel):
     instances_by_connections: int
     limiting_factor: str
     max_connections_per_instance: int
+    instance_family: str = ""
+    instance_usd_per_hour: float = 0.0
+    runner_up: str | None = Field(None, description="second-cheapest fit: 'count x type'")
+    runner_up_usd_per_hour: float | None = None
+    choice: str = Field("", description="why this instance type: the cheapest fit against the runner-up")
+    candidates_tried: int = 0
 
 
 class WorkersOut(BaseModel):
@@ -128,6 +150,10 @@ class WorkersOut(BaseModel):
     concurrent_tasks: float
     vcpu_required: float
     memory_gib_required: float
+    connections_required: float = 0.0
+    limiting_factor: str = ""
+    runner_up: str | None = None
+    choice: str = ""
 
 
 class AutoscalingOut(BaseModel):
@@ -138,6 +164,12 @@ class AutoscalingOut(BaseModel):
     scale_in_cpu_utilization: float
     workers_min_replicas: int | None = None
     workers_max_replicas: int | None = None
+    hourly_replicas: list[int] = Field(default_factory=list, description="app instances needed at each hour 0-23")
+    workers_hourly_replicas: list[int] | None = None
+    load_curve: list[float] = Field(default_factory=list, description="load at each hour 0-23 / daily mean")
+    autoscaled_monthly_usd: float = Field(0.0, description="app (+ workers) cost integrated hour by hour over the curve")
+    always_on_monthly_usd: float = Field(0.0, description="the same instances kept at their peak count all day")
+    pricing: str = "on_demand"
 
 
 class ComputeOut(BaseModel):

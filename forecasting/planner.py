@@ -11,12 +11,14 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from forecasting import app_tier, cost, data_tier, llm_api
+from forecasting import app_tier, cost, data_tier, instance_search, llm_api, pricing
+from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
+from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
+from forecasting.curve import Curve, daily_curve
 from forecasting.serving import replicas
-from forecasting.catalog import Catalog, default_catalog, with_overrides
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
-    ApiOut, AppOut, AutoscalingOut, CacheOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
+    ApiOut, AppOut, AutoscalingOut, CacheOut, GpuAutoscalingOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
     LLMOut, LoadOut, OperatingPointOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
     WorkersOut,
 )
@@ -37,6 +39,11 @@ class _Context:
     slo: Any  # serving.SloCapacity for self-hosted
     db_options: list[dict[str, Any]]
     notes: list[str]  # input the plan could not use, reported as warnings
+    curve: Curve
+    app_choice: instance_search.Choice = None  # type: ignore[assignment]  # set by _provision once the load is known
+    app_rate: pricing.Rate = None  # type: ignore[assignment]
+    worker_choice: instance_search.Choice | None = None
+    worker_rate: pricing.Rate | None = None
 
 
 @dataclass
@@ -44,8 +51,11 @@ class _Month:
     load: Load
     api: llm_api.ApiSizing | None
     hosted: replicas.SelfHostedSizing | None
-    app: app_tier.AppSizing
-    workers: app_tier.WorkerSizing | None
+    app: app_tier.TierSizing
+    app_cost: TierCost
+    workers: app_tier.TierSizing | None
+    worker_cost: TierCost | None
+    gpu_cost: TierCost | None
     data: data_tier.DataSizing
     db_class: str
     db_fits: bool
@@ -56,10 +66,33 @@ class _Month:
 
 def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
     if name not in cat.cpu_instances:
-        raise ScenarioError(f"{field}: unknown instance type {name!r}{suggest(name, list(cat.cpu_instances))}; "
+        raise ScenarioError(f"{field}: unknown instance type {name!r} in {cat.region}{suggest(name, list(cat.cpu_instances))}; "
                             f"known: {', '.join(sorted(cat.cpu_instances))}")
     i = cat.cpu_instances[name]
     return app_tier.InstanceType(name, float(i["vcpu"]), float(i["memory_gib"]), float(i["usd_per_hour"]))
+
+
+def _choose(cat: Catalog, r: ResolvedScenario, load: Load, workers: bool, curve: Curve) -> tuple[instance_search.Choice, pricing.Rate]:
+    """The instance type whose hour-by-hour autoscaled cost over month 0's daily curve is lowest, under the
+    scenario's pricing option (the type is kept over the timeline; the count follows the load)."""
+    pin_key, fam_key = ("worker_instance_type", "worker_instance_families") if workers else ("instance_type", "instance_families")
+    pin, families = r.app.get(pin_key), r.app.get(fam_key)
+    if pin:
+        _instance(cat, pin, f"app.{pin_key}")
+    shapes = instance_search.candidates(cat.cpu_instances.values(), pin, families)
+    if not shapes:
+        known = sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
+        raise ScenarioError(f"app.{fam_key}: no instance of {families} in {cat.region}; families there: {', '.join(known)}")
+    tier: pricing.Tier = "workers" if workers else "app"
+    need = (app_tier.worker_need if workers else app_tier.app_need)(load, r.safety_margin, r.app)
+    rules = app_tier.worker_rules(r.app) if workers else app_tier.app_rules(r.app)
+    def autoscaled(f: instance_search.Fit) -> float:
+        counts = instance_search.hourly_counts(need, f.shape, rules, curve.relative_to_peak)
+        return tier_cost(counts, pricing.rate(cat, f.shape.entry, r.pricing, tier), cat.hours_per_month, text=False).autoscaled_monthly_usd
+
+    choice = instance_search.search(need, shapes, rules, lambda sh: pricing.rate(cat, sh.entry, r.pricing, tier).baseline_usd_per_hour,
+                                    objective=autoscaled)
+    return choice, pricing.rate(cat, choice.best.shape.entry, r.pricing, tier)
 
 
 def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], serving_catalog: Any = None) -> _Context:
@@ -78,20 +111,10 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         latency = (llm["api_ttft_ms"] / 1000.0, 1.0 / llm["api_output_tokens_per_s"])
     else:
         latency = (llm["ttft_target_ms"] / 1000.0, llm["itl_target_ms"] / 1000.0)
-    unused = (("precision", "tensor_parallel", "itl_target_ms", "ttft_target_ms") if llm["deployment"] == "api"
+    unused = (("precision", "tensor_parallel", "itl_target_ms", "ttft_target_ms", "min_replicas", "model_load_s") if llm["deployment"] == "api"
               else ("api_ttft_ms", "api_output_tokens_per_s"))
     notes = [f"llm.{k} is ignored: it applies only when llm.deployment is "
              f"\"{'self_hosted' if llm['deployment'] == 'api' else 'api'}\"" for k in unused if llm.get(k) is not None]
-    try:
-        app_inst = _instance(cat, r.app["instance_type"], "app.instance_type")
-    except ScenarioError as e:
-        problems += e.problems
-    worker_inst = None
-    if r.app_type == "agent":
-        try:
-            worker_inst = _instance(cat, r.app["worker_instance_type"], "app.worker_instance_type")
-        except ScenarioError as e:
-            problems += e.problems
     if r.app["scale_in_utilization"] >= r.app["target_cpu_utilization"]:
         problems.append(f"app.scale_in_utilization ({r.app['scale_in_utilization']}) must be below "
                         f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
@@ -120,9 +143,50 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
             if not llm.get("tensor_parallel"):
                 assumptions.append(Assumption(name="llm.tensor_parallel", value=int(slo.tensor_parallel), unit="GPUs/replica",
                                               source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
+    curve = daily_curve(r.peak_multiplier, r.daily_load_curve)
+    if r.daily_load_curve is not None:
+        raw = r.daily_load_curve
+        own = max(raw) / (sum(raw) / 24.0)
+        if abs(own - r.peak_multiplier) > 1e-6:
+            notes.append(f"daily_load_curve: its peak is {own:.2f} x its mean but the peak multiplier in effect is"
+                         f" {r.peak_multiplier:.2f}; the curve's shape was rescaled to that peak")
+    for key, fam in (("instance_type", "instance_families"), ("worker_instance_type", "worker_instance_families")):
+        pin = r.app.get(key)
+        if pin and pin not in cat.cpu_instances:
+            problems.append(f"app.{key}: unknown instance type {pin!r} in {cat.region}{suggest(pin, list(cat.cpu_instances))}; "
+                            f"known: {', '.join(sorted(cat.cpu_instances))}")
+        wanted = r.app.get(fam)
+        if wanted and not pin and not instance_search.candidates(cat.cpu_instances.values(), None, wanted):
+            known = sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
+            problems.append(f"app.{fam}: no instance of {wanted} in {cat.region}; families there: {', '.join(known)}")
     if problems:
         raise ScenarioError(problems)
-    return _Context(r, cat, shape, app_inst, worker_inst, api_prices, slo, cat.db_options(), notes)
+    return _Context(r, cat, shape, _NO_INSTANCE, None, api_prices, slo, cat.db_options(), notes, curve)
+
+
+_NO_INSTANCE = app_tier.InstanceType("", 0.0, 0.0, 0.0)
+
+
+def _provision(ctx: _Context, base: Load) -> None:
+    """Choose the app (and worker) instance types for month 0's load: needs the derived concurrency."""
+    r, cat = ctx.r, ctx.cat
+    ctx.app_choice, ctx.app_rate = _choose(cat, r, base, workers=False, curve=ctx.curve)
+    ctx.app_inst = _as_instance(ctx.app_choice)
+    if r.app_type == "agent":
+        ctx.worker_choice, ctx.worker_rate = _choose(cat, r, base, workers=True, curve=ctx.curve)
+        ctx.worker_inst = _as_instance(ctx.worker_choice)
+
+
+def catalog_for(region: str, prices: dict[str, Any] | Catalog | None) -> Catalog:
+    """The region's catalog with the user's price file merged in (a Catalog passed in is used as is)."""
+    if isinstance(prices, Catalog):
+        return prices
+    return with_overrides(prices, region=region) if prices else default_catalog(region)
+
+
+def _as_instance(c: instance_search.Choice) -> app_tier.InstanceType:
+    sh = c.best.shape
+    return app_tier.InstanceType(sh.name, sh.vcpu, sh.memory_gib, sh.usd_per_hour)
 
 
 def _serving_problem(msg: str, llm: ResolvedLLM, cat: Catalog) -> str:
@@ -152,7 +216,7 @@ def _db_class(options: list[dict[str, Any]], vcpu: float, memory_gib: float) -> 
     return max(options, key=lambda o: (o.get("memory_gib", 0), o.get("vcpu", 0))), False
 
 
-def _evaluate(ctx: _Context, load: Load) -> _Month:
+def _evaluate(ctx: _Context, load: Load, text: bool = True) -> _Month:
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     margin = r.safety_margin
     lines: list[cost.Line] = []
@@ -161,25 +225,30 @@ def _evaluate(ctx: _Context, load: Load) -> _Month:
         api = llm_api.size_api(load, margin, ctx.api_prices, cat)
         lines.append(cost.Line(f"LLM API ({r.llm['model']})", api.monthly_usd,
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
-    else:
-        hosted = replicas.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h)
-        if hosted.monthly_usd is not None:
-            lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", hosted.monthly_usd,
-                                   f"{hosted.instances} x {hosted.offer.instance} x ${hosted.offer.usd_per_hour}/h x {h:.0f} h"))
-    app = app_tier.size_app(load, margin, r.app, ctx.app_inst)
-    lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app.instances * ctx.app_inst.usd_per_hour * h,
-                           f"{app.instances} x ${ctx.app_inst.usd_per_hour}/h x {h:.0f} h"))
-    workers = None
-    if ctx.worker_inst is not None:
-        workers = app_tier.size_workers(load, margin, r.app, ctx.worker_inst)
-        lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", workers.instances * ctx.worker_inst.usd_per_hour * h,
-                               f"{workers.instances} x ${ctx.worker_inst.usd_per_hour}/h x {h:.0f} h"))
+    gpu_cost = None
+    if ctx.api_prices is None:
+        hosted = replicas.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h,
+                                                 int(r.llm["min_replicas"]), ctx.curve.relative_to_peak)
+        if hosted.monthly_usd is not None and hosted.offer.entry is not None:
+            g_rate = pricing.rate(cat, hosted.offer.entry, r.pricing, "gpu")
+            gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
+            hosted = replicas.priced(hosted, gpu_cost.autoscaled_monthly_usd)
+            lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", gpu_cost.autoscaled_monthly_usd,
+                                   f"{hosted.offer.instance} ({hosted.offer.gpus_per_instance} GPUs each), " + gpu_cost.basis))
+    app = app_tier.size_tier(load, margin, r.app, ctx.app_choice.best.shape, ctx.curve.relative_to_peak)
+    app_cost = tier_cost(app.hourly_counts, ctx.app_rate, h, text=text)
+    lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app_cost.autoscaled_monthly_usd, app_cost.basis))
+    workers = worker_cost = None
+    if ctx.worker_choice is not None and ctx.worker_rate is not None and ctx.worker_inst is not None:
+        workers = app_tier.size_tier(load, margin, r.app, ctx.worker_choice.best.shape, ctx.curve.relative_to_peak, agent_workers=True)
+        worker_cost = tier_cost(workers.hourly_counts, ctx.worker_rate, h, text=text)
+        lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", worker_cost.autoscaled_monthly_usd, worker_cost.basis))
     data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data)
     db, db_fits = _db_class(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required)
     db_class = db["name"]
     lines += cost.data_lines(load, data, cat, db, int(r.data["db_replicas"]), data.vector_storage_gb)
     lines.append(cost.load_balancer_line(load, data, cat))
-    return _Month(load, api, hosted, app, workers, data, db_class, db_fits, bool(db["managed"]), lines,
+    return _Month(load, api, hosted, app, app_cost, workers, worker_cost, gpu_cost, data, db_class, db_fits, bool(db["managed"]), lines,
                   sum(line.monthly_usd for line in lines))
 
 
@@ -229,7 +298,7 @@ def _timeline(ctx: _Context, base: Load) -> tuple[list[TimelineRow], list[ScaleE
     prev: dict[str, Any] | None = None
     for month in range(r.horizon_months + 1):
         k = (1.0 + g) ** month
-        m = _evaluate(ctx, base.scaled(k)) if month else _evaluate(ctx, base)
+        m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months) if month else _evaluate(ctx, base)
         months.append(m)
         rows.append(_row(month, r.registered_users * k, m))
         values = _event_values(m)
@@ -261,7 +330,9 @@ def _base_load(ctx: _Context, s: Scenario, assumptions: list[Assumption]) -> Loa
     from forecasting import load_sources
 
     ctx.r = load_sources.derive(ctx.r, s, ctx.shape.cycle_s, ctx.shape.calls_per_message, assumptions)
-    return compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape)
+    base = compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape)
+    _provision(ctx, base)
+    return base
 
 
 def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog | None = None,
@@ -276,8 +347,10 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
 
         return plan_uncertain(scenario, prices, serving_catalog)
     s = parse_scenario(scenario)
-    cat = prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
     r, assumptions = resolve(s)
+    cat = catalog_for(r.region, prices)
+    if s.pricing is not None:
+        assumptions.append(Assumption(name="pricing.source", value=r.pricing, unit="", source=pricing_source(r.pricing, cat.provider)))
     loaded_serving_catalog = None
     if serving_catalog:  # validated even when the plan does not self-host: a broken file is the user's to fix
         from forecasting import serving
@@ -292,6 +365,8 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
 
     base = _base_load(ctx, s, assumptions)
     r = ctx.r
+    if s.daily_load_curve is None:
+        assumptions.append(Assumption(name="daily_load_curve", value="default shape", unit="load / daily mean, by hour", source=ctx.curve.basis))
     rows, events, months = _timeline(ctx, base)
     m0, last = months[0], months[-1]
     from forecasting.explain import explain, warnings_for  # text lives apart from arithmetic
@@ -357,7 +432,8 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
                       ttft_target_ms=r.llm["ttft_target_ms"], meets_slo=bool(getattr(slo, "meets_slo", True)),
                       bound=str(slo.bound), gpu_instance=hs.offer.instance, gpu_instances=hs.instances,
                       usd_per_gpu_hour=hs.offer.usd_per_gpu_hour, price_source=hs.offer.source,
-                      estimator_derivation=list(slo.derivation), operating_point=_operating_point(slo)))
+                      estimator_derivation=list(slo.derivation), operating_point=_operating_point(slo),
+                      autoscaling=_gpu_auto(ctx, m)))
 
 
 def _operating_point(slo: Any) -> OperatingPointOut:
@@ -371,33 +447,64 @@ def _operating_point(slo: Any) -> OperatingPointOut:
         limited_by=str(slo.bound))
 
 
+def _gpu_auto(ctx: _Context, m: _Month) -> GpuAutoscalingOut:
+    hs = m.hosted
+    assert hs is not None
+    sig = gpu_scaling(ctx, m)
+    gc = m.gpu_cost
+    return GpuAutoscalingOut(
+        min_replicas=min(hs.hourly_replicas), max_replicas=max(hs.hourly_replicas), hourly_replicas=list(hs.hourly_replicas),
+        model_load_s=float(ctx.r.llm["model_load_s"]), scale_out_sequences_per_replica=sig.scale_out_sequences_per_replica,
+        scale_out_kv_cache_usage_perc=sig.kv_cache_usage_threshold, scale_out_num_requests_waiting=sig.waiting_requests_threshold,
+        signal=sig.basis, autoscaled_monthly_usd=gc.autoscaled_monthly_usd if gc else 0.0,
+        always_on_monthly_usd=gc.always_on_monthly_usd if gc else 0.0)
+
+
 def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
     r, a, i = ctx.r, m.app, ctx.app_inst
+    ch = ctx.app_choice
+    ru = ch.runner_up
     app = AppOut(instance_type=i.name, instance_vcpu=i.vcpu, instance_memory_gib=i.memory_gib, instances=a.instances,
-                 vcpu_required=a.vcpu_required, memory_gib_required=a.memory_gib_required,
-                 connections_required=a.connections_required, instances_by_cpu=a.by_cpu, instances_by_memory=a.by_memory,
-                 instances_by_connections=a.by_connections, limiting_factor=a.limiting,
-                 max_connections_per_instance=int(r.app["max_connections_per_instance"]))
+                 vcpu_required=a.need.vcpu, memory_gib_required=a.need.memory_gib,
+                 connections_required=a.need.connections, instances_by_cpu=a.peak.by_cpu, instances_by_memory=a.peak.by_memory,
+                 instances_by_connections=a.peak.by_connections, limiting_factor=a.peak.limiting,
+                 max_connections_per_instance=int(r.app["max_connections_per_instance"]),
+                 instance_family=ch.best.shape.family, instance_usd_per_hour=ctx.app_rate.baseline_usd_per_hour,
+                 runner_up=f"{ru.count} x {ru.shape.name}" if ru else None, runner_up_usd_per_hour=ru.usd_per_hour if ru else None,
+                 choice=ch.why, candidates_tried=ch.candidates)
     workers = None
     target = r.app["target_cpu_utilization"]
+    auto_usd = m.app_cost.autoscaled_monthly_usd + (m.worker_cost.autoscaled_monthly_usd if m.worker_cost else 0.0)
+    always_usd = m.app_cost.always_on_monthly_usd + (m.worker_cost.always_on_monthly_usd if m.worker_cost else 0.0)
     auto = AutoscalingOut(min_replicas=a.min_replicas, max_replicas=a.max_replicas, target_cpu_utilization=target,
                           scale_out_cpu_utilization=app_tier.scale_out_threshold(target),
-                          scale_in_cpu_utilization=r.app["scale_in_utilization"])
-    if m.workers is not None and ctx.worker_inst is not None:
-        wk = m.workers
-        workers = WorkersOut(instance_type=ctx.worker_inst.name, instances=wk.instances, concurrent_tasks=wk.concurrent_tasks,
-                             vcpu_required=wk.vcpu_required, memory_gib_required=wk.memory_gib_required)
-        avg = app_tier.size_workers(m.load.scaled(m.load.average_concurrent_users / m.load.peak_concurrent_users),
-                                    0.0, r.app, ctx.worker_inst)
-        auto.workers_min_replicas = min(avg.instances, wk.instances)
-        auto.workers_max_replicas = wk.instances
+                          scale_in_cpu_utilization=r.app["scale_in_utilization"], hourly_replicas=list(a.hourly_counts),
+                          load_curve=[round(x, 4) for x in ctx.curve.relative_to_mean],
+                          autoscaled_monthly_usd=auto_usd, always_on_monthly_usd=always_usd, pricing=r.pricing)
+    if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
+        wk, wc = m.workers, ctx.worker_choice
+        wr = wc.runner_up
+        workers = WorkersOut(instance_type=ctx.worker_inst.name, instances=wk.instances, concurrent_tasks=wk.need.connections,
+                             vcpu_required=wk.need.vcpu, memory_gib_required=wk.need.memory_gib,
+                             connections_required=wk.need.connections, limiting_factor=wk.peak.limiting,
+                             runner_up=f"{wr.count} x {wr.shape.name}" if wr else None, choice=wc.why)
+        auto.workers_min_replicas = wk.min_replicas
+        auto.workers_max_replicas = wk.max_replicas
+        auto.workers_hourly_replicas = list(wk.hourly_counts)
     return ComputeOut(app=app, workers=workers, autoscaling=auto)
+
+
+def gpu_scaling(ctx: _Context, m: _Month) -> GpuSignal:
+    slo, r = ctx.slo, ctx.r
+    return gpu_signal(int(slo.max_sequences_at_slo), int(slo.max_concurrent_sequences), r.safety_margin,
+                      ctx.curve.max_hourly_rise, float(r.llm["model_load_s"]), float(slo.ttft_ms),
+                      float(r.llm["ttft_target_ms"]), ctx.shape.call_latency_s)
 
 
 def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
     d, r = m.data, ctx.r
     return StorageOut(
-        database=DatabaseOut(engine="PostgreSQL on RDS, Multi-AZ" if m.db_managed else "PostgreSQL self-managed on EC2, primary + standby",
+        database=DatabaseOut(engine=_engine(ctx.cat.provider, m.db_managed),
                              instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
                              storage_gb_at_horizon=last.data.db_storage_gb, write_iops_peak=d.write_iops_peak,
                              vcpu_required=d.db_vcpu_required, bytes_per_message=d.bytes_per_message,
@@ -406,6 +513,14 @@ def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
         vector=VectorOut(chunks=int(r.data["vector_chunks"]), dimensions=int(r.data["vector_dimensions"]), storage_gb=d.vector_storage_gb),
         object=ObjectOut(storage_gb=d.object_storage_gb, log_storage_gb=d.log_storage_gb, attachment_storage_gb=d.attachment_storage_gb),
     )
+
+
+MANAGED_PG = {"aws": "PostgreSQL on RDS, Multi-AZ", "gcp": "Cloud SQL for PostgreSQL, high availability", "azure": "Azure Database for PostgreSQL"}
+VMS = {"aws": "EC2", "gcp": "Compute Engine", "azure": "Azure VMs"}
+
+
+def _engine(provider: str, managed: bool) -> str:
+    return MANAGED_PG.get(provider, "managed PostgreSQL") if managed else f"PostgreSQL self-managed on {VMS.get(provider, 'VMs')}, primary + standby"
 
 
 def _cost_out(ctx: _Context, m: _Month) -> CostOut:

@@ -49,6 +49,9 @@ class LLMConfig(BaseModel):
     ttft_target_ms: float | None = Field(None, gt=0, le=600_000, description="time-to-first-token target (ms)")
     api_ttft_ms: float | None = Field(None, gt=0, le=600_000, description="hosted API: time to first token (ms)")
     api_output_tokens_per_s: float | None = Field(None, gt=0, le=100_000, description="hosted API: output speed per request (tokens/s)")
+    # --- provisioning (issue 8): GPU autoscaling ---
+    min_replicas: int | None = Field(None, ge=1, le=10_000, description="self-hosted: fewest model replicas kept running at the daily trough")
+    model_load_s: float | None = Field(None, gt=0, le=7_200, description="self-hosted: seconds from scale-out decision to a new replica serving (node, image, weights)")
 
 
 class Workload(BaseModel):
@@ -84,7 +87,11 @@ class AppTier(BaseModel):
     worker_instance_type: str | None = Field(None, max_length=50, description="agent worker-pool instance type")
     memory_mb_per_task: float | None = Field(None, ge=0, le=1_048_576, description="agent: worker memory per running task (MiB)")
     worker_memory_utilization: float | None = Field(None, gt=0.1, le=1, description="agent: share of worker memory tasks may use")
-    worker_vcpu_per_task: float | None = Field(None, ge=0, le=64, description="agent: worker vCPU per running task")
+    worker_vcpu_per_task: float | None = Field(None, ge=0, le=64, description="agent: reserve this vCPU per running task (overrides sizing by work per step)")
+    # --- provisioning (issue 8): instance search ---
+    instance_families: list[str] | None = Field(None, max_length=50, description="restrict the app-tier instance search to these families (e.g. [\"m7g\", \"c7g\"])")
+    worker_instance_families: list[str] | None = Field(None, max_length=50, description="agent: restrict the worker instance search to these families")
+    worker_cpu_ms_per_step: float | None = Field(None, ge=0, le=600_000, description="agent: worker vCPU-ms of orchestration per LLM step (parse, dispatch tools, rebuild context)")
 
 
 class DataTier(BaseModel):
@@ -132,7 +139,12 @@ class Scenario(BaseModel):
     safety_margin: float | None = Field(None, ge=0, le=5, description="headroom added to capacity (0.25 = 25%)")
     monthly_growth_rate: float | None = Field(None, ge=-0.5, le=2.0, description="compound growth per month (0.08 = 8% a month)")
     horizon_months: int | None = Field(None, ge=0, le=60, description="months to plan ahead (0-60)")
-    region: str | None = Field(None, max_length=50, description="price region of the catalog (default aws-us-east-1)")
+    region: str | None = Field(None, max_length=50, description="provider-region whose prices the plan uses: aws-us-east-1, aws-us-west-2, aws-eu-west-1, gcp-us-central1, gcp-europe-west4, azure-eastus")
+    # --- provisioning (issue 8): pricing option ---
+    pricing: Literal["on_demand", "reserved_1y", "reserved_3y", "spot"] | None = Field(
+        None, description="on_demand, reserved_1y / reserved_3y (commitments cover the always-on baseline), or spot (stateless tiers only)")
+    # --- provisioning (issue 8): daily load curve ---
+    daily_load_curve: list[float] | None = Field(None, min_length=24, max_length=24, description="24 hourly loads (any unit, hour 0-23) giving the daily shape; normalised to mean 1")
     llm: LLMConfig = Field(default_factory=LLMConfig)
     workload: Workload = Field(default_factory=Workload)
     app: AppTier = Field(default_factory=AppTier)
@@ -147,6 +159,8 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
+        if self.daily_load_curve is not None and (any(v < 0 for v in self.daily_load_curve) or max(self.daily_load_curve) <= 0):
+            raise ValueError("daily_load_curve: 24 non-negative hourly values, not all zero")
         from forecasting.load_sources import check_sources
 
         problems = check_sources(self)
@@ -196,6 +210,8 @@ class ResolvedLLM(_ResolvedSection):
     ttft_target_ms: Number | None  # self-hosted only
     api_ttft_ms: Number | None  # hosted API only
     api_output_tokens_per_s: Number | None  # hosted API only
+    min_replicas: int | None = None  # self-hosted only (issue 8)
+    model_load_s: Number | None = None  # self-hosted only (issue 8)
 
 
 class ResolvedWorkload(_ResolvedSection):
@@ -216,7 +232,7 @@ class ResolvedWorkload(_ResolvedSection):
 
 
 class ResolvedApp(_ResolvedSection):
-    instance_type: str
+    instance_type: str | None  # None: the instance search chooses (issue 8)
     cpu_ms_per_message: Number
     cpu_ms_per_llm_call: Number
     memory_mb_per_session: Number
@@ -228,7 +244,10 @@ class ResolvedApp(_ResolvedSection):
     worker_instance_type: str | None  # agents only
     memory_mb_per_task: Number
     worker_memory_utilization: Number | None  # agents only
-    worker_vcpu_per_task: Number | None  # agents only
+    worker_vcpu_per_task: Number | None  # agents only; None: CPU by work per step
+    instance_families: list[str] | None = None  # issue 8: restrict the instance search
+    worker_instance_families: list[str] | None = None
+    worker_cpu_ms_per_step: Number | None = None  # agents only
 
 
 class ResolvedData(_ResolvedSection):
@@ -274,6 +293,9 @@ class ResolvedScenario(BaseModel):
     monthly_messages: float | None = None
     monthly_tasks: float | None = None
     measured: dict[str, Any] | None = None
+    # --- provisioning (issue 8) ---
+    pricing: str = "on_demand"
+    daily_load_curve: list[float] | None = None
 
 
 def _fill(section: BaseModel, prefix: str, app_type: str, assumptions: list[Assumption],
@@ -316,6 +338,14 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
     elif s.peak_concurrent_users is not None and s.concurrent_users is not None:
         peak, avg = float(s.peak_concurrent_users), float(s.concurrent_users)
         peak_multiplier = peak / avg  # both given: the ratio is theirs, not a default
+    elif s.daily_load_curve is not None and s.peak_multiplier is None:
+        peak_multiplier = max(s.daily_load_curve) / (sum(s.daily_load_curve) / 24.0)  # the curve's own peak / mean
+        if s.peak_concurrent_users is not None:
+            peak = float(s.peak_concurrent_users)
+            avg = peak / peak_multiplier
+        else:
+            avg = float(s.concurrent_users)  # type: ignore[arg-type]
+            peak = avg * peak_multiplier
     elif s.peak_concurrent_users is not None:
         peak_multiplier = float(top("peak_multiplier"))
         peak = float(s.peak_concurrent_users)
@@ -326,7 +356,7 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         peak = avg * peak_multiplier
 
     hosted_only = {"api_ttft_ms", "api_output_tokens_per_s"}
-    self_hosted_only = {"itl_target_ms", "ttft_target_ms"}
+    self_hosted_only = {"itl_target_ms", "ttft_target_ms", "min_replicas", "model_load_s"}
     deployment = s.llm.deployment or lookup(t, "llm.deployment").value
     llm = _fill(s.llm, "llm", t, a, skip=frozenset({"model", "gpu", "precision", "tensor_parallel"}
                                                  | (hosted_only if deployment == "self_hosted" else self_hosted_only)))
@@ -357,7 +387,8 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         workload["session_minutes"] = minutes
         workload["think_time_s"] = minutes * 60.0 / workload["messages_per_session"]
 
-    app = _fill(s.app, "app", t, a, skip=frozenset({"worker_instance_type", "worker_vcpu_per_task", "worker_memory_utilization"}
+    app = _fill(s.app, "app", t, a, skip=frozenset({"worker_instance_type", "worker_vcpu_per_task", "worker_memory_utilization",
+                                                  "worker_instance_families", "worker_cpu_ms_per_step"}
                                                  if t == "chatbot" else ()))
     data = _fill(s.data, "data", t, a)
 
@@ -365,7 +396,8 @@ def resolve(s: Scenario) -> tuple[ResolvedScenario, list[Assumption]]:
         name=s.name, app_type=t, registered_users=s.registered_users,
         concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=peak_multiplier,
         safety_margin=float(top("safety_margin")), monthly_growth_rate=float(top("monthly_growth_rate")),
-        horizon_months=int(top("horizon_months")), region=str(top("region")),
+        horizon_months=int(top("horizon_months")), region=str(top("region")), pricing=str(top("pricing")),
+        daily_load_curve=s.daily_load_curve,
         llm=ResolvedLLM(**llm), workload=ResolvedWorkload(**workload), app=ResolvedApp(**app), data=ResolvedData(**data),
         **load_sources.record(s),
     )

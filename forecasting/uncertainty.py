@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from forecasting.catalog import Catalog, default_catalog, with_overrides
+from forecasting.catalog import DEFAULT_REGION, Catalog, default_catalog, with_overrides
 from forecasting.defaults import UNCERTAINTY, lookup
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
@@ -127,8 +127,10 @@ def expected_regret(quantities: list[dict[str, float]], under: float, over: floa
 
 
 # ----------------------------------------------------------------------------------------------
-def _catalog(prices: dict[str, Any] | Catalog | None) -> Catalog:
-    return prices if isinstance(prices, Catalog) else (with_overrides(prices) if prices else default_catalog())
+def _catalog(prices: dict[str, Any] | Catalog | None, region: Any = None) -> Catalog:
+    """The scenario's region (issue 8: regions) with the user's price file merged in."""
+    reg = region if isinstance(region, str) and region else DEFAULT_REGION
+    return prices if isinstance(prices, Catalog) else (with_overrides(prices, region=reg) if prices else default_catalog(reg))
 
 
 def _serving(serving_catalog: str | None) -> Any:
@@ -313,7 +315,7 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
         raise ScenarioError(bad)
     if not isinstance(scenario, dict):
         parse_scenario(scenario)  # the core's own message for a non-object
-    cat = _catalog(prices)
+    cat = _catalog(prices, scenario.get("region") if isinstance(scenario, dict) else None)
     serving = _serving(serving_catalog)
     d = run_draws(scenario, options, cat, serving)
     n = len(d.figures)

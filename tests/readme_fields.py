@@ -36,6 +36,12 @@ SPECIAL = {
     "llm.gpu": (str(DEFAULT_GPU.value), DEFAULT_GPU.source),
     "llm.precision": ("the model's native (bf16)", "the estimator"),
     "llm.tensor_parallel": ("chosen", "the estimator: most sequences per GPU within the latency targets"),
+    "app.instance_type": ("chosen: the cheapest fit in the region", "instance search (docs/provisioning.md)"),
+    "app.worker_instance_type": ("chosen: the cheapest fit in the region", "instance search (docs/provisioning.md)"),
+    "app.instance_families": ("all non-burstable CPU families of the region", "instance search (docs/provisioning.md)"),
+    "app.worker_instance_families": ("all non-burstable CPU families of the region", "instance search (docs/provisioning.md)"),
+    "app.worker_vcpu_per_task": ("none: CPU sized by app.worker_cpu_ms_per_step", ""),
+    "daily_load_curve": ("raised cosine, trough 0.3 x mean at 04:00, rescaled to the peak multiplier", "forecasting/curve.py (Azure LLM trace 2024, BurstGPT)"),
     "workload.think_time_s": ("chatbot: session_minutes x 60 / messages_per_session (168 s); agent 79",
                               AGENT["workload.think_time_s"].source),
 }

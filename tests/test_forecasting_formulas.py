@@ -101,8 +101,10 @@ def test_openai_tier_is_the_smallest_that_covers_limits_and_spend():
     assert choose_tier(cat, "anthropic", 1, 1, 1)[0] is None
 
 
-def test_app_tier_n_plus_one_with_floor_of_two(p):
+def test_app_tier_n_plus_one_with_floor_of_two():
+    p = plan({**BASE, "app": {"instance_type": "m7i.xlarge"}})  # pinned: 4 vCPU / 16 GiB
     a = p.compute.app
+    assert a.instance_type == "m7i.xlarge" and a.candidates_tried == 1
     calls = 2_000 / (100 + LATENCY_200)
     # CPU: (messages x 20 ms + calls x 5 ms) x 1.25 margin
     assert a.vcpu_required == pytest.approx((calls * 0.020 + calls * 0.005) * 1.25)
@@ -114,11 +116,22 @@ def test_app_tier_n_plus_one_with_floor_of_two(p):
 
 
 def test_connections_can_be_the_limit():
-    s = {**BASE, "concurrent_users": 40_000, "registered_users": 1_000_000, "workload": {**BASE["workload"], "think_time_s": 3_000}}
+    s = {**BASE, "concurrent_users": 40_000, "registered_users": 1_000_000, "workload": {**BASE["workload"], "think_time_s": 3_000},
+         "app": {"instance_type": "m7i.xlarge", "max_connections_per_instance": 10_000, "memory_mb_per_session": 0.1}}
     a = plan(s).compute.app
     assert a.limiting_factor == "connections"
     assert a.instances_by_connections == math.ceil(80_000 * 1.25 / 10_000)
     assert a.instances == a.instances_by_connections + 1
+
+
+def test_by_default_streams_are_limited_by_memory_not_file_descriptors():
+    # 100,000 peak users x 1.25 x 1 MiB each = 122 GiB of session memory; 125,000 streams fit one instance's 512 Ki descriptors
+    s = {**BASE, "concurrent_users": 50_000, "registered_users": 1_000_000, "workload": {**BASE["workload"], "think_time_s": 3_000},
+         "app": {"instance_type": "m7i.xlarge"}}
+    a = plan(s).compute.app
+    assert a.instances_by_connections == 1
+    assert a.instances_by_memory == math.ceil(100_000 * 1.25 * 1 / 1024 / (16 - 1))
+    assert a.limiting_factor == "memory"
 
 
 def test_database_storage_write_iops_and_cache(p):
@@ -187,7 +200,7 @@ def test_every_default_is_listed_as_an_assumption_with_a_source():
     q = plan({"app_type": "chatbot", "registered_users": 1000, "concurrent_users": 10})
     names = {a.name for a in q.assumptions}
     for required in ("peak_multiplier", "safety_margin", "llm.model", "workload.output_tokens", "workload.prompt_tokens",
-                     "app.instance_type", "data.retention_days"):
+                     "app.max_connections_per_instance", "daily_load_curve", "pricing", "data.retention_days"):
         assert required in names
     assert all(a.source and a.unit is not None for a in q.assumptions)
     assert next(a for a in q.assumptions if a.name == "peak_multiplier").value == 1.5
@@ -223,16 +236,13 @@ def test_database_host_is_the_cheapest_that_holds_a_day_of_hot_data():
     cat = default_catalog()
     fitting = [n for n, c in cat.rds_instances.items() if c["memory_gib"] >= hot]
     assert small.storage.database.instance_class == min(fitting, key=lambda n: cat.rds_instances[n]["usd_per_hour"])
-    # 100x the users: more hot data than any priced RDS class holds -> self-managed on the cheapest r7i that does
+    # 100x the users: more hot data than the burstable classes hold -> the cheapest larger managed class that does
     big = plan({**BASE, "registered_users": 10_000_000, "concurrent_users": 100_000})
     d = big.storage.database
     hot_big = d.messages_per_day * d.bytes_per_message * 1.3 / 2**30
-    assert hot_big > 4 and d.engine.startswith("PostgreSQL self-managed")
-    r7i = {n: c for n, c in cat.cpu_instances.items() if n.startswith("r7i.") and c["memory_gib"] >= hot_big}
-    assert d.instance_class == min(r7i, key=lambda n: r7i[n]["usd_per_hour"])
-    assert any(w.startswith("database: needs") for w in big.warnings)
-    line = next(b for b in big.cost.breakdown if b.component == "database instance")
-    assert line.monthly_usd == pytest.approx(cat.cpu_instances[d.instance_class]["usd_per_hour"] * 2 * 730)
+    assert hot_big > 4 and d.engine.startswith("PostgreSQL on RDS")
+    fitting_big = [n for n, c in cat.rds_instances.items() if c["memory_gib"] >= hot_big]
+    assert d.instance_class == min(fitting_big, key=lambda n: cat.rds_instances[n]["usd_per_hour"])
 
 
 def _numeric_leaves(obj, path=""):

@@ -57,7 +57,9 @@ def numbers(obj, path=""):
 
 def capacity(p) -> dict[str, float]:
     out = {
-        "app": p.compute.app.instances, "workers": p.compute.workers.instances if p.compute.workers else 0,
+        # the instance search may pick a larger type for a larger load, so counts can drop while capacity needed grows
+        "app_vcpu": p.compute.app.vcpu_required, "app_memory": p.compute.app.memory_gib_required,
+        "workers_memory": p.compute.workers.memory_gib_required if p.compute.workers else 0,
         "db_gb": p.storage.database.storage_gb, "cache_gb": p.storage.cache.memory_gb, "iops": p.storage.database.write_iops_peak,
         "egress": p.network.egress_gb_per_month, "cost": p.cost.monthly_usd, "llm_cost": p.llm.monthly_usd,
         "calls": p.load.llm_calls_per_second, "tpm": p.load.input_tokens_per_minute,
@@ -152,3 +154,22 @@ def test_self_hosted_gpus_never_shrink_with_more_users(users, share, k, model_gp
     assert b.llm.monthly_usd >= a.llm.monthly_usd
     assert b.cost.monthly_usd >= a.cost.monthly_usd * (1 - 1e-9)
     assert a.llm.self_hosted.replicas >= 1 and math.isfinite(b.cost.monthly_usd)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios, st.floats(1.0, 20.0), st.sampled_from(["on_demand", "reserved_1y", "reserved_3y", "spot"]))
+def test_autoscaling_bounds_and_costs_hold_at_every_hour(d, k, option):
+    """min <= max; autoscaled <= always-on; more users never means fewer replicas at any hour of the curve."""
+    base = {**to_scenario(d), "pricing": option}
+    bigger = dict(base, registered_users=int(math.ceil(base["registered_users"] * k)), concurrent_users=base["concurrent_users"] * k)
+    a, b = plan(base), plan(bigger)
+    for p in (a, b):
+        auto = p.compute.autoscaling
+        assert auto.min_replicas <= auto.max_replicas == max(auto.hourly_replicas)
+        assert auto.autoscaled_monthly_usd <= auto.always_on_monthly_usd * (1 + 1e-9)
+        if auto.workers_min_replicas is not None:
+            assert auto.workers_min_replicas <= auto.workers_max_replicas
+    assert b.compute.autoscaling.autoscaled_monthly_usd >= a.compute.autoscaling.autoscaled_monthly_usd * (1 - 1e-9)
+    assert b.compute.app.vcpu_required >= a.compute.app.vcpu_required * (1 - 1e-9)
+    if a.compute.app.instance_type == b.compute.app.instance_type:  # same shape: never fewer replicas at any hour
+        assert all(y >= x for x, y in zip(a.compute.autoscaling.hourly_replicas, b.compute.autoscaling.hourly_replicas))

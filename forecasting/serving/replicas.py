@@ -8,7 +8,7 @@ generating at the peak. Replicas = ceil(sequences x (1 + margin) / sequences per
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from forecasting.catalog import Catalog
@@ -22,6 +22,7 @@ class GpuOffer:
     usd_per_hour: float | None  # per instance
     usd_per_gpu_hour: float | None
     source: str
+    entry: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class SelfHostedSizing:
     instances: int
     offer: GpuOffer
     monthly_usd: float | None
+    hourly_replicas: tuple[int, ...] = ()
+    hourly_instances: tuple[int, ...] = ()
 
 
 def best_offer(cat: Catalog, gpu: str, gpus_per_replica: int, replicas: int) -> GpuOffer:
@@ -46,7 +49,7 @@ def best_offer(cat: Catalog, gpu: str, gpus_per_replica: int, replicas: int) -> 
         count = math.ceil(replicas / per_instance)
         total = count * inst["usd_per_hour"]
         offer = GpuOffer(inst["name"], int(inst["gpus"]), float(inst["usd_per_hour"]),
-                         float(inst["usd_per_hour"]) / inst["gpus"], f"{inst.get('source', '?')} ({inst.get('as_of', 'undated')})")
+                         float(inst["usd_per_hour"]) / inst["gpus"], f"{inst.get('source', '?')} ({inst.get('as_of', 'undated')})", inst)
         if best is None or total < best[0]:
             best = (total, offer)
     if best is None:
@@ -60,14 +63,24 @@ def concurrent_sequences(load: Load, ttft_ms: float, itl_ms: float, output_token
 
 
 def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, cat: Catalog, gpu: str,
-                     hours_per_month: float) -> SelfHostedSizing:
+                     hours_per_month: float, min_replicas: int = 1, curve_to_peak: tuple[float, ...] = (1.0,)) -> SelfHostedSizing:
+    """Replicas at the peak hour and at each hour of the daily curve (never below `min_replicas`)."""
     seqs = concurrent_sequences(load, cap.ttft_ms, cap.itl_ms, output_tokens)
     per_replica = max(1, int(cap.max_sequences_at_slo))
-    replicas = max(1, math.ceil(seqs * (1.0 + margin) / per_replica - 1e-9))
+    need = seqs * (1.0 + margin) / per_replica
+    hourly = tuple(max(min_replicas, 1, math.ceil(need * r - 1e-9)) for r in curve_to_peak)
+    replicas = max(hourly)
     gpr = int(cap.gpus_per_replica)
     offer = best_offer(cat, gpu, gpr, replicas)
     if offer.usd_per_hour is None:
-        return SelfHostedSizing(seqs, per_replica, replicas, gpr, replicas * gpr, 0, offer, None)
-    instances = math.ceil(replicas / (offer.gpus_per_instance // gpr))
+        return SelfHostedSizing(seqs, per_replica, replicas, gpr, replicas * gpr, 0, offer, None, hourly, ())
+    per_instance = offer.gpus_per_instance // gpr
+    hourly_instances = tuple(math.ceil(x / per_instance) for x in hourly)
+    instances = max(hourly_instances)
     return SelfHostedSizing(seqs, per_replica, replicas, gpr, replicas * gpr, instances, offer,
-                            instances * offer.usd_per_hour * hours_per_month)
+                            instances * offer.usd_per_hour * hours_per_month, hourly, hourly_instances)
+
+
+def priced(s: SelfHostedSizing, monthly_usd: float) -> SelfHostedSizing:
+    """The same sizing with its autoscaled monthly cost."""
+    return replace(s, monthly_usd=monthly_usd)

@@ -1,0 +1,73 @@
+"""Autoscaled cost of a tier over the daily curve, and the GPU replicas' scaling signal.
+
+Why the committed baseline is chosen, not assumed: with a reservation priced below on-demand, the k-th
+instance is worth committing to when it runs at least (reserved / on-demand) of the day; the cheapest
+baseline is therefore the count reached in that many hours. With on-demand or spot prices the ratio is
+1 and the baseline is the trough. Committing to the peak count is one of the choices, so the autoscaled
+cost can never exceed the always-on cost.
+Why the GPU threshold sits below the sizing target: a new replica serves only after `model_load_s`; the
+scale-out signal must fire while the load can still rise that long without breaching the latency targets.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from forecasting.pricing import Rate
+
+
+@dataclass(frozen=True)
+class TierCost:
+    hourly_counts: tuple[int, ...]
+    committed: int
+    autoscaled_monthly_usd: float
+    always_on_monthly_usd: float
+    basis: str
+
+
+def tier_cost(counts: tuple[int, ...], rate: Rate, hours_per_month: float, unit: str = "instances", text: bool = True) -> TierCost:
+    n = len(counts)
+    ratio = rate.baseline_usd_per_hour / rate.burst_usd_per_hour if rate.burst_usd_per_hour > 0 else 1.0
+    ranked = sorted(counts, reverse=True)
+    k = min(n, max(1, math.ceil(n * ratio - 1e-9)))
+    committed = ranked[k - 1]
+    # hours above the committed count: only the k busiest hours can exceed it
+    above = sum(ranked[:k]) - k * committed
+    per_day = n * committed * rate.baseline_usd_per_hour + above * rate.burst_usd_per_hour
+    scale = hours_per_month / n
+    auto = per_day * scale
+    always = max(counts) * rate.baseline_usd_per_hour * hours_per_month
+    if not text:
+        return TierCost(counts, committed, auto, always, "")
+    extra = above
+    basis = (f"hour by hour over the daily curve: {committed} {unit} all day x ${rate.baseline_usd_per_hour:.4g}/h"
+             + (f" + {extra} {unit}-hours a day above them x ${rate.burst_usd_per_hour:.4g}/h" if extra else "")
+             + f", x {scale:.3g} days/month (counts by hour: {', '.join(map(str, counts))}); always-on at the peak"
+             f" {max(counts)} x ${rate.baseline_usd_per_hour:.4g}/h x {hours_per_month:.0f} h = ${always:,.0f}; {rate.basis}")
+    return TierCost(counts, committed, auto, always, basis)
+
+
+@dataclass(frozen=True)
+class GpuSignal:
+    scale_out_sequences_per_replica: float
+    kv_cache_usage_threshold: float
+    waiting_requests_threshold: float
+    basis: str
+
+
+def gpu_signal(per_replica_at_slo: int, kv_max_sequences: int, margin: float, max_rise_per_hour: float,
+               model_load_s: float, ttft_ms: float, ttft_target_ms: float, call_latency_s: float) -> GpuSignal:
+    """Scale out when running sequences per replica pass target / (1 + rise during a model load)."""
+    target = per_replica_at_slo / (1.0 + margin)  # the sizing target: the margin is headroom for bursts
+    rise = max_rise_per_hour * model_load_s / 3600.0
+    out = target / (1.0 + rise)
+    kv = min(1.0, out / max(kv_max_sequences, 1))
+    throughput = per_replica_at_slo / call_latency_s if call_latency_s > 0 else 0.0  # requests/s one replica completes
+    waiting = max(0.0, (ttft_target_ms - ttft_ms) / 1000.0) * throughput
+    basis = (f"target {per_replica_at_slo} sequences at the latency targets / (1 + {margin:.0%} margin) = {target:.1f} per replica;"
+             f" the curve rises at most {max_rise_per_hour:.1%} of the peak per hour, {rise:.2%} during a {model_load_s:.0f} s model load,"
+             f" so scale out at {out:.1f} running sequences per replica = vllm:kv_cache_usage_perc {kv:.2f}"
+             f" ({out:.1f} of the {kv_max_sequences} sequences the KV cache holds), or when vllm:num_requests_waiting exceeds"
+             f" {waiting:.1f} per replica (the queue that uses up the {ttft_target_ms - ttft_ms:.0f} ms left of the TTFT target at"
+             f" {throughput:.2f} requests/s per replica)")
+    return GpuSignal(out, kv, waiting, basis)
