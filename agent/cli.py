@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("agent.commands.report", "self-contained HTML report (charts, what-ifs, full plan) of a transcript or plan"),
     "calibrate": ("agent.commands.calibrate", "what your workload really is, from request logs, usage exports or vLLM metrics"),
     "compare": ("agent.commands.compare", "forecast vs actual: a plan against real usage, metric by metric"),
+    "export": ("agent.commands.export", "Kubernetes, KEDA or Terraform configuration from a plan"),
 }
 
 

@@ -1,0 +1,230 @@
+"""`capplan export`: every generated Kubernetes document validates against the official schemas of
+three Kubernetes minor versions (kubernetes-validate, strict: unknown fields fail), every KEDA
+ScaledObject against KEDA's published CRD schema (tests/data/keda/, source in its README), values equal
+the plan's exactly (property-tested over random scenarios), absent tiers are left out, and bad input
+exits 2."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import kubernetes_validate
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from agent.cli import main
+from forecasting import plan as make_plan
+from forecasting.catalog import default_catalog
+from forecasting.export import Options, documents, render
+from forecasting.validate import parse_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+K8S_VERSIONS = ("1.35.0", "1.36.0", "1.37.0")
+KEDA_SCHEMA = yaml.safe_load((ROOT / "tests" / "data" / "keda" / "scaledobject_v1alpha1_openapi.yaml").read_text())
+
+
+def plan_of(path: Path) -> dict[str, Any]:
+    return make_plan(parse_scenario(json.loads(path.read_text()))).model_dump(mode="json")
+
+
+def run_cli(args: list[Any], capsys) -> tuple[int, str, str]:
+    code = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def strict_keda(doc: Any, schema: dict[str, Any], path: str = "") -> list[str]:
+    """Fields the CRD schema does not declare (the API server prunes them; kubectl --validate=strict rejects them)."""
+    if schema.get("type") == "object" and isinstance(doc, dict):
+        props = schema.get("properties")
+        if props is None:
+            return []
+        out = []
+        for k, v in doc.items():
+            if k not in props:
+                out.append(f"{path}.{k}")
+            else:
+                out += strict_keda(v, props[k], f"{path}.{k}")
+        return out
+    if schema.get("type") == "array" and isinstance(doc, list):
+        return [e for i, item in enumerate(doc) for e in strict_keda(item, schema["items"], f"{path}[{i}]")]
+    return []
+
+
+def validate_keda(doc: dict[str, Any]) -> None:
+    jsonschema.validate(doc, KEDA_SCHEMA)
+    assert doc["apiVersion"] == "keda.sh/v1alpha1" and doc["kind"] == "ScaledObject"
+    assert strict_keda(doc, KEDA_SCHEMA) == []
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_validates(path, capsys):
+    code, out, err = run_cli(["export", path, "--to", "kubernetes"], capsys)
+    assert code == 0, err
+    docs = [d for d in yaml.safe_load_all(out) if d]
+    assert docs
+    for doc in docs:
+        for version in K8S_VERSIONS:
+            kubernetes_validate.validate(doc, version, strict=True)
+    code, out, err = run_cli(["export", path, "--to", "keda"], capsys)
+    assert code == 0, err
+    for doc in (d for d in yaml.safe_load_all(out) if d):
+        validate_keda(doc)
+    code, out, err = run_cli(["export", path, "--to", "terraform"], capsys)
+    assert code == 0, err
+    tf = json.loads(out)
+    assert set(tf["_source"]) == set(tf) - {"_source", "_generated"}
+
+
+def test_the_validators_reject_what_is_wrong():
+    """The checks above can fail: a wrong type, an unknown field and a missing trigger are caught."""
+    p = plan_of(ROOT / "examples" / "selfhosted-chatbot.json")
+    hpa = next(d.body for d in documents(p, "kubernetes", Options()) if d.body["kind"] == "HorizontalPodAutoscaler")
+    bad = json.loads(json.dumps(hpa))
+    bad["spec"]["maxReplicas"] = "four"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, "1.37.0", strict=True)
+    bad = json.loads(json.dumps(hpa))
+    bad["spec"]["targetCPU"] = 60
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, "1.37.0", strict=True)
+    so = documents(p, "keda", Options())[0].body
+    bad = json.loads(json.dumps(so))
+    del bad["spec"]["triggers"]
+    with pytest.raises(jsonschema.ValidationError):
+        validate_keda(bad)
+    bad = json.loads(json.dumps(so))
+    bad["spec"]["triggers"][0]["metadata"]["threshold"] = 1  # trigger metadata values must be strings
+    with pytest.raises(jsonschema.ValidationError):
+        validate_keda(bad)
+    bad = json.loads(json.dumps(so))
+    bad["spec"]["minReplicas"] = 1  # the HPA spelling, not KEDA's
+    assert strict_keda(bad, KEDA_SCHEMA) == [".spec.minReplicas"]
+
+
+def test_headers_and_sources(capsys, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")  # 2025-12-01
+    code, out, err = run_cli(["export", ROOT / "examples" / "selfhosted-chatbot.json", "--to", "kubernetes"], capsys)
+    assert code == 0
+    first = out.splitlines()[:2]
+    assert first[0].startswith("# kubernetes configuration generated by capplan ") and first[0].endswith(" on 2025-12-01")
+    assert first[1] == "# scenario: Consumer chatbot on self-hosted GPUs"
+    assert "#   spec.maxReplicas = " in out and "<- compute.autoscaling.max_replicas" in out
+    assert "<- llm.self_hosted.tensor_parallel" in out
+    tf = json.loads(run_cli(["export", ROOT / "examples" / "selfhosted-chatbot.json", "--to", "terraform"], capsys)[1])
+    assert tf["_generated"].endswith("on 2025-12-01 from scenario: Consumer chatbot on self-hosted GPUs")
+
+
+def test_absent_tiers_are_left_out():
+    api = plan_of(ROOT / "examples" / "support-chatbot.json")
+    kinds = [(d.body["kind"], d.body["metadata"]["name"]) for d in documents(api, "kubernetes", Options())]
+    assert all(not n.endswith(("-llm", "-workers")) for _, n in kinds) and len(kinds) == 3
+    assert documents(api, "keda", Options()) == []
+    assert "nothing to export" in render(api, "keda", Options())
+    tf = documents(api, "terraform", Options())[0].body
+    assert "gpu_type" not in tf and "worker_min_size" not in tf
+    agent = plan_of(ROOT / "examples" / "travel-agent.json")
+    names = [d.body["metadata"]["name"] for d in documents(agent, "kubernetes", Options())]
+    assert sum(n.endswith("-workers") for n in names) == 3
+
+
+def check_values(p: dict[str, Any]) -> None:
+    """Every exported value that comes from the plan equals the plan's figure."""
+    docs = {(d.body["kind"], d.body["metadata"]["name"].rsplit("-", 1)[1]): d.body for d in documents(p, "kubernetes", Options())}
+    auto = p["compute"]["autoscaling"]
+    hpa = docs[("HorizontalPodAutoscaler", "app")]["spec"]
+    assert (hpa["minReplicas"], hpa["maxReplicas"]) == (auto["min_replicas"], auto["max_replicas"])
+    assert hpa["metrics"][0]["resource"]["target"]["averageUtilization"] == round(auto["target_cpu_utilization"] * 100)
+    dep = docs[("Deployment", "app")]["spec"]
+    assert dep["replicas"] == auto["min_replicas"]
+    req = dep["template"]["spec"]["containers"][0]["resources"]["requests"]
+    assert float(req["cpu"].rstrip("m")) / (1000 if req["cpu"].endswith("m") else 1) == p["compute"]["app"]["instance_vcpu"]
+    assert req["memory"] == f"{p['compute']['app']['instance_memory_gib']:g}Gi"
+    assert dep["template"]["spec"]["nodeSelector"]["node.kubernetes.io/instance-type"] == p["compute"]["app"]["instance_type"]
+    if p["compute"]["workers"]:
+        w = docs[("HorizontalPodAutoscaler", "workers")]["spec"]
+        assert (w["minReplicas"], w["maxReplicas"]) == (auto["workers_min_replicas"], auto["workers_max_replicas"])
+        inst = default_catalog().cpu_instances[p["compute"]["workers"]["instance_type"]]
+        wreq = docs[("Deployment", "workers")]["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]
+        assert wreq["memory"] == f"{inst['memory_gib']:g}Gi" and float(wreq["cpu"]) == inst["vcpu"]
+    else:
+        assert ("Deployment", "workers") not in docs
+    sh = p["llm"]["self_hosted"]
+    tf = documents(p, "terraform", Options())[0].body
+    assert (tf["app_min_size"], tf["app_max_size"]) == (auto["min_replicas"], auto["max_replicas"])
+    assert tf["db_instance_class"] == p["storage"]["database"]["instance_class"]
+    assert tf["db_allocated_storage_gb"] == p["storage"]["database"]["provisioned_storage_gb"]
+    assert tf["monthly_cost_usd"] == round(p["cost"]["monthly_usd"], 2)
+    if sh:
+        gpu = docs[("Deployment", "llm")]["spec"]
+        res = gpu["template"]["spec"]["containers"][0]["resources"]["limits"]
+        assert list(res.values()) == [sh["tensor_parallel"]]
+        args = gpu["template"]["spec"]["containers"][0]["args"]
+        assert args[args.index("--tensor-parallel-size") + 1] == str(sh["tensor_parallel"])
+        so = documents(p, "keda", Options())[0].body["spec"]
+        auto_gpu = sh.get("autoscaling") or {"min_replicas": sh["replicas"], "max_replicas": sh["replicas"]}
+        assert (so["minReplicaCount"], so["maxReplicaCount"]) == (auto_gpu["min_replicas"], auto_gpu["max_replicas"])
+        assert gpu["replicas"] == auto_gpu["min_replicas"]
+        running = next(t for t in so["triggers"] if t["name"] == "running")
+        assert running["metadata"]["threshold"] == f"{float(sh['sequences_per_replica_at_slo']):g}"
+        assert "vllm:num_requests_running" in running["metadata"]["query"]
+        assert tf["gpus_per_replica"] == sh["tensor_parallel"] and tf["gpu_count"] == sh["gpus"]
+        validate_keda(documents(p, "keda", Options())[0].body)
+    else:
+        assert ("Deployment", "llm") not in docs and documents(p, "keda", Options()) == []
+    for d in docs.values():
+        kubernetes_validate.validate(d, K8S_VERSIONS[-1], strict=True)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_values_match_the_plan_for_every_example(path):
+    check_values(plan_of(path))
+
+
+scenarios = st.fixed_dictionaries({
+    "app_type": st.sampled_from(["chatbot", "agent"]),
+    "registered_users": st.integers(1_000, 5_000_000),
+    "share": st.floats(0.0005, 0.05),
+    "peak_multiplier": st.floats(1.0, 4.0),
+    "llm": st.one_of(
+        st.just({"deployment": "api", "model": "gpt-5-mini"}),
+        st.sampled_from(["llama-3.1-8b", "llama-3.1-70b"]).flatmap(lambda m: st.sampled_from(["h100-sxm", "a100-80gb", "l40s"]).map(
+            lambda g: {"deployment": "self_hosted", "model": m, "gpu": g}))),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios)
+def test_values_match_the_plan_property(s):
+    from forecasting import ScenarioError
+
+    raw = {"app_type": s["app_type"], "registered_users": s["registered_users"],
+           "concurrent_users": max(1.0, s["registered_users"] * s["share"]), "peak_multiplier": s["peak_multiplier"],
+           "llm": s["llm"]}
+    try:
+        p = make_plan(parse_scenario(raw)).model_dump(mode="json")
+    except ScenarioError:
+        return  # not every random combination plans (a model that fits no GPU); those are not exported
+    check_values(p)
+
+
+def test_output_folder_and_bad_input(tmp_path, capsys):
+    code, out, err = run_cli(["export", ROOT / "examples" / "travel-agent.json", "--to", "terraform", "--output", f"{tmp_path}/infra/"], capsys)
+    assert code == 0, err
+    written = list((tmp_path / "infra").glob("*.auto.tfvars.json"))
+    assert len(written) == 1 and json.loads(written[0].read_text())["worker_min_size"] >= 1
+    (tmp_path / "broken.json").write_text("{not json")
+    for bad, expected in ((tmp_path / "missing.json", "not found"), (tmp_path / "broken.json", "not valid JSON")):
+        code, out, err = run_cli(["export", bad, "--to", "kubernetes"], capsys)
+        assert code == 2 and expected in err and "Traceback" not in err
+    (tmp_path / "odd.json").write_text('{"hello": 1}')
+    code, out, err = run_cli(["export", tmp_path / "odd.json", "--to", "keda"], capsys)
+    assert code == 2 and "neither a plan nor a valid scenario" in err
+    (tmp_path / "half.json").write_text('{"load": {}, "inputs": {}}')
+    code, out, err = run_cli(["export", tmp_path / "half.json", "--to", "kubernetes"], capsys)
+    assert code == 2 and "no compute.app" in err
