@@ -75,6 +75,7 @@ class WhatIfArgs(BaseModel):
     scale_users: float | None = Field(None, gt=0, description="multiply all user counts and volumes together, 2 = double")
     set: dict[str, Scalar] = Field(default_factory=dict, description='new values by path, e.g. {"monthly_growth_rate": 0.03, "llm.deployment": "self_hosted", "llm.gpu": "h200"}')
     multiply: dict[str, float] = Field(default_factory=dict, description='multipliers by path, e.g. {"workload.output_tokens": 2}')
+    unset: list[str] = Field(default_factory=list, description='paths to remove (back to the default), e.g. ["concurrent_users"] when a figure is the peak, not the average')
 
 
 class CompareArgs(BaseModel):
@@ -388,7 +389,7 @@ class ToolRegistry:
             try:
                 inputs = apply_changes(new_base.inputs, scale_users=r.changes.get("scale_users"),
                                        set=r.changes.get("set") or {}, multiply=r.changes.get("multiply") or {},
-                                       resolved=new_base.plan.get("inputs") or {})
+                                       resolved=new_base.plan.get("inputs") or {}, unset=r.changes.get("unset") or [])
                 validated, plan = self.plan(inputs)
             except (ValueError, ArithmeticError) as exc:
                 r.stale = f"its base {base!r} was corrected and the changes no longer plan: {str(exc)[:200]}"
@@ -404,18 +405,18 @@ class ToolRegistry:
 
     def _what_if(self, a: WhatIfArgs, session: Session) -> ToolResult:
         base = self._record(session, a.base)
-        if not (a.scale_users or a.set or a.multiply):
+        if not (a.scale_users or a.set or a.multiply or a.unset):
             raise _ToolProblem(["what_if needs at least one change: scale_users, set or multiply."])
         from forecasting.errors import ScenarioError
         from forecasting.whatif import apply_changes  # the what-if rules, shared with the guided backend
 
         try:
             inputs = apply_changes(base.inputs, scale_users=a.scale_users, set=a.set, multiply=a.multiply,
-                                   resolved=base.plan.get("inputs") or {})
+                                   resolved=base.plan.get("inputs") or {}, unset=a.unset)
         except ScenarioError as exc:
             raise _ToolProblem(exc.problems) from None
         changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),
-                                                     ("multiply", a.multiply)) if v}
+                                                     ("multiply", a.multiply), ("unset", a.unset)) if v}
         name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")
         if name == base.name:
             name = session.unique_name(f"{name} (what-if)")

@@ -11,7 +11,8 @@ Rules:
   request rate), so the share online and the usage per user stay the same.
 - `multiply[path]` multiplies the value at `path` in the scenario, or, when the scenario leaves it to a
   default, the resolved value the base plan used (`resolved`); a path with no number is an error.
-- `set[path]` replaces the value at `path`.
+- `set[path]` replaces the value at `path`; `unset` removes paths (back to the default, or to what the
+  rest of the scenario implies: "3,000 is the peak, not the average" unsets `concurrent_users`).
 - Setting an average load source (`concurrent_users`, `daily_active_users`, `monthly_active_users`, a
   monthly volume, `measured`) replaces the base's other average load sources ("what if we had 100k
   daily users?" on a base given as users online at once); `monthly_active_users` may stay beside
@@ -71,7 +72,8 @@ def scaled(value: Any, factor: float) -> Any:
 
 
 def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, set: dict[str, Any] | None = None,
-                  multiply: dict[str, float] | None = None, resolved: dict[str, Any] | None = None) -> dict[str, Any]:
+                  multiply: dict[str, float] | None = None, resolved: dict[str, Any] | None = None,
+                  unset: list[str] | None = None) -> dict[str, Any]:
     """The scenario inputs after the changes (a new dict; `inputs` is not modified)."""
     out = copy.deepcopy(inputs)
     sets, mults = dict(set or {}), dict(multiply or {})
@@ -100,6 +102,11 @@ def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, s
         out.pop("peak_concurrent_users", None)
     for path, value in sets.items():
         set_path(out, path, value)
+    for path in unset or []:
+        parts = path.split(".")
+        holder = get_path(out, ".".join(parts[:-1])) if len(parts) > 1 else out
+        if isinstance(holder, dict):
+            holder.pop(parts[-1], None)
     section = out.get("llm")
     llm: dict[str, Any] = section if isinstance(section, dict) else {}
     if ("llm.deployment" in sets and get_path(inputs, "llm.deployment", "api") != llm.get("deployment")

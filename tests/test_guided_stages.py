@@ -86,3 +86,27 @@ HELD_OUT = held_out_v4()
 @pytest.mark.parametrize("conv", HELD_OUT, ids=[c["id"] for c in HELD_OUT])
 def test_held_out_round_4(conv):
     assert check_v4(run_library(conv["lines"]), conv) == []
+
+
+@pytest.mark.parametrize("lines, word", [
+    (["support chatbot with 10^9 users"], "10^9"),
+    (["support chatbot, 200k users, 2,000 online, growing 10^2% a year"], "10^2"),
+    (["our daily actives are around 12,5 right now for the citizen chatbot"], "12,5"),
+])
+def test_numbers_it_cannot_read_without_guessing_get_a_question_not_a_plan(lines, word):
+    t = run_library(lines)
+    last = [m["content"] for m in t["messages"] if m["role"] == "assistant" and m.get("content")][-1]
+    assert not t["scenarios"] and word in last and "?" in last
+
+
+def test_an_absurd_what_if_multiple_is_asked_about():
+    t = run_library(["support chatbot, 200k users, 2,000 online at once", "what if we had 1e308x more users"])
+    assert [s["name"] for s in t["scenarios"]] == ["baseline"]
+    last = [m["content"] for m in t["messages"] if m["role"] == "assistant" and m.get("content")][-1]
+    assert "1e308" in last and "?" in last
+
+
+def test_a_decimal_comma_before_a_scale_is_read_by_its_locale():
+    t = run_library(["support chatbot with 1,5 million users and 0.5% online at once"])
+    inputs = t["scenarios"][0]["inputs"]
+    assert inputs["registered_users"] == 1_500_000 and inputs["concurrent_users"] == 7500

@@ -71,7 +71,7 @@ class _Turn(Requests, Facts, Interview, WhatIfReading, AfterTools):
             return self._plan_or_ask(corrected)
         if u.problems:
             self._merge(u, text, answer_pending=False)
-            ask = self._next_question() or "Tell me the corrected figure."
+            ask = self._next_question() or "What is the right figure?"
             return Reply(text=" ".join(u.problems) + "\n" + ask)
         if "what_if" in intents and self.has_plan and (u.has_facts() or u.multiply or OTHER_SIZE.search(text)):
             return self._what_if(u, text)

@@ -22,19 +22,20 @@ _DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?=\s*(?:%|k\b|m\b|mio\b
 _AMBIGUOUS_COMMA = re.compile(r"(?<![\d,.])(\d+),(\d{1,2})(?![\d,])")
 _POWER = re.compile(r"\b\d+\s*\^\s*\d+")
 _HUGE_EXP = re.compile(r"\b\d+(?:\.\d+)?e\+?(\d{2,})(?![\d.])", _I)
-_NOT_SCALE = r"(?!\s+(?:of\s+a\s+)?(?:million|billion|thousand|lakh|k\b|m\b))"
+# "a quarter of them", "a third use it": a share of people (never "15% a quarter", "a quarter million")
+_SHARE_OF = r"(?=\s+(?:of (?:them|those|our|the|all|us|registered|users|customers|employees|students)\b|use\b|come\b|are\b|would\b|log\b|chat\b|open\b))"
 _PHRASES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\ba quarter of an hour\b", _I), "15 minutes"),
     (re.compile(r"\bhalf an hour\b", _I), "30 minutes"),
     (re.compile(r"\b(?:an|one) hour and a half\b", _I), "90 minutes"),
     (re.compile(r"\b(?:an|one) hour\b", _I), "60 minutes"),
     (re.compile(r"\b(\d+) in (\d+)\b", _I), "{ratio}%"),
-    (re.compile(r"\ba quarter\b" + _NOT_SCALE, _I), "25%"),
-    (re.compile(r"\ba third\b" + _NOT_SCALE, _I), "33.3333%"),
-    (re.compile(r"\ba fifth\b" + _NOT_SCALE, _I), "20%"),
-    (re.compile(r"\ba tenth\b" + _NOT_SCALE, _I), "10%"),
-    (re.compile(r"\bhalf (?=of\b|those\b|them\b|the\b|our\b|use\b)", _I), "50% "),
-    (re.compile(r"\b(?:about|roughly|around|maybe) half\b", _I), "about 50%"),
+    (re.compile(r"\ba quarter\b" + _SHARE_OF, _I), "25%"),
+    (re.compile(r"\ba third\b" + _SHARE_OF, _I), "33.3333%"),
+    (re.compile(r"\ba fifth\b" + _SHARE_OF, _I), "20%"),
+    (re.compile(r"\ba tenth\b" + _SHARE_OF, _I), "10%"),
+    (re.compile(r"\bhalf (?=of\b|those\b|them\b|use\b)", _I), "50% "),
+    (re.compile(r"\b(?:about|roughly|around|maybe) half\b(?=\s+(?:of|those|them|use|are|would)\b)", _I), "about 50%"),
 )
 
 
@@ -42,8 +43,8 @@ def normalise(text: str) -> tuple[str, list[str]]:
     """(the text to read, problems that need a question instead of a guess)."""
     problems: list[str] = []
     for m in _POWER.finditer(text):
-        problems.append(f"I read \"{m.group(0)}\" as a power of ten; please write the number out (for example "
-                        "1,000,000,000 or 1 billion) so I don't misread it.")
+        problems.append(f"\"{m.group(0)}\" looks like a power of ten; so I don't misread it, what is the number written "
+                        "out (for example 1,000,000,000 or 1 billion; 100%)?")
     for m in _HUGE_EXP.finditer(text):
         if int(m.group(1)) > 12:
             problems.append(f"\"{m.group(0)}\" is far beyond anything I can plan; what is the real figure?")

@@ -37,7 +37,7 @@ REGISTERED = re.compile(
     r"|\bmaus?\b|\bmonthly active\b|\bdaus?\b|\buser ?base\b|\bemployees\b|\bworkers\b|\bcitizens\b|\bvisitors\b"
     r"|\bpupils\b|\bteachers\b|\bdevelopers\b|\bengineers\b|\bagents\b|\banalysts\b|\blawyers\b|\bdoctors\b"
     r"|\bnurses\b|\bemployees\b|\breps\b|\bbuyers\b|\bsellers\b|\bdrivers\b|\bparents\b|\bguests\b|\bshoppers\b|\bplayers\b|\bfans\b|\bmembership\b", _I)
-PEAK = re.compile(r"\bnever more than\b|\bno more than\b|\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusiest\b|\bhighest\b|\bspikes?\b"
+PEAK = re.compile(r"\bnever more than\b|\bno more than\b|\bup to\b|\bpeaks?\b|\bpeaking\b|\bat most\b|\bmax(?:imum)?\b|\bbusiest\b|\bhighest\b|\bspikes?\b"
                   r"|\bspiking\b|\brush hour\b|\btops? out\b", _I)
 AVERAGE = re.compile(r"\baverage\b|\bon avg\b|\bavg\b|\btypical(?:ly)?\b|\busually\b|\bnormally\b|\bmean\b", _I)
 OTHER_UNIT = re.compile(
@@ -67,7 +67,7 @@ CLAUSE_END = re.compile(r"[,;.!?\n()|]|\band\b|\bbut\b|\bwhile\b|\bwith\b|\bwher
 BEFORE_CONC = re.compile(r"(?:concurren\w*|online(?: at once)?|at once|simultaneous\w*|ccu|at the same time)"
                          r"(?:\s+users?)?\s*(?:of|is|are|at|around|about|roughly|approx\w*|of about|reaches|reaching"
                          r"|hits?|goes to|to|=|:|~|-)*\s*$", _I)
-BEFORE_PEAK = re.compile(r"(?:never more than|no more than|peak\w*|spik\w*|max\w*|tops? out|busiest)\b[\w\s]{0,30}?(?:of|is|are|at|to|around|about"
+BEFORE_PEAK = re.compile(r"(?:never more than|no more than|up to|peak\w*|spik\w*|max\w*|tops? out|busiest)\b[\w\s]{0,30}?(?:of|is|are|at|to|around|about"
                          r"|roughly|=|:|~|hits?|reaches)?\s*$", _I)
 BEFORE_REG = re.compile(r"(?:registered(?:\s+users)?|users?|user ?base|sign[- ]?ups|accounts|customers|members"
                         r"|subscribers|employees|students|headcount|audience|population)\s*(?:of|is|are|at|around"
@@ -188,6 +188,7 @@ class Understanding:
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     activity: Activity = field(default_factory=Activity)  # usage figures people know (agent/guided/activity.py)
+    users_are_staff: bool = False  # "our 500 agents": people called agents use the app
 
     def has_numbers(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
@@ -233,6 +234,7 @@ def understand(message: str) -> Understanding:
     u.activity = read_activity(_mask(text, spans))  # usage figures claim their numbers first
     masked = _mask(text, spans + u.activity.spans)
     _app_type(masked, u)
+    u.users_are_staff = bool(re.search(r"(?:\d[\d,.]*[km]?|\bour|\bthe)\s+(?:\w+\s+)?agents\b", masked, _I)) and u.app_type != "agent"
     _intents(masked, u)
     _quantities(masked, u)
     if u.activity.growth_multiple and u.growth is None:
@@ -402,6 +404,9 @@ def _period_name(months: float) -> str:
     return {12.0: "year", 3.0: "quarter"}.get(months, "week" if months < 1 and months > 0.1 else "day" if months < 0.1 else f"{months:g} months")
 
 
+SERVED = re.compile(r"\b(?:serv(?:e|es|ing)|who serve|supporting|support|helping|help)\s+(?:about\s+|over\s+|some\s+|~)?$", _I)
+
+
 def _count(n: Number, before: str, after: str, u: Understanding) -> None:
     value = n.value
     other = OTHER_UNIT.match(after)
@@ -409,6 +414,8 @@ def _count(n: Number, before: str, after: str, u: Understanding) -> None:
         return
     if re.search(r"[$€£]\s*$", before):
         return
+    if u.users_are_staff and SERVED.search(before) and re.match(r"\s*(?:customers|clients|citizens|patients|callers)\b", after, _I):
+        return  # "our 500 agents serving 2M customers": the people served are not the app's users
     conc = CONCURRENT.search(after) or BEFORE_CONC.search(before)
     peak = PEAK.search(after) or BEFORE_PEAK.search(before)
     explicit_reg = re.search(r"\bregistered\b|\bsign(?:ed)?[- ]?ups?\b|\baccounts?\b|\btotal\b", after, _I)

@@ -33,7 +33,9 @@ class _Changes:
     mult: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     parts: list[str] = field(default_factory=list)
+    unset: list[str] = field(default_factory=list)
     new_reg: float = 0.0
+    text: str = ""
 
 
 class WhatIfReading(TurnState):
@@ -69,7 +71,7 @@ class WhatIfReading(TurnState):
         c = _Changes(record, record.inputs, resolved,
                      float(record.inputs.get("registered_users") or resolved.get("registered_users") or 0))
         c.args["base"] = record.name
-        c.new_reg = c.reg
+        c.new_reg, c.text = c.reg, text
         _multiples(u, c)
         _users(u, c)
         problem = _concurrency(u, c, bool(self.facts.get("registered_assumed")))
@@ -85,6 +87,8 @@ class WhatIfReading(TurnState):
             c.args["set"] = c.set_
         if c.mult:
             c.args["multiply"] = c.mult
+        if c.unset:
+            c.args["unset"] = c.unset
         c.args["name"] = s.unique_name(", ".join(c.parts)[:60] or "what-if")
         return c.args, c.notes, None
 
@@ -96,6 +100,9 @@ def split_what_ifs(text: str) -> list[str]:
     """Several what-ifs in one message, one text each (a single what-if gives one)."""
     parts = [p.strip() for p in _SPLIT.split(text) if p and p.strip()]
     return [p for p in parts if re.search(r"\bwhat (?:if|about)\b|\bhow about\b", p, re.I)] if len(parts) > 1 else [text]
+
+
+NOT_AVERAGE = re.compile(r"\b(?:instead of|rather than|not)\s+(?:the\s+|an?\s+|on\s+)?average\b", re.I)
 
 
 def _conc_keys(c: _Changes) -> list[str]:
@@ -144,7 +151,9 @@ def _concurrency(u: Understanding, c: _Changes, registered_assumed: bool) -> str
     peak = u.peak if u.peak is not None else (u.peak_share * c.new_reg if u.peak_share is not None else None)
     if peak is not None:
         c.set_["peak_concurrent_users"] = round(peak, 2)
-        if "concurrent_users" in inputs and float(inputs["concurrent_users"]) > peak:
+        if "concurrent_users" in inputs and NOT_AVERAGE.search(c.text):  # "3,000 at peak instead of average"
+            c.unset.append("concurrent_users")
+        elif "concurrent_users" in inputs and float(inputs["concurrent_users"]) > peak:
             c.set_["concurrent_users"] = round(peak, 2)
         c.parts.append(f"peak {_short(peak)}")
     if conc is not None:
