@@ -79,11 +79,14 @@ class ChatLoop:
                         content = ("Error: tool limit for this turn reached; answer the person now with the "
                                    "figures you already have.")
                         messages.append({"role": "tool", "tool_call_id": call.id, "content": content})
+                        self.session.tool_outcomes[call.id] = {"ok": False, "error": [
+                            {"field": "", "message": f"tool limit of {MAX_TOOL_ROUNDS} rounds per turn reached"}]}
                         continue
                     before = {name: id(r) for name, r in self.session.scenarios.items()}
                     hooks.tool_start(call)
                     result = self.registry.call(call.name, call.arguments, self.session)
                     messages.append({"role": "tool", "tool_call_id": call.id, "content": result.content})
+                    self.session.tool_outcomes[call.id] = result.outcome()
                     hooks.tool_end(call, result, self.session)
                     for name, record in list(self.session.scenarios.items()):
                         if before.get(name) != id(record):
@@ -155,3 +158,5 @@ class ChatLoop:
                 if c.get("id") not in answered:
                     self.session.messages.append({"role": "tool", "tool_call_id": c["id"],
                                                   "content": "Error: interrupted by the person."})
+                    self.session.tool_outcomes[c["id"]] = {"ok": False, "error": [
+                        {"field": "", "message": "interrupted by the person"}]}

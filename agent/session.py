@@ -38,6 +38,9 @@ class Session:
                                                             "total_tokens": 0, "requests": 0})
     timings: list[dict[str, float]] = field(default_factory=list)  # one per user turn
     backend_state: dict[str, Any] = field(default_factory=dict)  # backend's own JSON memory (guided)
+    # tool_call_id -> {"ok": true} or {"ok": false, "error": [{"field", "message"}]}: a tool's outcome as
+    # data, so no reader has to guess it from the result text the model was sent
+    tool_outcomes: dict[str, dict[str, Any]] = field(default_factory=dict)
     started_at: float = field(default_factory=time.time)
 
     # -- scenarios ---------------------------------------------------------------------------
@@ -65,6 +68,10 @@ class Session:
             return self.final_name
         return self.baseline_name or self.latest_name
 
+    def tool_ok(self, tool_call_id: Any) -> bool:
+        """Whether a tool call succeeded (a call without a recorded outcome did: nothing reported it)."""
+        return bool(self.tool_outcomes.get(str(tool_call_id), {"ok": True}).get("ok", True))
+
     def get(self, name: str | None) -> ScenarioRecord | None:
         """Look a scenario up by name, forgiving case and spacing; None means the current final one."""
         if name is None or not str(name).strip():
@@ -90,6 +97,7 @@ class Session:
         self.final_name = None
         self.messages = [m for m in self.messages if m.get("role") == "system"][:1]
         self.backend_state.clear()
+        self.tool_outcomes.clear()
 
     # -- usage ------------------------------------------------------------------------------
     def add_usage(self, prompt: int, completion: int, total: int | None = None) -> None:
@@ -110,6 +118,7 @@ class Session:
             "usage": dict(self.usage),
             "timings": list(self.timings),
             "backend_state": self.backend_state,
+            "tool_outcomes": self.tool_outcomes,
             "started_at": self.started_at,
         }
 
@@ -124,6 +133,7 @@ class Session:
         s.usage.update({k: int(v) for k, v in (data.get("usage") or {}).items() if k in s.usage})
         s.timings = list(data.get("timings") or [])
         s.backend_state = dict(data.get("backend_state") or {})
+        s.tool_outcomes = dict(data.get("tool_outcomes") or {})
         s.started_at = float(data.get("started_at") or time.time())
         return s
 

@@ -26,10 +26,11 @@ import difflib
 import json
 import math
 from dataclasses import dataclass, field
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from agent.errors import InputError, Problem
 from agent.session import ScenarioRecord, Session
 
 Planner = Callable[[Any], Any]  # Scenario -> CapacityPlan (anything with model_dump, or a dict)
@@ -108,6 +109,13 @@ class ToolResult:
     ok: bool = True
     display: Literal["summary", "compare", "text", "none"] = "none"
     names: list[str] = field(default_factory=list)  # scenarios to draw (summary: 1, compare: 2+)
+    problems: list[Problem] = field(default_factory=list)  # ok=False: what was wrong, each with its field
+
+    def outcome(self) -> dict[str, Any]:
+        """The outcome as data, as the session and the transcript keep it (never read back from text)."""
+        if self.ok:
+            return {"ok": True}
+        return {"ok": False, "error": [p.as_dict() for p in self.problems] or [{"field": "", "message": self.content}]}
 
 
 @dataclass
@@ -290,11 +298,10 @@ class ToolRegistry:
         try:
             return tool.run(args, session)
         except _ToolProblem as exc:
-            return _error("Error: " + "\n".join(exc.problems))
-        except ValueError as exc:  # forecasting.errors.ScenarioError is a ValueError with .problems
-            problems = getattr(exc, "problems", None) or [str(exc)]
-            return _error("Error: the scenario cannot be planned:\n" + "\n".join(f"- {p}" for p in problems) +
-                          "\nAsk the person for a valid value, or correct the arguments.")
+            return _error("Error: " + "\n".join(exc.problems), exc.issues)
+        except InputError as exc:  # bad input the model can act on; any other exception is a bug and surfaces
+            return _error("Error: the scenario cannot be planned:\n" + "\n".join(f"- {p}" for p in exc.problems) +
+                          "\nAsk the person for a valid value, or correct the arguments.", exc.issues)
 
     # -- the planner ---------------------------------------------------------------------------
     def plan(self, scenario_inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -494,14 +501,13 @@ def _usage() -> Any:
     return usage_tools
 
 
-class _ToolProblem(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(problems))
+class _ToolProblem(InputError):
+    """A tool used wrongly (no such scenario, no change given): the model reads it without the
+    "cannot be planned" wording that scenario problems get."""
 
 
-def _error(text: str) -> ToolResult:
-    return ToolResult(text, ok=False, display="none")
+def _error(text: str, issues: Iterable[Problem] = ()) -> ToolResult:
+    return ToolResult(text, ok=False, display="none", problems=list(issues))
 
 
 def _no_constant(name: str) -> float:

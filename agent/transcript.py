@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from agent import redact
+from agent.errors import InputError
 from agent.figures import fmt
 from agent.files import atomic_write  # noqa: F401  (re-exported: the transcript's writer)
 from agent.session import Session
+from agent.transcript_migrations import SCHEMA_VERSION, migrate
 
-SCHEMA_VERSION = 1
 
-
-class TranscriptError(ValueError):
+class TranscriptError(InputError):
     """A transcript that cannot be read back; the message says which file and why."""
 
 
@@ -87,6 +87,10 @@ def session_from_data(data: Any, source: str) -> Session:
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise TranscriptError(f"{source} is not a capplan chat transcript (no 'messages' list)")
     try:
+        migrate(data)  # an older transcript is upgraded by its named migrations, then read as current
+    except ValueError as exc:
+        raise TranscriptError(f"{source}: {exc}") from None
+    try:
         return Session.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise TranscriptError(f"{source} has a damaged scenario list ({exc})") from None
@@ -118,8 +122,7 @@ def render_markdown(session: Session, saved_at: float | None = None) -> str:
                 names[call.get("id")] = fn.get("name")
                 out += [f"> *ran {md(str(fn.get('name')), 60)}* `{_short_args(fn.get('arguments'))}`", ""]
         elif role == "tool":
-            ok = not str(m.get("content", "")).startswith("Error")
-            if not ok:
+            if not session.tool_ok(m.get("tool_call_id")):
                 out += [f"> *{md(str(names.get(m.get('tool_call_id'), 'tool')), 60)} reported:* "
                         f"{md(str(m.get('content')), 300)}", ""]
     records = list(session.scenarios.values())

@@ -16,7 +16,7 @@ from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
 from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
 from forecasting.curve import Curve, daily_curve
 from forecasting.serving import replicas
-from forecasting.errors import ScenarioError
+from forecasting.errors import Problem, ScenarioError
 from forecasting.plan_model import (
     ApiOut, AppOut, AutoscalingOut, CacheOut, GpuAutoscalingOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
     LLMOut, LoadOut, OperatingPointOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
@@ -133,8 +133,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                 output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
                 ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"),
                 catalog=serving_catalog)
-        except ValueError as e:
-            problems.append(_serving_problem(str(e), llm, cat))
+        except ScenarioError as e:  # the estimator's input errors; anything else is a bug and surfaces as one
+            problems += [_serving_problem(p, llm, cat) for p in e.issues]
         else:
             shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0), measured_in)
             if not llm.get("precision"):
@@ -189,22 +189,18 @@ def _as_instance(c: instance_search.Choice) -> app_tier.InstanceType:
     return app_tier.InstanceType(sh.name, sh.vcpu, sh.memory_gib, sh.usd_per_hour)
 
 
-def _serving_problem(msg: str, llm: ResolvedLLM, cat: Catalog) -> str:
-    """Name the scenario field an estimator error is about, so the person knows what to change."""
-    low = msg.lower()
-    if msg.startswith("llm."):
-        return msg
-    if "cannot run" in low or "precision" in low:
-        return f"llm.precision: {msg}"
-    if "unknown model" in low:
-        hint = (f' ({llm["model"]!r} is a hosted API model: set llm.deployment to "api")'
-                if llm["model"] in cat.api_models else "")
-        return f"llm.model: {msg}{hint}"
-    if "unknown gpu" in low:
-        return f"llm.gpu: {msg}"
-    if "does not fit" in low:
-        return f"llm.model / llm.gpu: {msg}"
-    return f"llm: {msg}"
+_SERVING_FIELDS = {"model": "llm.model", "gpu": "llm.gpu", "precision": "llm.precision",
+                   "model / gpu": "llm.model / llm.gpu"}
+
+
+def _serving_problem(problem: Problem, llm: ResolvedLLM, cat: Catalog) -> str:
+    """Name the scenario field an estimator problem is about (from its `field`), so the person knows
+    what to change."""
+    msg = problem.message if problem.field in _SERVING_FIELDS else str(problem)
+    where = _SERVING_FIELDS.get(problem.field, "llm")
+    if where == "llm.model" and llm.model in cat.api_models:
+        msg += f' ({llm.model!r} is a hosted API model: set llm.deployment to "api")'
+    return f"{where}: {msg}"
 
 
 def _db_class(options: list[dict[str, Any]], vcpu: float, memory_gib: float) -> tuple[dict[str, Any], bool]:

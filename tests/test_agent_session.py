@@ -61,7 +61,7 @@ def test_transcript_json_fields(tmp_path: Path) -> None:
     s = _session()
     _, js = transcript.save(s, tmp_path / "t")
     data = json.loads(js.read_text())
-    assert data["schema_version"] == 1
+    assert data["schema_version"] == transcript.SCHEMA_VERSION == 2
     assert data["model"] == "fake-model" and data["backend"] == "openai"
     assert data["final"] == "baseline"
     assert [sc["name"] for sc in data["scenarios"]] == ["baseline", "double"]

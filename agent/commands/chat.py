@@ -97,7 +97,13 @@ def run(args: argparse.Namespace) -> int:
     commands = SlashCommands(session, ui, saver)
     interactive = sys.stdin.isatty()
     _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
-    _converse(loop, commands, ui, interactive)
+    try:
+        _converse(loop, commands, ui, interactive)
+    except Exception:  # a bug surfaces as one (exit 1, --debug hint); what was said is saved first
+        if saver.path is not None:
+            with _no_interrupt():
+                saver.save()
+        raise
     if saver.path is not None:
         with _no_interrupt():
             if not saver.save():

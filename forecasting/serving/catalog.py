@@ -13,6 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from forecasting.errors import InputError
+
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 PRECISIONS: tuple[str, ...] = ("bf16", "fp16", "fp8", "fp4")
 # Bytes stored per weight. FP4 is NVFP4/MXFP4: 4-bit values plus one 8-bit scale per 16 (NVFP4) or
@@ -24,12 +26,11 @@ KV_BYTES_PER_ELEMENT: dict[str, float] = {"bf16": 2.0, "fp16": 2.0, "fp8": 1.0, 
 GIB = 1024.0**3
 
 
-class ServingInputError(ValueError):
-    """Bad input to the serving estimator (unknown id, unsupported precision, model does not fit).
-
-    A ValueError so callers that only know the standard library still catch it; the message is one
-    line per problem, written for the person who typed the input.
-    """
+class ServingInputError(InputError):
+    """Bad input to the serving estimator (unknown id, unsupported precision, model does not fit): the
+    one input-error type, raised here with `field` set to the estimator argument the problem is about
+    ("model", "gpu", "precision", "model / gpu" when the pair does not fit), so the plan can name the
+    scenario field without reading the text."""
 
 
 @dataclass(frozen=True)
@@ -131,13 +132,16 @@ def _norm(s: str) -> str:
 
 def _resolve(key: str, table: Mapping[str, Any], aliases: Mapping[str, str], kind: str) -> str:
     if not isinstance(key, str) or not key.strip():
-        raise ServingInputError(f"{kind} is required; known: {', '.join(sorted(table))}")
+        raise ServingInputError(f"{kind} is required; known: {', '.join(sorted(table))}", field=_FIELD_OF.get(kind, kind.lower()))
     if key in table:
         return key
     hit = aliases.get(_norm(key))
     if hit:
         return hit
-    raise ServingInputError(unknown_message(kind, key, table.keys()))
+    raise ServingInputError(unknown_message(kind, key, table.keys()), field=_FIELD_OF.get(kind, kind.lower()))
+
+
+_FIELD_OF = {"engine profile": "profile"}  # lookup kind -> the estimator argument it comes from
 
 
 def unknown_message(kind: str, key: str, known: Iterable[str]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from forecasting.serving import open_loop as ol
+from forecasting.errors import InputError
 from forecasting.serving import physics as ph
 from forecasting.serving.catalog import (
     BYTES_PER_WEIGHT,
@@ -103,7 +104,7 @@ class SloCapacity:
 
 # --------------------------------------------------------------------------------------------- inputs
 
-def _positive_int(name: str, value: Any, problems: list[str]) -> int:
+def _positive_int(name: str, value: Any, problems: list[str | InputError]) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         problems.append(f"{name} must be a positive whole number of tokens, got {value!r}")
         return 0
@@ -118,9 +119,10 @@ def _choose_precision(model: ModelSpec, gpu: GpuSpec, precision: str | None) -> 
     if precision is not None:
         p = str(precision).lower()
         if p not in PRECISIONS:
-            raise ServingInputError(f"unknown precision '{precision}': use one of {', '.join(PRECISIONS)}")
+            raise ServingInputError(f"unknown precision '{precision}': use one of {', '.join(PRECISIONS)}", field="precision")
         if p not in supported:
-            raise ServingInputError(f"{gpu.id} cannot run {p} (no {p} tensor cores); it supports {', '.join(supported)}")
+            raise ServingInputError(f"{gpu.id} cannot run {p} (no {p} tensor cores); it supports {', '.join(supported)}",
+                                    field="precision")
         return p
     for p in (model.native_precision, "bf16", "fp16", "fp8"):
         if p in supported:
@@ -133,7 +135,7 @@ def _kv_precision(precision: str, kv_precision: str | None) -> str:
         return "fp8" if precision in ("fp8", "fp4") else precision
     kp = kv_precision.lower()
     if kp not in ("bf16", "fp16", "fp8"):
-        raise ServingInputError(f"unknown KV-cache precision '{kv_precision}': use bf16, fp16 or fp8")
+        raise ServingInputError(f"unknown KV-cache precision '{kv_precision}': use bf16, fp16 or fp8", field="precision")
     return kp
 
 
@@ -155,16 +157,16 @@ class Request:
 def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precision: str | None,
              tp: Any, profile: str | None, catalog: ServingCatalog | None, kv_precision: str | None = None) -> Request:
     cat = catalog or load_serving_catalog()
-    problems: list[str] = []
+    problems: list[str | InputError] = []
     m = g = None
     try:
         m = cat.model(model)
     except ServingInputError as exc:
-        problems.append(str(exc))
+        problems.append(exc)
     try:
         g = cat.gpu(gpu)
     except ServingInputError as exc:
-        problems.append(str(exc))
+        problems.append(exc)
     i = _positive_int("input_tokens", input_tokens, problems)
     o = _positive_int("output_tokens", output_tokens, problems)
     if isinstance(tp, float) and tp.is_integer():
@@ -174,10 +176,10 @@ def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precis
     try:
         prof = cat.profile(profile)
     except ServingInputError as exc:
-        problems.append(str(exc))
+        problems.append(exc)
         prof = None
     if problems:
-        raise ServingInputError("; ".join(problems))
+        raise ServingInputError(problems)
     assert m is not None and g is not None and prof is not None
     p = _choose_precision(m, g, precision)
     return Request(catalog=cat, model=m, gpu=g, profile=prof, precision=p, kv_precision=_kv_precision(p, kv_precision),
@@ -198,7 +200,7 @@ def _setup_for(m: ModelSpec, g: GpuSpec, prof: EngineProfile, p: str, kp: str, t
     if tp is not None:
         s = ph.make_setup(m, g, prof, p, kp, tp)
         if ph.max_kv_sequences(s, i, o) < 1:
-            raise ServingInputError(_no_fit_message(m, g, p, i, o, tp))
+            raise ServingInputError(_no_fit_message(m, g, p, i, o, tp), field="model / gpu")
         return s
     fallback = None
     for t in ph.TP_CHOICES:
@@ -209,7 +211,7 @@ def _setup_for(m: ModelSpec, g: GpuSpec, prof: EngineProfile, p: str, kp: str, t
         if n >= 1 and fallback is None:
             fallback = s
     if fallback is None:
-        raise ServingInputError(_no_fit_message(m, g, p, i, o, None))
+        raise ServingInputError(_no_fit_message(m, g, p, i, o, None), field="model / gpu")
     return fallback
 
 
@@ -497,7 +499,7 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
         if best is None or key > best[0]:
             best = (key, s, res)
     if best is None:
-        raise ServingInputError(_no_fit_message(m, g, p, i, o, tp))
+        raise ServingInputError(_no_fit_message(m, g, p, i, o, tp), field="model / gpu")
     _, s, (n, op, why, max_seq, meets) = best
     lines = _setup_lines(s, i, o, max_seq)
     lines += _op_lines(s, op, i, o)
