@@ -358,10 +358,10 @@ class ToolRegistry:
         inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
                                                                            "model", "gpu", "sessions_per_day",
                                                                            "session_minutes"})
-        for path, given in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
-                            ("workload.session_minutes", a.session_minutes)):
-            if given is not None:
-                _set_path(inputs, path, given)
+        for path, stated in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
+                             ("workload.session_minutes", a.session_minutes)):
+            if stated is not None:
+                _set_path(inputs, path, stated)
         llm = {k: v for k, v in (("deployment", a.deployment), ("model", a.model), ("gpu", a.gpu)) if v is not None}
         if llm:
             inputs["llm"] = llm

@@ -189,7 +189,7 @@ class ChatUI(LoopHooks):
             mark = " (final)" if name == session.final else ""
             origin = f"what-if from {one_line(r.base, 80)}" if r.base else "baseline"
             if getattr(r, "stale", None):
-                origin += f" (stale: {one_line(r.stale, 160)})"
+                origin += f" (stale: {one_line(str(r.stale), 160)})"
             cost = r.plan.get("cost", {}).get("monthly_usd") if isinstance(r.plan.get("cost"), dict) else None
             cost_text = f", {fmt(cost)} USD/month" if cost is not None else ""
             self.console.print(f"- {one_line(name, 80)}{mark}: {origin}{cost_text}", markup=False)

@@ -185,7 +185,9 @@ def _targets(args: argparse.Namespace) -> tuple[float, float, str]:
     """The knee's targets: the flags, else the scenario file's llm section, else its app type's defaults."""
     from forecasting.defaults import lookup
 
-    app_type, llm, where = "chatbot", {}, "chatbot profile default"
+    app_type: Any = "chatbot"
+    llm: Any = {}
+    where = "chatbot profile default"
     if args.scenario:
         try:
             doc = json.loads(Path(args.scenario).read_text(encoding="utf-8"))

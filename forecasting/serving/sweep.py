@@ -106,8 +106,10 @@ def sweep(model: str, gpu: str, *, input_tokens: int, output_tokens: int, mode: 
             return estimate(model, gpu, concurrency=c, **kw)
 
         points = [_point(c, at(float(c)), itl_target_ms, ttft_target_ms) for c in _concurrency_grid(top)]
-        ok = (lambda c: _point(c, at(float(c)), itl_target_ms, ttft_target_ms).meets_targets)
-        best = ph.largest_batch(lambda c: ok(c), top)
+        def ok(c: int) -> bool:
+            return bool(_point(c, at(float(c)), itl_target_ms, ttft_target_ms).meets_targets)
+
+        best = ph.largest_batch(ok, top)
         knee = _point(best, at(float(best)), itl_target_ms, ttft_target_ms) if best else None
         sat_load = float(top)
         at_top = best == top
