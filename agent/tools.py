@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Literal
 
@@ -32,6 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import InputError, Problem
 from agent.session import ScenarioRecord, Session
+from forecasting.vocabulary import KEY_FIGURES, key_figures, match_metric, rounded, value_at
 
 Planner = Callable[[Any], Any]  # Scenario -> CapacityPlan (anything with model_dump, or a dict)
 _ARGS = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -147,80 +147,8 @@ def _drop_null_default(prop: dict[str, Any]) -> None:
         prop.pop("default", None)
 
 
-# ----------------------------------------------------------------------------------------------
-# Key figures: one list, used by tool results, the summary table and the comparison table.
-KEY_FIGURES: list[tuple[str, str]] = [
-    ("registered users", "inputs.registered_users"),
-    ("peak concurrent users", "load.peak_concurrent_users"),
-    ("requests per second (peak)", "load.requests_per_second"),
-    ("LLM calls per second (peak)", "load.llm_calls_per_second"),
-    ("input tokens per minute (peak)", "load.input_tokens_per_minute"),
-    ("output tokens per minute (peak)", "load.output_tokens_per_minute"),
-    ("monthly conversations", "load.monthly_conversations"),
-    ("LLM deployment", "llm.deployment"),
-    ("LLM model", "llm.model"),
-    ("API tokens per minute needed", "llm.api.required_tpm"),
-    ("API requests per minute needed", "llm.api.required_rpm"),
-    ("API tier", "llm.api.tier"),
-    ("GPU type", "llm.self_hosted.gpu"),
-    ("GPUs per replica", "llm.self_hosted.tensor_parallel"),
-    ("GPU replicas", "llm.self_hosted.replicas"),
-    ("GPUs total", "llm.self_hosted.gpus"),
-    ("LLM cost per month (USD)", "llm.monthly_usd"),
-    ("app instance type", "compute.app.instance_type"),
-    ("app instances", "compute.app.instances"),
-    ("worker instances", "compute.workers.instances"),
-    ("autoscaling min replicas", "compute.autoscaling.min_replicas"),
-    ("autoscaling max replicas", "compute.autoscaling.max_replicas"),
-    ("autoscaling target CPU", "compute.autoscaling.target_cpu_utilization"),
-    ("database storage (GB)", "storage.database.storage_gb"),
-    ("cache memory (GB)", "storage.cache.memory_gb"),
-    ("vector storage (GB)", "storage.vector.storage_gb"),
-    ("egress per month (GB)", "network.egress_gb_per_month"),
-    ("total cost per month (USD)", "cost.monthly_usd"),
-    ("cost per registered user (USD)", "cost.per_registered_user_usd"),
-    ("cost per 1,000 conversations (USD)", "cost.per_1000_conversations_usd"),
-]
-_MISSING = object()
-
-
-def dig(obj: Any, path: str, default: Any = None) -> Any:
-    """The value at a dotted path in nested dicts/lists, or `default`."""
-    cur = obj
-    for part in path.split("."):
-        if isinstance(cur, dict) and part in cur:
-            cur = cur[part]
-        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
-            cur = cur[int(part)]
-        else:
-            return default
-    return cur
-
-
-def tidy(value: Any) -> Any:
-    """Round floats to what a person reads (4 significant digits) so results stay short."""
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        if value == int(value) and abs(value) < 1e15:
-            return int(value)
-        digits = max(0, 3 - int(math.floor(math.log10(abs(value)))))
-        return round(value, digits) if digits else int(round(value))
-    if isinstance(value, dict):
-        return {k: tidy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [tidy(v) for v in value]
-    return value
-
-
-def key_figures(plan: dict[str, Any]) -> dict[str, Any]:
-    """{path: value} of the KEY_FIGURES the plan has (self-hosted plans have no API figures, etc.)."""
-    out: dict[str, Any] = {}
-    for _, path in KEY_FIGURES:
-        value = dig(plan, path, _MISSING)
-        if value is not _MISSING and value is not None and not isinstance(value, (dict, list)):
-            out[path] = tidy(value)
-    return out
+# The plan's vocabulary (headline figures, labels, aliases, number writers) lives in forecasting/vocabulary.py.
+dig, tidy = value_at, rounded  # old names, for agent/guided until it imports forecasting.vocabulary
 
 
 def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
@@ -238,12 +166,12 @@ def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
     timeline = plan.get("timeline") or []
     if len(timeline) > 1:
         last = timeline[-1]
-        out["at_horizon"] = tidy({k: last.get(k) for k in ("month", "registered_users", "peak_concurrent_users",
+        out["at_horizon"] = rounded({k: last.get(k) for k in ("month", "registered_users", "peak_concurrent_users",
                                                                "monthly_usd") if k in last})
-    breakdown = dig(plan, "cost.breakdown") or []
-    out["cost_breakdown_usd"] = {b.get("component"): tidy(b.get("monthly_usd")) for b in breakdown[:8]}
+    breakdown = value_at(plan, "cost.breakdown") or []
+    out["cost_breakdown_usd"] = {b.get("component"): rounded(b.get("monthly_usd")) for b in breakdown[:8]}
     events = plan.get("scale_events") or []
-    out["scale_events"] = [tidy({k: e.get(k) for k in ("month", "resource", "before", "after")}) for e in events[:6]]
+    out["scale_events"] = [rounded({k: e.get(k) for k in ("month", "resource", "before", "after")}) for e in events[:6]]
     if len(events) > 6:
         out["scale_events_more"] = len(events) - 6
     out["warnings"] = [w[:200] for w in (plan.get("warnings") or [])[:4]]
@@ -260,7 +188,7 @@ def defaults_used(plan: dict[str, Any]) -> str:
                                                                   "appended_tokens_per_call")):
             hidden += 1
             continue
-        shown.append(f"{name}={tidy(a.get('value'))}")
+        shown.append(f"{name}={rounded(a.get('value'))}")
     more = f"; plus {hidden} app/data tuning defaults (see assumptions tool)" if hidden else ""
     return ", ".join(shown) + more
 
@@ -454,11 +382,11 @@ class ToolRegistry:
     def _explain(self, a: ExplainArgs, session: Session) -> ToolResult:
         record = self._record(session, a.name)
         explanations: dict[str, str] = record.plan.get("explanations") or {}
-        keys = _match_metric(a.metric, list(explanations))
+        keys = match_metric(a.metric, list(explanations))
         if not keys:
-            value = dig(record.plan, a.metric.strip())
+            value = value_at(record.plan, a.metric.strip())
             if value is not None and not isinstance(value, (dict, list)):
-                return ToolResult(_dump({"scenario": record.name, "metric": a.metric, "value": tidy(value),
+                return ToolResult(_dump({"scenario": record.name, "metric": a.metric, "value": rounded(value),
                                          "note": "no derivation recorded for this figure"}), display="text")
             close = difflib.get_close_matches(a.metric, list(explanations), n=8, cutoff=0.3)
             raise _ToolProblem([f'no figure called "{a.metric}" in {record.name}. Try one of: '
@@ -469,7 +397,7 @@ class ToolRegistry:
 
     def _assumptions(self, a: NameArgs, session: Session) -> ToolResult:
         record = self._record(session, a.name)
-        rows = [f"{x.get('name')} = {tidy(x.get('value'))} {x.get('unit') or ''}".rstrip()
+        rows = [f"{x.get('name')} = {rounded(x.get('value'))} {x.get('unit') or ''}".rstrip()
                 + f" ({str(x.get('source') or '')[:70]})" for x in record.plan.get("assumptions") or []]
         given = sorted(_flatten(record.inputs))
         body = {"scenario": record.name, "given_by_person": given, "defaults": rows[:45]}
@@ -553,10 +481,10 @@ def _deltas(before: dict[str, Any], after: dict[str, Any]) -> dict[str, str]:
 
 
 def _explained(plan: dict[str, Any], key: str, text: str) -> dict[str, Any]:
-    value = dig(plan, key)
+    value = value_at(plan, key)
     out: dict[str, Any] = {"derivation": text[:600]}
     if value is not None and not isinstance(value, (dict, list)):
-        out["value"] = tidy(value)
+        out["value"] = rounded(value)
     return out
 
 
@@ -571,43 +499,3 @@ def _flatten(obj: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-_ALIASES: dict[str, tuple[str, ...]] = {  # words people use -> the explanation keys they mean
-    "gpu": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo",
-            "llm.self_hosted.concurrent_sequences_at_peak"),
-    "replica": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo"),
-    "server": ("compute.app.instances",), "instance": ("compute.app.instances",),
-    "worker": ("compute.workers.instances",), "autoscal": ("compute.autoscaling",),
-    "cost": ("cost.monthly_usd",), "price": ("cost.monthly_usd",), "spend": ("cost.monthly_usd",),
-    "tpm": ("llm.api.required_tpm",), "rpm": ("llm.api.required_rpm",), "tier": ("llm.api.tier",),
-    "database": ("storage.database.storage_gb", "storage.database.instance_class"),
-    "cache": ("storage.cache.memory_gb",), "vector": ("storage.vector.storage_gb",),
-    "egress": ("network.egress_gb_per_month",), "bandwidth": ("network.egress_gb_per_month",),
-    "peak": ("load.peak_concurrent_users",),
-}
-
-
-def _match_metric(query: str, keys: list[str]) -> list[str]:
-    """Find explanation keys for a path or plain words ("gpus", "app instances")."""
-    q = query.strip().lower()
-    if q in keys:
-        return [q]
-    exact = [k for k in keys if k.lower() == q or k.lower().endswith("." + q)]
-    if exact:
-        return exact
-    for word, targets in _ALIASES.items():
-        if word in q:
-            found = [k for k in targets if k in keys]
-            if found:
-                return found
-    words = [w for w in q.replace(".", " ").replace("_", " ").split() if len(w) > 1]
-    if not words:
-        return []
-    scored = []
-    for k in keys:
-        hay = k.lower().replace("_", " ").replace(".", " ")
-        hits = sum(w.rstrip("s") in hay for w in words)
-        if hits:
-            scored.append((-hits, len(k), k))
-    scored.sort()
-    best = scored[0][0] if scored else 0
-    return [k for h, _, k in scored if h == best][:3]

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from agent import redact
 from agent.errors import InputError
-from agent.figures import fmt
+from forecasting.vocabulary import format_figure as fmt
 from agent.files import atomic_write  # noqa: F401  (re-exported: the transcript's writer)
 from agent.session import Session
 from agent.transcript_migrations import SCHEMA_VERSION, migrate
@@ -99,7 +99,7 @@ def session_from_data(data: Any, source: str) -> Session:
 # -- Markdown -----------------------------------------------------------------------------------
 def render_markdown(session: Session, saved_at: float | None = None) -> str:
     """The conversation, then every scenario's key figures, then the final plan in full."""
-    from agent.tools import KEY_FIGURES, key_figures  # shares the one list of key figures
+    from forecasting.vocabulary import KEY_FIGURES, key_figures  # the one list of key figures
 
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(session.started_at))
     md, block = redact.md_inline, redact.md_block
@@ -160,7 +160,7 @@ def plan_markdown(plan: dict[str, Any]) -> str:
         text = report(p)
         return "\n".join("#" + line if line.startswith("#") else line for line in text.splitlines())
     except Exception:  # noqa: BLE001 - an older transcript or a missing report still gets its figures
-        from agent.tools import KEY_FIGURES, key_figures
+        from forecasting.vocabulary import KEY_FIGURES, key_figures
 
         figs = key_figures(plan)
         rows = [f"| {label} | {fmt(figs[path])} |" for label, path in KEY_FIGURES if path in figs]

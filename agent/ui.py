@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from agent.figures import fmt
+from forecasting.vocabulary import SUMMARY_FIGURES, format_figure as fmt
 from agent.hooks import LoopHooks
 from agent.redact import StreamScrubber, for_terminal, one_line
 from rich import box
@@ -25,13 +25,6 @@ if TYPE_CHECKING:
     from agent.session import ScenarioRecord, Session
     from agent.tools import ToolResult
 
-_SUMMARY = [  # (label, path): the few figures a product manager reads first
-    "load.peak_concurrent_users", "load.requests_per_second", "load.output_tokens_per_minute",
-    "llm.model", "llm.api.required_tpm", "llm.api.tier", "llm.self_hosted.gpu", "llm.self_hosted.gpus",
-    "compute.app.instances", "compute.workers.instances", "compute.autoscaling.min_replicas",
-    "compute.autoscaling.max_replicas", "storage.database.storage_gb", "storage.cache.memory_gb",
-    "storage.vector.storage_gb", "cost.monthly_usd", "cost.per_registered_user_usd",
-]
 
 
 class SafeConsole(Console):
@@ -146,15 +139,14 @@ class ChatUI(LoopHooks):
             self.show_comparison(records)
 
     def show_summary(self, record: "ScenarioRecord", final: str | None = None) -> None:
-        from agent.tools import KEY_FIGURES, key_figures
+        from forecasting.vocabulary import LABELS as labels, key_figures
 
-        labels = dict((p, l) for l, p in KEY_FIGURES)
         figs = key_figures(record.plan)
         title = f"Scenario: {one_line(record.name, 80)}" + (" (final)" if record.name == final else "")
         table = Table(title=Text(title), show_header=False, title_justify="left", box=box.SIMPLE if self.rich else None)
         table.add_column("figure")
         table.add_column("value", justify="right")
-        for path in _SUMMARY:
+        for path in SUMMARY_FIGURES:
             if path in figs:
                 table.add_row(Text(labels[path]), Text(one_line(fmt(figs[path]), 80)))
         self.console.print(table)
@@ -162,7 +154,7 @@ class ChatUI(LoopHooks):
             self.warn(f"! {one_line(warning, 300)}")
 
     def show_comparison(self, records: list["ScenarioRecord"]) -> None:
-        from agent.tools import KEY_FIGURES, key_figures
+        from forecasting.vocabulary import KEY_FIGURES, key_figures
 
         figs = [key_figures(r.plan) for r in records]
         table = Table(title="Side by side", title_justify="left")

@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from forecasting.vocabulary import number_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.planner import _Context, _Month
 
 
-def _n(x: float, digits: int = 0) -> str:
-    """A readable number: thousands separators for large values, 1-2 decimals for small ones."""
-    if abs(x) >= 100:
-        text = f"{x:,.{digits}f}"
-    elif abs(x) >= 10:
-        text = f"{x:,.1f}"
-    else:
-        text = f"{x:,.2f}" if abs(x) >= 0.01 or x == 0 else f"{x:.2g}"
-    return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+_n = number_text  # short, because the derivations below use it on every line
 
 
 def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str] = frozenset()) -> dict[str, str]:

@@ -176,9 +176,9 @@ def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
 
 
 def _n(x: float) -> str:
-    from forecasting.explain import _n as fmt
+    from forecasting.vocabulary import number_text
 
-    return fmt(x)
+    return number_text(x)
 
 
 def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_message: float) -> dict[str, str]:
