@@ -171,7 +171,8 @@ def check_values(p: dict[str, Any]) -> None:
         assert (so["minReplicaCount"], so["maxReplicaCount"]) == (auto_gpu["min_replicas"], auto_gpu["max_replicas"])
         assert gpu["replicas"] == auto_gpu["min_replicas"]
         running = next(t for t in so["triggers"] if t["name"] == "running")
-        assert running["metadata"]["threshold"] == f"{float(sh['sequences_per_replica_at_slo']):g}"
+        per_replica = (sh.get("autoscaling") or {}).get("scale_out_sequences_per_replica", sh["sequences_per_replica_at_slo"])
+        assert running["metadata"]["threshold"] == f"{float(per_replica):g}"
         assert "vllm:num_requests_running" in running["metadata"]["query"]
         assert tf["gpus_per_replica"] == sh["tensor_parallel"] and tf["gpu_count"] == sh["gpus"]
         validate_keda(documents(p, "keda", Options())[0].body)
