@@ -48,6 +48,7 @@ class Catalog:
     rds_instances: dict[str, dict[str, Any]]
     api_price_source: str
     pricing_options: dict[str, Any] = field(default_factory=dict)
+    caches: list[dict[str, Any]] = field(default_factory=list)
     overrides: list[str] = field(default_factory=list)
 
     def db_options(self) -> list[dict[str, Any]]:
@@ -127,6 +128,7 @@ def _build(api: dict[str, Any], cloud: dict[str, Any], region: str) -> Catalog:
         rds_instances=rds_instances,
         api_price_source=f"{api['price_source']['title']} ({api['price_source']['date']})",
         pricing_options=_pricing_options(),
+        caches=list(reg.get("caches", [])),
     )
 
 

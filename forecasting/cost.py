@@ -38,34 +38,72 @@ def tiered_egress_usd(gb: float, tiers: list[list[float]]) -> float:
     return usd + left * tiers[-1][1]
 
 
-def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict[str, Any], db_replicas: int, vector_gb: float) -> list[Line]:
-    """Managed databases bill RDS gp3 storage and IOPS; self-managed ones EBS gp3 (3,000 IOPS included)."""
+# ElastiCache node memory is not in the price sources; cache.r6g.large holds 13.07 GiB (AWS ElastiCache node specs)
+CACHE_NODE_MEMORY_GIB = {"cache.r6g.large": 13.07}
+
+
+def cache_line(load: Load, d: DataSizing, cat: Catalog, text: bool = True) -> Line:
+    """The cheaper of serverless Valkey (billed per GB-hour and per ECPU) and node-based Redis/Valkey
+    (a primary and a replica node per shard, 75% of node memory usable) for the session cache."""
+    h = cat.hours_per_month
+    cache_gb_hour = cat.service("elasticache_serverless_valkey_gb_hour")
+    ecpu_price = cat.service("elasticache_serverless_valkey_million_ecpu")
+    kb = max(1.0, math.ceil(d.cache_bytes_per_session / 1024.0))
+    ecpu_m = load.monthly_messages * CACHE_ACCESSES_PER_MESSAGE * kb / 1e6
+    usable = cat.service("elasticache_usable_memory_fraction")
+    billed_gb = max(d.cache_memory_gb / usable, 1.0)
+    serverless = billed_gb * cache_gb_hour * h + ecpu_m * ecpu_price
+    best = Line("session cache", serverless, "")
+    node_basis = ""
+    for c in cat.caches:
+        mem = CACHE_NODE_MEMORY_GIB.get(str(c.get("class")))
+        if c.get("usd_per_hour") and mem:
+            shards = max(1, math.ceil(d.cache_memory_gb / (mem * usable) - 1e-9))
+            usd = shards * 2 * float(c["usd_per_hour"]) * h
+            if usd < best.monthly_usd:
+                best = Line("session cache", usd, "")
+                node_basis = (f"{shards} shard(s) x 2 nodes (primary + replica) of {c['class']} ({c['engine']}, {mem} GiB,"
+                              f" {usable:.0%} usable) x ${c['usd_per_hour']}/h x {h:.0f} h; cheaper than serverless (${serverless:,.2f})")
+    if not text:
+        return best
+    if node_basis:
+        return Line(best.component, best.monthly_usd, node_basis)
+    return Line(best.component, best.monthly_usd,
+                f"ElastiCache Serverless (Valkey): {billed_gb:,.2f} GB billed (min 1 GB; {d.cache_memory_gb:,.2f} GB of sessions / usable"
+                f" fraction) x ${cache_gb_hour}/GB-h x {h:.0f} h + {ecpu_m:,.1f} M ECPU x ${ecpu_price}/M"
+                + ("" if not cat.caches else "; cheaper than node-based classes"))
+
+
+def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict[str, Any], db_replicas: int, vector_gb: float,
+               db_usd_per_hour: float | None = None, db_rate_basis: str = "", read_replicas: int = 0,
+               text: bool = True) -> list[Line]:
+    """Managed databases bill their storage and IOPS; self-managed ones block storage (3,000 IOPS included).
+    `db_usd_per_hour` is the class's price under the pricing option (default: list price)."""
     h = cat.hours_per_month
     storage_key = "rds_gp3_storage" if db["managed"] else "ebs_gp3"
     storage_price = cat.service(storage_key)
     included_iops = 3000
     extra_iops = max(0.0, d.write_iops_peak - included_iops)
     iops_usd = extra_iops * cat.service("rds_extra_iops")
-    cache_gb_hour = cat.service("elasticache_serverless_valkey_gb_hour")
-    ecpu_price = cat.service("elasticache_serverless_valkey_million_ecpu")
-    kb = max(1.0, math.ceil(d.cache_bytes_per_session / 1024.0))
-    ecpu_m = load.monthly_messages * CACHE_ACCESSES_PER_MESSAGE * kb / 1e6
-    cache_gb = max(d.cache_memory_gb / cat.service("elasticache_usable_memory_fraction"), 1.0)
     s3 = cat.service("s3_standard")
     egress = tiered_egress_usd(d.egress_gb_per_month, cat.service("internet_egress_tiers"))
+    rate = float(db["usd_per_hour"]) if db_usd_per_hour is None else db_usd_per_hour
+    copies = db_replicas + read_replicas
+    db_usd = rate * copies * h
+    replica_gb = d.db_storage_gb / max(db_replicas, 1) * read_replicas
     lines = [
-        Line("database instance", db["usd_per_hour"] * db_replicas * h,
-             f"{db['name']} x {db_replicas} ({'managed, primary + standby' if db['managed'] else 'self-managed: no priced managed class fits'})"
-             f" x ${db['usd_per_hour']}/h x {h:.0f} h"),
-        Line("database storage", d.db_storage_gb * storage_price + iops_usd,
-             f"{d.db_storage_gb:,.1f} GB (all copies) x ${storage_price}/GB-month ({'RDS' if db['managed'] else 'EBS'} gp3)"
-             + (f" + {extra_iops:,.0f} IOPS above {included_iops:,} x ${cat.service('rds_extra_iops')}" if extra_iops else "")),
-        Line("session cache", cache_gb * cache_gb_hour * h + ecpu_m * ecpu_price,
-             f"{cache_gb:,.2f} GB billed (min 1 GB; {d.cache_memory_gb:,.2f} GB of sessions / usable fraction) x ${cache_gb_hour}/GB-h x {h:.0f} h"
-             f" + {ecpu_m:,.1f} M ECPU x ${ecpu_price}/M"),
+        Line("database instance", db_usd,
+             f"{db['name']} x {db_replicas} ({'managed, primary + standby' if db['managed'] else 'self-managed: no priced managed class fits'}"
+             f"{f') + {read_replicas} read replica(s' if read_replicas else ''}) x ${rate:.4g}/h x {h:.0f} h"
+             + (f"; {db_rate_basis}" if db_rate_basis else "") if text else ""),
+        Line("database storage", (d.db_storage_gb + replica_gb) * storage_price + iops_usd,
+             f"{d.db_storage_gb + replica_gb:,.1f} GB (all copies; {d.history_days:,.0f} days of history) x ${storage_price}/GB-month"
+             f" ({'managed' if db['managed'] else 'block'} storage)"
+             + (f" + {extra_iops:,.0f} IOPS above {included_iops:,} x ${cat.service('rds_extra_iops')}" if extra_iops else "") if text else ""),
+        cache_line(load, d, cat, text),
         Line("object storage", d.object_storage_gb * s3,
-             f"{d.object_storage_gb:,.1f} GB (logs + attachments) x ${s3}/GB-month"),
-        Line("internet egress", egress, f"{d.egress_gb_per_month:,.1f} GB/month at tiered rates (first 10 TB ${cat.service('internet_egress_tiers')[0][1]}/GB)"),
+             f"{d.object_storage_gb:,.1f} GB (logs + attachments) x ${s3}/GB-month" if text else ""),
+        Line("internet egress", egress, f"{d.egress_gb_per_month:,.1f} GB/month at tiered rates (from {cat.region}'s tier table)" if text else ""),
     ]
     if vector_gb > 0:
         lines.insert(2, Line("vector store", vector_gb * storage_price * db_replicas,

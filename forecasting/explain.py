@@ -99,17 +99,23 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
         e["compute.workers.choice"] = ctx.worker_choice.why
         e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
+    e["storage.database.history_days"] = (f"days of history held at month 0 = min({_n(r.data['existing_history_days'])} existing"
+                                          f" + 0 months x 30.4, {_n(r.data['retention_days'])} retention) = {_n(d.history_days)};"
+                                          f" at month {r.horizon_months}: {_n(last.data.history_days)}")
+    e["storage.database.read_replicas"] = m.db.basis
+    e["storage.database.choice"] = m.db.basis
+    e["storage.database.burstable"] = m.db.basis
+    e["storage.database.reads_per_second_peak"] = (f"{_n(L.peak_messages_per_s)} messages/s x {r.data['db_reads_per_message']} reads per message"
+                                                   f" (session-cache misses) x {_n(k)} margin = {_n(d.reads_per_s_peak)} reads/s")
+    e["storage.cache.service"] = next((x.basis for x in m.lines if x.component == "session cache"), "")
     e["storage.database.storage_gb"] = (
-        f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(r.data['retention_days'])} days retention"
+        f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(d.history_days)} days of history"
         f" x (1 + {r.data['index_overhead']} index overhead) x {r.data['db_replicas']} copies = {_n(d.db_storage_gb, 1)} GB"
         f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
     e["storage.database.write_iops_peak"] = (f"write IOPS at peak = {_n(L.peak_messages_per_s)} messages/s x (1 user row + {_n(s.calls_per_message)} model rows)"
                                              f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
-    e["storage.database.instance_class"] = (f"database class {m.db_class} ({'RDS' if m.db_managed else 'self-managed PostgreSQL on EC2, as no priced RDS class is large enough'}):"
-                                            f" cheapest priced class with at least {_n(d.db_vcpu_required)} vCPU"
-                                            f" ({_n(d.write_iops_peak)} writes/s at {_n(r.data['db_writes_per_vcpu'])} writes/s per vCPU) and {_n(d.db_memory_gib_required)} GiB RAM"
-                                            f" ({_n(r.data['db_hot_days'])} day(s) of conversations with indexes kept hot)"
-                                            + ("" if m.db_fits else "; no priced class is large enough (see warnings)"))
+    e["storage.database.instance_class"] = (f"{m.db.basis}. vCPU: {_n(d.write_iops_peak)} writes/s at {_n(r.data['db_writes_per_vcpu'])} writes/s"
+                                            f" per vCPU; RAM: {_n(r.data['db_hot_days'])} day(s) of conversations with indexes kept hot")
     e["storage.cache.memory_gb"] = (f"session cache = {_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(d.cache_bytes_per_session)} bytes"
                                     f" (history + last turn at {r.data['bytes_per_token']} bytes/token + {r.data['session_state_overhead_bytes']} overhead)"
                                     f" = {_n(d.cache_memory_gb, 2)} GB")

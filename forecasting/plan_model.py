@@ -189,12 +189,18 @@ class DatabaseOut(BaseModel):
     bytes_per_message: float
     messages_per_day: float
     retention_days: float
+    history_days: float = Field(0.0, description="days of conversations held this month: min(existing + month x 30.4, retention)")
+    read_replicas: int = 0
+    reads_per_second_peak: float = 0.0
+    burstable: bool = False
+    choice: str = Field("", description="why this class: the cheapest that fits, managed before self-managed")
 
 
 class CacheOut(BaseModel):
     memory_gb: float
     provisioned_gb: float
     bytes_per_session: float
+    service: str = Field("", description="the managed Redis/Valkey offer priced: serverless or node-based")
 
 
 class VectorOut(BaseModel):

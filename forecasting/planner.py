@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from forecasting import app_tier, cost, data_tier, instance_search, llm_api, pricing
+from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
 from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
 from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
 from forecasting.curve import Curve, daily_curve
@@ -62,6 +62,7 @@ class _Month:
     db_managed: bool
     lines: list[cost.Line]
     total: float
+    db: database.DbChoice
 
 
 def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
@@ -203,16 +204,7 @@ def _serving_problem(problem: Problem, llm: ResolvedLLM, cat: Catalog) -> str:
     return f"{where}: {msg}"
 
 
-def _db_class(options: list[dict[str, Any]], vcpu: float, memory_gib: float) -> tuple[dict[str, Any], bool]:
-    """First (cheapest, managed before self-managed) host with the vCPU for the write rate and the
-    memory for a day's hot data; the largest host, flagged, when none is big enough."""
-    for o in options:
-        if o.get("vcpu", 0) >= vcpu and o.get("memory_gib", 0) >= memory_gib:
-            return o, True
-    return max(options, key=lambda o: (o.get("memory_gib", 0), o.get("vcpu", 0))), False
-
-
-def _evaluate(ctx: _Context, load: Load, text: bool = True) -> _Month:
+def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _Month:
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     margin = r.safety_margin
     lines: list[cost.Line] = []
@@ -239,13 +231,16 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True) -> _Month:
         workers = app_tier.size_tier(load, margin, r.app, ctx.worker_choice.best.shape, ctx.curve.relative_to_peak, agent_workers=True)
         worker_cost = tier_cost(workers.hourly_counts, ctx.worker_rate, h, text=text)
         lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", worker_cost.autoscaled_monthly_usd, worker_cost.basis))
-    data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data)
-    db, db_fits = _db_class(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required)
-    db_class = db["name"]
-    lines += cost.data_lines(load, data, cat, db, int(r.data["db_replicas"]), data.vector_storage_gb)
+    data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month)
+    dbc = database.choose_db(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required, data.db_storage_gb,
+                             data.db_read_vcpu_required, text)
+    db, db_fits, db_class = dbc.option, dbc.fits, dbc.option["name"]
+    db_rate = pricing.rate(cat, db, r.pricing, "db_managed" if db["managed"] else "db_self")
+    lines += cost.data_lines(load, data, cat, db, int(r.data["db_replicas"]), data.vector_storage_gb,
+                             db_rate.baseline_usd_per_hour, db_rate.basis if text else "", dbc.read_replicas, text)
     lines.append(cost.load_balancer_line(load, data, cat))
     return _Month(load, api, hosted, app, app_cost, workers, worker_cost, gpu_cost, data, db_class, db_fits, bool(db["managed"]), lines,
-                  sum(line.monthly_usd for line in lines))
+                  sum(line.monthly_usd for line in lines), dbc)
 
 
 def _row(month: int, registered: float, m: _Month) -> TimelineRow:
@@ -294,7 +289,7 @@ def _timeline(ctx: _Context, base: Load) -> tuple[list[TimelineRow], list[ScaleE
     prev: dict[str, Any] | None = None
     for month in range(r.horizon_months + 1):
         k = (1.0 + g) ** month
-        m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months) if month else _evaluate(ctx, base)
+        m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months, month=month) if month else _evaluate(ctx, base)
         months.append(m)
         rows.append(_row(month, r.registered_users * k, m))
         values = _event_values(m)
@@ -504,8 +499,12 @@ def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
                              instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
                              storage_gb_at_horizon=last.data.db_storage_gb, write_iops_peak=d.write_iops_peak,
                              vcpu_required=d.db_vcpu_required, bytes_per_message=d.bytes_per_message,
-                             messages_per_day=d.messages_per_day, retention_days=r.data["retention_days"]),
-        cache=CacheOut(memory_gb=d.cache_memory_gb, provisioned_gb=d.cache_step_gb, bytes_per_session=d.cache_bytes_per_session),
+                             messages_per_day=d.messages_per_day, retention_days=r.data["retention_days"],
+                             history_days=d.history_days, read_replicas=m.db.read_replicas, reads_per_second_peak=d.reads_per_s_peak,
+                             burstable=database.is_burstable(m.db.option), choice=m.db.basis),
+        cache=CacheOut(memory_gb=d.cache_memory_gb, provisioned_gb=d.cache_step_gb, bytes_per_session=d.cache_bytes_per_session,
+                       service=next((x.basis.split(":")[0].split(" x ")[-1] if "nodes" in x.basis else "ElastiCache Serverless (Valkey)"
+                                     for x in m.lines if x.component == "session cache"), "")),
         vector=VectorOut(chunks=int(r.data["vector_chunks"]), dimensions=int(r.data["vector_dimensions"]), storage_gb=d.vector_storage_gb),
         object=ObjectOut(storage_gb=d.object_storage_gb, log_storage_gb=d.log_storage_gb, attachment_storage_gb=d.attachment_storage_gb),
     )
@@ -552,7 +551,7 @@ def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[s
     r = ctx.r
     m0 = _evaluate(ctx, base)
     h = r.horizon_months
-    last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h)) if h else m0
+    last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h), text=False, month=h) if h else m0
     L = m0.load
     f: dict[str, float] = {
         "load.peak_concurrent_users": L.peak_concurrent_users, "load.requests_per_second": L.peak_messages_per_s,

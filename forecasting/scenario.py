@@ -111,6 +111,10 @@ class DataTier(BaseModel):
     log_retention_days: float | None = Field(None, ge=0, le=3_650, description="days raw LLM request logs are kept in object storage")
     egress_bytes_per_output_token: float | None = Field(None, ge=0, le=100_000, description="bytes sent to the client per streamed token")
     egress_bytes_per_message: float | None = Field(None, ge=0, le=1_000_000_000, description="bytes sent to the client per message besides the tokens")
+    # --- provisioning (issue 8): storage ramp and read load ---
+    existing_history_days: float | None = Field(None, ge=0, le=3_650, description="days of conversation history the service already holds at month 0 (new service: 0)")
+    db_reads_per_message: float | None = Field(None, ge=0, le=10_000, description="database reads per user message that miss the session cache")
+    db_reads_per_vcpu: float | None = Field(None, gt=0, le=10_000_000, description="database reads per second one vCPU serves")
 
 
 class Measured(BaseModel):
@@ -266,6 +270,9 @@ class ResolvedData(_ResolvedSection):
     log_retention_days: Number
     egress_bytes_per_output_token: Number
     egress_bytes_per_message: Number
+    existing_history_days: Number = 0.0  # issue 8
+    db_reads_per_message: Number = 0.0
+    db_reads_per_vcpu: Number = 5000.0
 
 
 class ResolvedScenario(BaseModel):

@@ -134,7 +134,8 @@ def test_by_default_streams_are_limited_by_memory_not_file_descriptors():
     assert a.limiting_factor == "memory"
 
 
-def test_database_storage_write_iops_and_cache(p):
+def test_database_storage_write_iops_and_cache():
+    p = plan({**BASE, "data": {"existing_history_days": 365}})  # a running service: a full year of history
     msgs_per_day = 1_000 / (100 + LATENCY_200) * 86_400
     per_message = (100 + 200) * 4 + 500  # stored tokens x 4 bytes + 500 bytes of metadata
     d = p.storage.database

@@ -146,3 +146,44 @@ def test_pricing_options_cost_what_their_sources_say():
     assert line(spot, "database instance").monthly_usd == pytest.approx(line(od, "database instance").monthly_usd)  # no spot databases
     assert any(a.name == "pricing.source" for a in r3.assumptions)
     assert app  # on-demand plan chose a type too
+
+
+BASE = {"app_type": "chatbot", "registered_users": 100_000, "concurrent_users": 1_000, "peak_multiplier": 2.0, "safety_margin": 0.25,
+        "horizon_months": 14, "monthly_growth_rate": 0.10, "llm": {"deployment": "api", "model": "gpt-4o-mini"},
+        "workload": {"think_time_s": 100, "prompt_tokens": 100, "output_tokens": 200, "system_prompt_tokens": 300,
+                     "retrieved_context_tokens": 0, "messages_per_session": 3, "cached_input_share": 0.0}}
+CYCLE = 100 + 0.74 + 200 / 104
+
+
+def test_storage_ramps_up_from_launch():
+    p = plan(BASE)
+    per_message = (100 + 200) * 4 + 500
+    for m in (0, 1, 6, 12, 13, 14):
+        days = min(m * 730 / 24, 365)  # month m holds min(m x 30.4, retention) days of history
+        per_day = 1_000 * 1.1 ** m / CYCLE * 86_400
+        assert p.timeline[m].db_storage_gb == pytest.approx(per_day * per_message * days * 1.3 * 2 / 1e9), m
+    assert p.storage.database.storage_gb == 0 and p.storage.database.history_days == 0
+    running = plan({**BASE, "data": {"existing_history_days": 100}})
+    assert running.storage.database.history_days == 100
+    assert running.timeline[9].db_storage_gb == pytest.approx(
+        1_000 * 1.1 ** 9 / CYCLE * 86_400 * per_message * 365 * 1.3 * 2 / 1e9)  # 100 + 9 x 30.4 > 365: capped
+
+
+def test_burstable_classes_only_for_small_primaries_and_read_replicas_when_reads_need_them():
+    small = plan(BASE).storage.database
+    assert small.burstable and small.instance_class.startswith("db.t4g")
+    # a running service holding more than 100 GB: no burstable primary
+    big = plan({**BASE, "data": {"existing_history_days": 365}}).storage.database
+    assert big.storage_gb > 100 and not big.burstable and big.engine.startswith("PostgreSQL on RDS")
+    cat = default_catalog()
+    fitting = [n for n, c in cat.rds_instances.items() if "burstable" not in (c.get("flags") or []) and ".t4g." not in n
+               and c["memory_gib"] >= 0]
+    assert big.instance_class == min(fitting, key=lambda n: (cat.rds_instances[n]["usd_per_hour"], cat.rds_instances[n]["vcpu"], n))
+    # reads that miss the cache: 40 reads per message at 5,000 reads/s per vCPU
+    heavy = plan({**BASE, "data": {"existing_history_days": 365, "db_reads_per_message": 2000}})
+    d = heavy.storage.database
+    read_vcpu = 2_000 / CYCLE * 2000 * 1.25 / 5000
+    vcpu = cat.rds_instances[d.instance_class]["vcpu"]
+    assert read_vcpu > 0.5 * vcpu and d.read_replicas == -(-read_vcpu // (vcpu * 0.6))
+    line = next(b for b in heavy.cost.breakdown if b.component == "database instance")
+    assert line.monthly_usd == pytest.approx(cat.rds_instances[d.instance_class]["usd_per_hour"] * (2 + d.read_replicas) * 730)

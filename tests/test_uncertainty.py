@@ -235,13 +235,15 @@ def test_same_seed_gives_byte_identical_json_and_another_seed_differs():
 
 
 def test_sensitivity_ranks_inputs_by_swing_with_the_rest_at_their_middle():
-    s = {**BASE, "concurrent_users": {"low": 2000, "high": 4000}, "data": {"retention_days": {"low": 300, "high": 400}}}
+    # a running service with a year of history (a new one holds none at month 0, so retention would not move month 0)
+    s = {**BASE, "concurrent_users": {"low": 2000, "high": 4000},
+         "data": {"retention_days": {"low": 300, "high": 400}, "existing_history_days": 365}}
     p = plan_uncertain(s, options=Options(draws=20, sensitivity=True))
     rows = p.uncertainty.sensitivity
     assert [r.input for r in rows] == ["concurrent_users", "data.retention_days"]
     assert rows[0].swing_usd >= rows[1].swing_usd > 0
-    low = plan({**BASE, "concurrent_users": 2000, "data": {"retention_days": 350}}).cost.monthly_usd
-    high = plan({**BASE, "concurrent_users": 4000, "data": {"retention_days": 350}}).cost.monthly_usd
+    low = plan({**BASE, "concurrent_users": 2000, "data": {"retention_days": 350, "existing_history_days": 365}}).cost.monthly_usd
+    high = plan({**BASE, "concurrent_users": 4000, "data": {"retention_days": 350, "existing_history_days": 365}}).cost.monthly_usd
     assert rows[0].low_usd == pytest.approx(low) and rows[0].high_usd == pytest.approx(high)
     assert rows[0].swing_usd == pytest.approx(abs(high - low))
 

@@ -1,0 +1,71 @@
+"""The conversation database host: the cheapest managed PostgreSQL class that fits, else self-managed.
+
+Why burstable classes are limited: a burstable class (db.t4g) earns CPU credits at a baseline share of
+its vCPUs and throttles when they run out; it is fine for a small primary whose sustained CPU stays under
+that baseline, not for one doing real work. AWS baselines per vCPU: t4g.micro 10%, t4g.small 20%,
+t4g.medium 20%, t4g.large 30% (Amazon EC2 burstable performance instances, baseline utilization table).
+capplan also keeps burstable primaries to databases of at most 100 GB (a capplan rule: beyond that the
+index working set outgrows 1-4 GiB of RAM). Why read replicas: writes must go to the primary, reads
+need not; when the reads that miss the session cache need more than half the primary's vCPUs, replicas
+of the same class serve them (each at the Single-AZ price).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+BURSTABLE_BASELINE = {"micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30, "xlarge": 0.40, "2xlarge": 0.40}
+BURSTABLE_MAX_GB = 100.0
+READS_ON_PRIMARY = 0.5  # share of the primary's vCPUs reads may use before replicas take them
+REPLICA_TARGET = 0.6  # CPU target on a read replica
+
+
+@dataclass(frozen=True)
+class DbChoice:
+    option: dict[str, Any]
+    fits: bool
+    read_replicas: int
+    basis: str
+
+    @property
+    def managed(self) -> bool:
+        return bool(self.option.get("managed"))
+
+
+def is_burstable(o: dict[str, Any]) -> bool:
+    return "burstable" in (o.get("flags") or []) or ".t4g." in str(o.get("name")) or ".t3." in str(o.get("name"))
+
+
+def _allowed(o: dict[str, Any], vcpu: float, storage_gb: float) -> bool:
+    if not is_burstable(o):
+        return True
+    size = str(o.get("name", "")).rsplit(".", 1)[-1]
+    return vcpu <= BURSTABLE_BASELINE.get(size, 0.0) * float(o.get("vcpu", 0)) and storage_gb <= BURSTABLE_MAX_GB
+
+
+def choose_db(options: list[dict[str, Any]], vcpu: float, memory_gib: float, storage_gb: float, read_vcpu: float,
+              text: bool = True) -> DbChoice:
+    """First (cheapest, managed before self-managed) host with the vCPU for the writes and the memory for the
+    hot data that a production primary may use; the largest host, flagged, when none is big enough."""
+    chosen, fits = None, True
+    for o in options:
+        if o.get("vcpu", 0) >= vcpu and o.get("memory_gib", 0) >= memory_gib and _allowed(o, vcpu, storage_gb):
+            chosen = o
+            break
+    if chosen is None:
+        chosen, fits = max(options, key=lambda o: (o.get("memory_gib", 0), o.get("vcpu", 0))), False
+    cls_vcpu = float(chosen.get("vcpu", 1))
+    replicas = 0 if read_vcpu <= READS_ON_PRIMARY * cls_vcpu else math.ceil(read_vcpu / (cls_vcpu * REPLICA_TARGET) - 1e-9)
+    if not text:
+        return DbChoice(chosen, fits, replicas, "")
+    kind = "managed" if chosen.get("managed") else "self-managed"
+    basis = (f"{chosen['name']} ({kind}, {cls_vcpu:g} vCPU / {float(chosen.get('memory_gib', 0)):g} GiB): the cheapest class with"
+             f" >= {vcpu:.3g} vCPU for the writes and >= {memory_gib:.3g} GiB for the hot data"
+             + ("" if not is_burstable(chosen) else f"; burstable allowed: {vcpu:.3g} vCPU is within its CPU-credit baseline and"
+                f" {storage_gb:,.0f} GB <= {BURSTABLE_MAX_GB:.0f} GB")
+             + (f"; reads need {read_vcpu:.3g} vCPU, more than {READS_ON_PRIMARY:.0%} of the primary's {cls_vcpu:g}:"
+                f" {replicas} read replica(s) at {REPLICA_TARGET:.0%} CPU" if replicas else
+                f"; reads ({read_vcpu:.3g} vCPU) fit on the primary (<= {READS_ON_PRIMARY:.0%} of its vCPUs), no read replica")
+             + ("" if fits else "; NO priced class is large enough (see warnings)"))
+    return DbChoice(chosen, fits, replicas, basis)
