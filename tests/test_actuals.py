@@ -224,6 +224,16 @@ def test_daily_profile_over_two_days(tmp_path, capsys):
     assert len(prof) == 24
     assert prof[14] / prof[3] == pytest.approx(9 / 6)
     assert sum(prof) / 24 == pytest.approx(1.0)
+    # the profile goes into the calibrated scenario, which plans
+    target = tmp_path / "days.scenario.json"
+    calibrate_json(capsys, tmp_path / "days.csv", "--columns", "timestamp=ts,input=in,output=out",
+                   "--into", target, "--registered-users", "1000")
+    written = json.loads(target.read_text())
+    assert written["daily_load_curve"] == pytest.approx(prof, abs=1e-6)
+    code, out, err = run_cli(["plan", target, "--format", "json"], capsys)
+    assert code == 0, err
+    curve = json.loads(out)["compute"]["autoscaling"]["load_curve"]
+    assert len(curve) == 24 and max(range(24), key=lambda h: curve[h]) == 14  # the measured busiest hour
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -49,6 +49,10 @@ def scenario_fields(cal: Calibration, app_type: str = "chatbot", registered_user
         out["peak_multiplier"] = max(1.0, min(20.0, cal.peak_to_average))
         notes.append("the data counts no requests: the load cannot be calibrated; give concurrent_users or another "
                      "load source; peak_multiplier is the measured peak-to-average token rate")
+    if cal.daily_profile is not None:
+        out["daily_load_curve"] = [round(v, 6) for v in cal.daily_profile]
+        notes.append("daily_load_curve: the measured 24-hour profile (UTC hours), which shapes autoscaling and the "
+                     "hour-by-hour cost")
     if cal.cached_input_share is not None:
         out["workload"] = {"cached_input_share": round(cal.cached_input_share, 6)}
     if len(cal.models) == 1:

@@ -35,6 +35,9 @@ def parse_time(value: object, unit: str = "s") -> float:
         return t
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a time")
+    fast = _fast(value)
+    if fast is not None:
+        return fast
     s = value.strip()
     if not s:
         raise ValueError("empty time")
@@ -85,6 +88,25 @@ def parse_time(value: object, unit: str = "s") -> float:
     except ValueError:
         raise ValueError(f"{s!r} is not a timestamp (expected ISO 8601 like 2023-11-16 18:15:46.68, or a number)") from None
     return parse_time(number, unit)
+
+
+def _fast(s: str) -> float | None:
+    """`YYYY-MM-DD HH:MM:SS[.frac]` with no zone (the common log shape), or None to take the full path."""
+    if len(s) < 19 or s[10] not in " T" or s[13] != ":" or s[16] != ":" or s[4] != "-" or s[7] != "-":
+        return None
+    tail = s[17:]
+    if not tail[:2].isdigit() or (len(tail) > 2 and (tail[2] != "." or not tail[3:].isdigit())):
+        return None
+    day = _day_cache.get(s[:10])
+    if day is None:
+        return None  # the full path validates the date and fills the cache
+    h, mi = s[11:13], s[14:16]
+    if not (h.isdigit() and mi.isdigit()):
+        return None
+    hi, mii, sec = int(h), int(mi), float(tail)
+    if hi > 23 or mii > 59 or sec >= 61:
+        return None
+    return day + hi * 3600 + mii * 60 + sec
 
 
 def iso(t: float) -> str:

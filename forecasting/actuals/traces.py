@@ -191,6 +191,14 @@ def _sub(value: Any, key: str) -> Any:
 
 
 def _number(value: Any, where: str, what: str) -> float:
+    if type(value) is str:  # the common case, one conversion; anything odd takes the checked path below
+        try:
+            x = float(value)
+        except ValueError:
+            pass
+        else:
+            if x - x == 0:  # finite
+                return x
     if isinstance(value, bool):
         raise UsageDataError(f"{where}: {what} is {value!r}, not a number")
     if isinstance(value, (int, float)):
