@@ -173,6 +173,10 @@ def check_values(p: dict[str, Any]) -> None:
         running = next(t for t in so["triggers"] if t["name"] == "running")
         per_replica = (sh.get("autoscaling") or {}).get("scale_out_sequences_per_replica", sh["sequences_per_replica_at_slo"])
         assert running["metadata"]["threshold"] == f"{float(per_replica):g}"
+        for trig, key in (("queue", "scale_out_num_requests_waiting"), ("kv-cache", "scale_out_kv_cache_usage_perc")):
+            if key in (sh.get("autoscaling") or {}):
+                t = next(t for t in so["triggers"] if t["name"] == trig)
+                assert t["metadata"]["threshold"] == f"{float(sh['autoscaling'][key]):g}"
         assert "vllm:num_requests_running" in running["metadata"]["query"]
         assert tf["gpus_per_replica"] == sh["tensor_parallel"] and tf["gpu_count"] == sh["gpus"]
         validate_keda(documents(p, "keda", Options())[0].body)
