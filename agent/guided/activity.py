@@ -50,6 +50,9 @@ TWICE_AS_MANY = re.compile(r"\b(?P<w>twice|three times|four times|ten times)\s+a
                            r"(?:(?P<m>\d+)\s*months?|year)", _I)
 ALL_DAILY = re.compile(r"\b(?:all (?:(?P<n>\d[\d,]*) )?(?:of them |of us )?(?:are|use)|everybody uses|everyone uses|every (?:seat holder|employee|user|one)"
                        r" uses)\b[^.;]{0,30}?\b" + _DAILY_WORDS, _I)
+TOKENS_AFTER = re.compile(r"^\s*(?:tokens?|toks?)\b", _I)
+PROMPT_CUE = re.compile(r"\b(?:messages?|prompts?|questions?|inputs?|requests?)\b", _I)
+OUTPUT_CUE = re.compile(r"\b(?:answers?|repl(?:y|ies)|responses?|outputs?|completions?)\b", _I)
 _WORD_N = {"two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "ten": 10.0, "twice": 2.0, "three times": 3.0,
            "four times": 4.0, "ten times": 10.0}
 
@@ -70,6 +73,8 @@ class Activity:
     monthly_conversations: float | None = None
     monthly_tasks: float | None = None
     monthly_messages: float | None = None
+    prompt_tokens: float | None = None  # "each message is about 300 tokens"
+    output_tokens: float | None = None  # "answers run ~500 tokens"
     registered_hint: bool = False  # the message names registered users / a headcount (a share's base)
     spans: list[tuple[int, int]] = field(default_factory=list)
 
@@ -111,7 +116,15 @@ def read_activity(text: str) -> Activity:
                 continue
             a.spans.append(span)
             continue
-        if PEAK_MULT_BEFORE.search(before):
+        if TOKENS_AFTER.match(after):
+            cue = before[-35:]
+            if OUTPUT_CUE.search(cue):
+                a.output_tokens = n.value
+            elif PROMPT_CUE.search(cue):
+                a.prompt_tokens = n.value
+            else:
+                continue
+        elif PEAK_MULT_BEFORE.search(before):
             a.peak_multiplier = n.value
         elif SESSIONS_BEFORE.search(before):
             a.sessions_per_day = n.value

@@ -51,11 +51,13 @@ class Facts(TurnState):
             u.registered = bare.pop(0)
         if answer_pending and pending in ("registered_users", "concurrency") and u.concurrent is None \
                 and u.peak is None and u.concurrent_share is None:
-            if pending == "concurrency" or f.get("registered_users") or u.registered is not None:
+            if (pending == "concurrency" or f.get("registered_users") or u.registered is not None) \
+                    and not usage_facts.states_load(u.activity):
+                # the question asks how many use it on a typical day: a bare answer is daily users
                 if bare and (pending == "concurrency" or len(bare) >= 1 and u.registered is not None):
-                    u.concurrent = bare.pop(0)
+                    u.activity.daily_active_users = bare.pop(0)
                 elif percents:
-                    u.concurrent_share = percents.pop(0)
+                    u.activity.daily_share = (percents.pop(0), "registered")
         if u.app_type and u.app_type != f.get("app_type"):
             f["app_type"] = u.app_type
             changed.append(f"an {u.app_type}" if u.app_type == "agent" else "a chatbot")

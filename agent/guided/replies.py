@@ -27,9 +27,9 @@ QUESTIONS: dict[str, str] = {
                  "For example: \"a support chatbot\". Say \"default\" for a chatbot, the common case."),
     "registered_users": ("How many **registered users** do you have (everyone who has signed up: accounts, "
                          "customers, employees, students)? For example: \"200k users\" or \"1.2 million\"."),
-    "concurrency": ("How many of them use it **at the same time** on an average day? For example: \"3,000 online "
-                    "at once\", \"5k at peak\" or \"1% online at once\". Not sure? Say \"default\" and I'll "
-                    f"assume {DEFAULT_CONCURRENT_SHARE:.2%} of registered users ({DEFAULT_CONCURRENT_SOURCE})."),
+    "concurrency": ("How many people use it **on a typical day**? For example: \"8,000\", \"20% of them\", or, if you "
+                    "know it, \"3,000 online at once\" or \"5k at peak\". Not sure? Say \"default\" and I'll "
+                    f"assume {DEFAULT_CONCURRENT_SHARE:.2%} of registered users online at once ({DEFAULT_CONCURRENT_SOURCE})."),
 }
 
 CAPABILITIES = (

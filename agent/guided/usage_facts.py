@@ -55,7 +55,8 @@ def merge_activity(f: dict[str, Any], a: Activity, keep_concurrency: bool = Fals
             for k in CONCURRENCY:
                 f.pop(k, None)
     for key, label in (("session_minutes", "minutes per session"), ("sessions_per_day", "sessions a day"),
-                       ("peak_multiplier", "x average at the busiest time")):
+                       ("peak_multiplier", "x average at the busiest time"), ("prompt_tokens", "tokens per message"),
+                       ("output_tokens", "tokens per answer")):
         value = getattr(a, key)
         if value is not None:
             f[key] = value
@@ -128,6 +129,9 @@ def load_args(f: dict[str, Any], args: dict[str, Any], notes: list[str]) -> None
     if "peak_multiplier" in f and not ("peak_concurrent_users" in args and "concurrent_users" not in args and concurrency_given is False
                                        and any(k in args for k in ("daily_active_users", "monthly_active_users"))):
         args["peak_multiplier"] = f["peak_multiplier"]
+    other = {f"workload.{k}": int(round(float(f[k]))) for k in ("prompt_tokens", "output_tokens") if k in f}
+    if other:
+        args["other"] = {**args.get("other", {}), **other}
     if args.get("monthly_tasks") and args.get("app_type") == "chatbot":
         args["monthly_messages"] = args.pop("monthly_tasks")
     if args.get("monthly_messages") and args.get("app_type") == "agent":

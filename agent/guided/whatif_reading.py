@@ -201,10 +201,12 @@ def _usage(u: Understanding, c: _Changes, registered_assumed: bool) -> None:
         elif value > reg:
             c.set_["registered_users"] = int(round(value))
     for key, path, label in (("session_minutes", "workload.session_minutes", "min sessions"),
-                             ("sessions_per_day", "workload.sessions_per_active_user_per_day", "sessions/day")):
+                             ("sessions_per_day", "workload.sessions_per_active_user_per_day", "sessions/day"),
+                             ("prompt_tokens", "workload.prompt_tokens", "tokens/message"),
+                             ("output_tokens", "workload.output_tokens", "tokens/answer")):
         value = getattr(a, key)
         if value is not None:
-            c.set_[path] = value
+            c.set_[path] = int(round(value)) if key.endswith("tokens") else value
             c.parts.append(f"{value:g} {label}")
     multiple = a.spike_multiplier if a.spike_multiplier is not None else a.peak_multiplier
     if multiple is not None:
