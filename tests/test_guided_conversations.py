@@ -167,8 +167,8 @@ def test_resume_restores_the_interview(tmp_path: Path) -> None:
     from agent.ui import ChatUI
 
     loop = ChatLoop(GuidedBackend(strict=True), restored, ui=ChatUI(Console(file=io.StringIO())))
-    loop.turn("3000")  # the bare number answers the question asked before the save
-    assert restored.scenarios["baseline"].inputs["concurrent_users"] == 3000
+    loop.turn("3000")  # the bare number answers the question asked before the save (daily users, issue 14)
+    assert restored.scenarios["baseline"].inputs["daily_active_users"] == 3000
 
 
 # -- no invented numbers -------------------------------------------------------------------------------------
