@@ -19,6 +19,7 @@ from agent.hooks import Hooks, LoopHooks
 from agent.session import Session
 from agent.tools import ToolRegistry
 
+MAX_TOOL_CALLS_PER_REPLY = 8  # tool calls one model reply may make (issue 17: 100 calls made a 3 MB transcript)
 MAX_TOOL_ROUNDS = 6  # model calls that may ask for tools in one user turn (then it must answer)
 PROMPTS_DIRS = (Path(__file__).resolve().parents[1] / "prompts", Path(__file__).resolve().parent / "prompts")
 
@@ -67,6 +68,10 @@ class ChatLoop:
                 if reply is None:
                     break
                 model_s += reply.model_seconds
+                if len(reply.tool_calls) > MAX_TOOL_CALLS_PER_REPLY:  # a runaway reply must not flood the history
+                    hooks.notice(f"(the model asked for {len(reply.tool_calls)} tool calls in one reply; "
+                                 f"running the first {MAX_TOOL_CALLS_PER_REPLY})")
+                    del reply.tool_calls[MAX_TOOL_CALLS_PER_REPLY:]
                 messages.append(self._assistant_message(reply))
                 if reply.save:
                     hooks.save_requested()

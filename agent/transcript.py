@@ -72,7 +72,9 @@ def load(path: str | os.PathLike[str]) -> Session:
     if p.suffix.lower() != ".json":
         p = paths_for(p)[1]
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        from forecasting.validate import loads_strict
+
+        data = loads_strict(p.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise TranscriptError(f"--resume: no such file: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -86,6 +88,14 @@ def session_from_data(data: Any, source: str) -> Session:
     """A Session from a decoded transcript (a file, or a browser session's JSON); `source` names it in errors."""
     if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
         raise TranscriptError(f"{source} is not a capplan chat transcript (no 'messages' list)")
+    for i, m in enumerate(data["messages"]):
+        problem = _message_problem(m)
+        if problem:
+            raise TranscriptError(f"{source}: messages[{i}] {problem}")
+    if not isinstance(data.get("scenarios") or [], list) or not all(
+            isinstance(r, dict) and isinstance(r.get("name"), str) and isinstance(r.get("inputs"), dict)
+            for r in data.get("scenarios") or []):
+        raise TranscriptError(f"{source} has a damaged scenario list ('scenarios' must be objects with a name and inputs)")
     try:
         migrate(data)  # an older transcript is upgraded by its named migrations, then read as current
     except ValueError as exc:
@@ -94,6 +104,45 @@ def session_from_data(data: Any, source: str) -> Session:
         return Session.from_dict(data)
     except (KeyError, TypeError, ValueError) as exc:
         raise TranscriptError(f"{source} has a damaged scenario list ({exc})") from None
+
+
+_ROLES = ("system", "user", "assistant", "tool")
+
+
+def _message_problem(m: Any) -> str | None:
+    """Why a stored message cannot be sent to a model again, or None."""
+    if not isinstance(m, dict):
+        return f"is not an object (got {type(m).__name__})"
+    if m.get("role") not in _ROLES:
+        return f"has no valid role (one of {', '.join(_ROLES)})"
+    if m.get("content") is not None and not isinstance(m.get("content"), str):
+        return "has a content that is not text"
+    calls = m.get("tool_calls")
+    if calls is not None and (not isinstance(calls, list) or not all(
+            isinstance(c, dict) and isinstance(c.get("function"), dict) for c in calls)):
+        return "has malformed tool_calls"
+    return None
+
+
+def replan(session: Session) -> list[str]:
+    """Re-plan every stored scenario from its stored inputs: a hand-edited plan (a cost of -1) is never
+    shown or compared. Returns the names whose stored plan differed; TranscriptError names a scenario
+    whose inputs no longer plan."""
+    from agent.tools import ToolRegistry, key_figures
+
+    registry = ToolRegistry()
+    changed = []
+    for name, record in session.scenarios.items():
+        try:
+            inputs, plan = registry.plan(record.inputs)
+        except (ValueError, ArithmeticError) as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            raise TranscriptError(f"--resume: scenario {redact.one_line(name, 60)!r} no longer plans: "
+                                  + "; ".join(str(p) for p in problems)[:400]) from None
+        if key_figures(plan) != key_figures(record.plan if isinstance(record.plan, dict) else {}):
+            changed.append(name)
+        record.plan = plan
+    return changed
 
 
 # -- Markdown -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -139,14 +140,85 @@ def default_catalog(region: str = DEFAULT_REGION) -> Catalog:
     return _build(api, cloud, region)
 
 
+# Every number in a user's price file is checked like a scenario field: a price is finite and not
+# negative (a negative price would lower the total); a physical size is finite and above zero (0 vCPU
+# or -16 GiB would divide into nonsense or win every cheapest-fit search); a count is a whole number.
+_POSITIVE = frozenset({"vcpu", "memory_gib", "gpu_memory_gb", "max_input_tokens", "max_output_tokens",
+                       "context_window"})
+_WHOLE = frozenset({"gpus"})
+_MAX_PRICE = 1e7
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
+def _number_problem(where: str, key: str, v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        if key in _POSITIVE or key in _WHOLE or key.endswith(("usd_per_mtok", "usd_per_hour", "usd_per_gb_month")):
+            return f"{where}.{key}: must be a number, got {_short(v)}"
+        return None
+    if not math.isfinite(v):
+        return f"{where}.{key}: must be a finite number, got {_short(v)}"
+    if key in _WHOLE and (v < 1 or v != int(v)):
+        return f"{where}.{key}: must be a whole number of at least 1, got {_short(v)}"
+    if key in _POSITIVE and v <= 0:
+        return f"{where}.{key}: must be above 0, got {_short(v)}"
+    if v < 0:
+        kind = "a non-negative price" if "usd" in key else "at least 0"
+        return f"{where}.{key}: must be {kind}, got {_short(v)}"
+    if "usd" in key and v >= _MAX_PRICE:
+        return f"{where}.{key}: {_short(v)} is not a plausible price"
+    return None
+
+
 def _require(entry: Any, keys: tuple[str, ...], where: str) -> list[str]:
     if not isinstance(entry, dict):
-        return [f"{where}: expected an object"]
+        return [f"{where}: expected an object, got {_short(entry)}"]
     problems = [f"{where}.{k}: required" for k in keys if k not in entry]
     for k, v in entry.items():
-        if k.endswith(("usd_per_mtok", "usd_per_hour")) and v is not None:
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v < 1e7):
-                problems.append(f"{where}.{k}: must be a non-negative price, got {v!r}")
+        problem = _number_problem(where, str(k), v)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
+def _same_shape(default: Any, given: Any, where: str) -> list[str]:
+    """A service value must look like the catalog's: a number, a non-empty table of numbers..."""
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        if isinstance(given, bool) or not isinstance(given, (int, float)):
+            return [f"{where}: must be a number, got {_short(given)}"]
+        problem = _number_problem(where.rsplit(".", 1)[0], where.rsplit(".", 1)[-1], given)
+        return [problem] if problem else []
+    if isinstance(default, list):
+        if not isinstance(given, list) or not given:
+            return [f"{where}: must be a non-empty list like the catalog's, got {_short(given)}"]
+        if default:
+            return [p for i, g in enumerate(given) for p in _same_shape(default[0], g, f"{where}[{i}]")]
+        return []
+    if isinstance(default, dict):
+        if not isinstance(given, dict):
+            return [f"{where}: must be an object like the catalog's, got {_short(given)}"]
+        return [p for k, g in given.items() if k in default for p in _same_shape(default[k], g, f"{where}.{k}")]
+    if isinstance(default, str) and not isinstance(given, str):
+        return [f"{where}: must be text, got {_short(given)}"]
+    return []
+
+
+def _sections(prices: dict[str, Any]) -> list[str]:
+    problems = []
+    for key in ("api_models", "cpu_instances", "gpu_instances"):
+        if key in prices and not isinstance(prices[key], list):
+            problems.append(f"prices.{key}: must be a list of objects, got {_short(prices[key])}")
+    for key in ("services", "rds_instances"):
+        if key in prices and not isinstance(prices[key], dict):
+            problems.append(f"prices.{key}: must be an object keyed by name, got {_short(prices[key])}")
+    for key in ("region", "source", "as_of"):
+        if key in prices and not isinstance(prices[key], str):
+            problems.append(f"prices.{key}: must be text, got {_short(prices[key])}")
     return problems
 
 
@@ -158,6 +230,9 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
         raise ScenarioError("prices: expected a JSON object (see `capplan catalog` for the keys)")
     known = {"api_models", "cpu_instances", "gpu_instances", "services", "rds_instances", "region", "source", "as_of"}
     problems = [f"prices.{k}: unknown key (known: {', '.join(sorted(known))})" for k in prices if k not in known]
+    shape = _sections(prices)
+    if shape:  # a section of the wrong type cannot be walked: report it with the other key problems
+        raise ScenarioError(problems + shape)
     check_region(region)
     api, cloud = copy.deepcopy(_raw())
     cat = _build(api, cloud, region)
@@ -169,6 +244,9 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
 
     for i, m in enumerate(prices.get("api_models", []) or []):
         where = f"prices.api_models[{i}]"
+        if isinstance(m, dict) and not isinstance(m.get("id", ""), str):
+            problems.append(f"{where}.id: must be text")
+            continue
         if isinstance(m, dict) and m.get("id") in cat.api_models:
             problems += _require(m, ("id",), where)
             if not problems:
@@ -179,10 +257,16 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
                 cat.api_models[m["id"]] = mark(m)
     for i, inst in enumerate(prices.get("cpu_instances", []) or []):
         problems += _require(inst, ("name", "vcpu", "memory_gib", "usd_per_hour"), f"prices.cpu_instances[{i}]")
+        if isinstance(inst, dict) and not isinstance(inst.get("name", ""), str):
+            problems.append(f"prices.cpu_instances[{i}].name: must be text")
+            continue
         if isinstance(inst, dict) and "name" in inst:
             cat.cpu_instances[inst["name"]] = mark(inst)
     for i, inst in enumerate(prices.get("gpu_instances", []) or []):
         problems += _require(inst, ("name", "gpu", "gpus", "usd_per_hour"), f"prices.gpu_instances[{i}]")
+        if isinstance(inst, dict) and not isinstance(inst.get("name", ""), str):
+            problems.append(f"prices.gpu_instances[{i}].name: must be text")
+            continue
         if isinstance(inst, dict) and "name" in inst:
             cat.gpu_instances = [g for g in cat.gpu_instances if g["name"] != inst["name"]] + [mark(inst)]
     for name, inst in (prices.get("rds_instances", {}) or {}).items():
@@ -195,7 +279,10 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
         elif not isinstance(entry, dict) or "value" not in entry:
             problems.append(f"prices.services.{key}: expected an object with a \"value\"")
         else:
-            cat.services[key] = {**cat.services[key], **mark(entry)}
+            shape = _same_shape(cat.services[key].get("value"), entry["value"], f"prices.services.{key}.value")
+            problems += shape
+            if not shape:
+                cat.services[key] = {**cat.services[key], **mark(entry)}
     if problems:
         raise ScenarioError(problems)
     if "region" in prices:

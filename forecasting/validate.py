@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -54,18 +55,71 @@ def describe_errors(exc: ValidationError) -> list[str]:
             msg = str(err.get("msg", "invalid value"))
             msg = msg.removeprefix("Value error, ")
             given = err.get("input")
-            shown = "" if isinstance(given, (dict, list)) or kind == "value_error" else f" (got {given!r})"
+            shown = "" if isinstance(given, (dict, list)) or kind == "value_error" else f" (got {_echo(given)})"
             lines.append(f"{path}: {msg}{shown}")
     return lines
+
+
+def _echo(value: Any, limit: int = 80) -> str:
+    """repr() of a value cut to `limit` characters: a 50 MB name must not make a 50 MB error line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
 
 
 def _reject_constant(name: str) -> float:
     raise ValueError(f"{name} is not a valid JSON number")
 
 
+MAX_DEPTH = 64  # far deeper than any scenario or price file; a hostile file is refused, not recursed into
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError(f"duplicate key {key[:60]!r}: give each field once")
+        out[key] = value
+    return out
+
+
+def _too_deep(text: str) -> bool:
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return False
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
 def loads_strict(text: str) -> Any:
-    """json.loads that rejects NaN and Infinity, which Python's json accepts by default."""
-    return json.loads(text, parse_constant=_reject_constant)
+    """json.loads that rejects what Python's json accepts by default but a plan must not: NaN,
+    Infinity (also spelled 1e999), duplicate keys (which one wins is silent) and absurd nesting."""
+    if _too_deep(text):
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
+    return json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates,
+                      parse_float=_finite_float)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text[:40]} is too large for a number")
+    return value
 
 
 def _non_finite_paths(obj: Any, path: str = "") -> list[str]:
@@ -76,6 +130,59 @@ def _non_finite_paths(obj: Any, path: str = "") -> list[str]:
     if isinstance(obj, list):
         return [p for i, v in enumerate(obj) for p in _non_finite_paths(v, f"{path}[{i}]")]
     return []
+
+
+TINY = 1e-300  # smaller non-zero magnitudes (1e-320 is a subnormal) lose all precision in arithmetic
+
+
+def _flush_tiny(obj: Any) -> Any:
+    """Magnitudes below TINY are 0 (what they mean in practice); validation then judges the 0, so
+    `concurrent_users: 1e-320` gets the field's own "must be greater than 0", never an overflow."""
+    if isinstance(obj, float) and obj != 0 and abs(obj) < TINY:
+        return 0.0
+    if isinstance(obj, dict):
+        return {k: _flush_tiny(v) for k, v in obj.items()}
+    return obj
+
+
+def _numeric_kinds(annotation: Any) -> tuple[bool, bool]:
+    """(takes a number, takes text) for a field annotation such as `float | None` or `int`."""
+    args = typing.get_args(annotation) or (annotation,)
+    flat: list[Any] = []
+    for a in args:
+        flat.extend(typing.get_args(a) or (a,)) if typing.get_origin(a) is typing.Annotated else flat.append(a)
+    number = any(a in (int, float) for a in flat)
+    text = any(a is str or typing.get_origin(a) is typing.Literal for a in flat)
+    return number, text
+
+
+def _type_problems(obj: dict[str, Any], model: type[BaseModel], prefix: str = "") -> list[str]:
+    """Numbers must be JSON numbers: `true` is not one user, and "200000" (text) is not 200,000.
+    pydantic's lax mode would accept both; one walk over the fields refuses them, naming the field."""
+    problems = []
+    for key, value in obj.items():
+        field = model.model_fields.get(str(key))
+        if field is None:
+            continue
+        path = f"{prefix}{key}"
+        ann = field.annotation
+        sub = next((a for a in (typing.get_args(ann) or (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)),
+                   None)
+        if sub is not None and isinstance(value, dict):
+            problems += _type_problems(value, sub, path + ".")
+            continue
+        number, text = _numeric_kinds(ann)
+        if not number or text:
+            continue
+        values = [(path, value)]
+        if isinstance(value, dict):  # a range: {"low", "high", "mid"}
+            values = [(f"{path}.{k}", v) for k, v in value.items() if k in ("low", "high", "mid")]
+        for where, v in values:
+            if isinstance(v, bool):
+                problems.append(f"{where}: must be a number, got {str(v).lower()} (a boolean)")
+            elif isinstance(v, str):
+                problems.append(f"{where}: must be a number, got the text {v[:40]!r} (write it without quotes)")
+    return problems
 
 
 def parse_scenario(obj: Any) -> Scenario:
@@ -90,6 +197,10 @@ def parse_scenario(obj: Any) -> Scenario:
     bad = _non_finite_paths(obj)
     if bad:
         raise ScenarioError([f"{p}: must be a finite number (NaN and Infinity are not allowed)" for p in bad])
+    obj = _flush_tiny(obj)
+    problems = _type_problems(obj, Scenario)
+    if problems:
+        raise ScenarioError(problems)
     try:
         return Scenario.model_validate(obj)
     except ValidationError as exc:

@@ -25,6 +25,7 @@ Rules:
 from __future__ import annotations
 
 import copy
+import math
 from typing import Any
 
 from forecasting.errors import ScenarioError
@@ -63,11 +64,14 @@ def set_path(target: dict[str, Any], path: str, value: Any) -> None:
     cur[parts[-1]] = value
 
 
-def scaled(value: Any, factor: float) -> Any:
-    """`value x factor`, keeping integers integers; non-numbers unchanged."""
+def scaled(value: Any, factor: float, path: str = "value") -> Any:
+    """`value x factor`, keeping integers integers; non-numbers unchanged. A product too large (or too
+    small) for a number is the caller's input error, naming the path, never an OverflowError."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     out = value * factor
+    if not math.isfinite(out) or (out != 0 and abs(out) < 1e-300):
+        raise ScenarioError(f"{path}: {value:g} x {factor:g} is outside the numbers a plan can use")
     return int(round(out)) if isinstance(value, int) else out
 
 
@@ -83,13 +87,13 @@ def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, s
         for path in USER_COUNTS:
             value = get_path(out, path)
             if value is not None:
-                set_path(out, path, scaled(value, scale_users))
+                set_path(out, path, scaled(value, scale_users, path))
     for path, factor in mults.items():
         current = get_path(out, path, get_path(resolved or {}, path))
         if not isinstance(current, (int, float)) or isinstance(current, bool):
             raise ScenarioError(f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
                                 "registered_users or workload.output_tokens)")
-        set_path(out, path, scaled(current, factor))
+        set_path(out, path, scaled(current, factor, f"multiply.{path}"))
     new_sources = [p for p in sets if p.split(".")[0] in AVERAGE_SOURCES]
     if new_sources:
         keep = {p.split(".")[0] for p in new_sources}

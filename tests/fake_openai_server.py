@@ -30,6 +30,22 @@ class Turn:
     omit_index: bool = False  # leave tool_calls[].index out, as some local servers do
     usage: tuple[int, int] = (50, 10)
     chunk_delay_s: float = 0.0  # pause between streamed events (a slow generation, for interrupt tests)
+    # misbehaving-server modes (the hostile suite): see MODES
+    mode: str | None = None
+    keepalive_s: float = 30.0  # mode "keepalive": how long to send only comments before giving up
+
+
+# What a misbehaving server can do, by name (Turn.mode):
+MODES = {
+    "malformed_json": "the content so far, then `data: {not json}`, then more content",
+    "choices_not_list": 'a chunk whose "choices" is the number 5, between good chunks',
+    "string_index": 'tool-call deltas whose "index" is the string "0"',
+    "bad_content_type": 'a chunk whose delta "content" is a number',
+    "keepalive": "SSE comments (`: keep-alive`) only, every 50 ms, never a data event",
+    "html_200": "HTTP 200 with an HTML page instead of an event stream",
+    "truncated": "half the content, then the connection closes without [DONE]",
+    "empty_200": "HTTP 200 event stream with no events at all",
+}
 
 
 @dataclass
@@ -115,14 +131,67 @@ def _handler_for(fake: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
+        def _misbehave(self, turn: Turn, body: dict[str, Any]) -> None:
+            def send(event: Any) -> None:
+                text = event if isinstance(event, str) else json.dumps(event)
+                self.wfile.write(f"data: {text}\n\n".encode())
+                self.wfile.flush()
+                fake.events_sent += 1
+
+            events = _chunks(turn, body, False)
+            if turn.mode == "string_index":
+                for e in events:
+                    for c in (e.get("choices") or []):
+                        for tc in (c.get("delta") or {}).get("tool_calls") or []:
+                            tc["index"] = str(tc.get("index", 0))
+            head, tail = events[:len(events) // 2], events[len(events) // 2:]
+            if turn.mode == "keepalive":
+                end = time.monotonic() + turn.keepalive_s
+                while time.monotonic() < end:
+                    self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+                    time.sleep(0.05)
+                return
+            if turn.mode == "empty_200":
+                return
+            if turn.mode == "truncated":
+                for e in head:
+                    send(e)
+                return
+            for e in head:
+                send(e)
+            if turn.mode == "malformed_json":
+                send("{not json")
+            elif turn.mode == "choices_not_list":
+                send({**_base(body, "chat.completion.chunk"), "choices": 5})
+            elif turn.mode == "bad_content_type":
+                send({**_base(body, "chat.completion.chunk"),
+                      "choices": [{"index": 0, "delta": {"content": 42}, "finish_reason": None}]})
+            for e in tail:
+                send(e)
+            self.wfile.write(b"data: [DONE]\n\n")
+
+        def _html(self) -> None:
+            page = b"<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>"
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.send_header("content-length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
         def _sse(self, turn: Turn, body: dict[str, Any]) -> None:
+            if turn.mode == "html_200":
+                self._html()
+                return
             self.send_response(200)
             self.send_header("content-type", "text/event-stream")
             self.send_header("connection", "close")
             for k, v in turn.headers.items():
                 self.send_header(k, v)
             self.end_headers()
-            if turn.raw_sse is not None:
+            if turn.mode:
+                self._misbehave(turn, body)
+            elif turn.raw_sse is not None:
                 self.wfile.write(turn.raw_sse.encode())
             else:
                 include_usage = bool((body.get("stream_options") or {}).get("include_usage"))

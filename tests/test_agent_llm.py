@@ -73,7 +73,7 @@ def test_retries_429_with_retry_after_then_500_then_timeout(server: FakeOpenAISe
     reply = backend.respond(HI, [], None)
     assert reply.text == "ok"
     assert len(server.requests) == 4  # the SDK's own retries are off: one HTTP request per attempt
-    assert notes[0].startswith("rate limited (429); retrying in 0.1 s (attempt 2 of 4)")
+    assert notes[0].startswith("rate limited (429); retrying in 0.1 s (attempt 2 of up to 4)")
     assert "server error (500)" in notes[1] and "timed out" in notes[2]
 
 
@@ -117,9 +117,10 @@ def test_cut_off_stream_keeps_partial_text(server: FakeOpenAIServer, backend: Op
              'data: {"error": {"message": "overloaded", "type": "server_error"}}\n\n')
     server.push(Turn(raw_sse=chunk))
     reply = backend.respond(HI, [], None)
-    assert reply.text == "Partial answ" and reply.interrupted and not reply.tool_calls
+    # the server cut it, not the person: kept, noted, and not marked as a Ctrl-C
+    assert reply.text == "Partial answ" and not reply.interrupted and not reply.tool_calls
     assert len(server.requests) == 1  # a started stream is never replayed
-    assert "cut off" in notes[-1]
+    assert any("cut off" in n for n in notes)
 
 
 def test_transient_classification() -> None:

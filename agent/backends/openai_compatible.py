@@ -20,6 +20,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 from tenacity import wait_random_exponential
 
 from agent import redact
+from agent.backends.stream_guard import GuardedStream, StreamStalled
 from agent.backends.base import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
 
 DEFAULT_MODEL = "gpt-5-mini"
@@ -68,6 +69,11 @@ class OpenAIBackend:
         redact.register(self._key if self._key != PLACEHOLDER_KEY else None)
         self.max_attempts = max_attempts
         self.max_retry_s = max_retry_s
+        # a stream with no chunk for this long (keep-alives do not count), or a reply longer than the
+        # deadline, is stopped: no server can hang a turn
+        self.idle_timeout_s = float(os.environ.get("CAPPLAN_STREAM_IDLE_S") or 90.0)
+        self.reply_deadline_s = float(os.environ.get("CAPPLAN_REPLY_DEADLINE_S") or 600.0)
+        self._attempts = 0
         self.backoff_s = backoff_s
         self.notify: Notify = notify or (lambda _msg: None)
         self._client = openai.OpenAI(api_key=self._key, base_url=self.base_url, max_retries=0,
@@ -90,6 +96,18 @@ class OpenAIBackend:
             return Reply(interrupted=True, model_seconds=time.perf_counter() - started)
         except openai.OpenAIError as exc:
             raise BackendError(self.scrub(self._explain(exc))) from None
+        except StreamStalled as exc:
+            raise BackendError(f"The model server at {self.base_url or 'api.openai.com'} sent no reply ({exc}); "
+                               "stopped waiting. Try again, or check the server.") from None
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # not an event stream at all
+            raise BackendError(self.scrub(f"The model server at {self.base_url or 'api.openai.com'} did not send "
+                                          f"a Chat Completions stream ({_short(exc)}). Is the base URL right "
+                                          "(it usually ends in /v1)?")) from None
+        if first is None:
+            kind = stream.content_type() or "no content type"
+            raise BackendError(f"The model server at {self.base_url or 'api.openai.com'} answered without any reply "
+                               f"data ({redact.one_line(kind, 60)}), so it is probably not an OpenAI-compatible API. "
+                               "Is the base URL right (it usually ends in /v1)?")
         reply = self._read(stream, first, on_text)
         reply.model_seconds = time.perf_counter() - started
         return reply
@@ -100,10 +118,12 @@ class OpenAIBackend:
                                   "stream_options": {"include_usage": True}}
         if tools:
             kwargs["tools"] = tools
+        self._attempts = 0
         for attempt in Retrying(retry=retry_if_exception(is_transient), wait=self._wait,
                                 stop=stop_after_attempt(self.max_attempts) | stop_after_delay(self.max_retry_s),
                                 before_sleep=self._before_sleep, reraise=True):
             with attempt:
+                self._attempts = attempt.retry_state.attempt_number
                 try:
                     stream = self._client.chat.completions.create(**kwargs)
                 except openai.BadRequestError as exc:
@@ -111,12 +131,13 @@ class OpenAIBackend:
                         raise
                     kwargs.pop("stream_options")  # older local servers reject it; usage is then unknown
                     stream = self._client.chat.completions.create(**kwargs)
-                iterator = iter(stream)
+                guarded = GuardedStream(stream, self.idle_timeout_s, self.reply_deadline_s)
                 try:
-                    first = next(iterator)
-                except StopIteration:
-                    first = None
-                return iterator, first
+                    first = guarded.next()
+                except BaseException:
+                    guarded.close()
+                    raise
+                return guarded, first
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, rs: RetryCallState) -> float:
@@ -129,53 +150,82 @@ class OpenAIBackend:
     def _before_sleep(self, rs: RetryCallState) -> None:
         exc = rs.outcome.exception() if rs.outcome else None
         wait = rs.next_action.sleep if rs.next_action else 0.0
-        self.notify(self.scrub(f"{_short(exc)}; retrying in {wait:.1f} s (attempt {rs.attempt_number + 1} of {self.max_attempts})"))
+        self.notify(self.scrub(f"{_short(exc)}; retrying in {wait:.1f} s (attempt {rs.attempt_number + 1} of up to {self.max_attempts})"))
 
-    def _read(self, iterator: Any, first: Any, on_text: TextCallback | None) -> Reply:
+    def _read(self, stream: GuardedStream, first: Any, on_text: TextCallback | None) -> Reply:
+        """Keep every piece that arrived, whatever the server does next: a dropped stream, a stall or
+        a malformed chunk ends the reply with a note (the session goes on); tool calls of a reply that
+        did not finish cleanly are dropped, since their arguments may be cut short."""
         text: list[str] = []
         calls: dict[int, dict[str, Any]] = {}
         usage: Usage | None = None
-        interrupted = False
+        interrupted = broken = finished = False
+        malformed: list[str] = []
 
         def take(chunk: Any) -> None:
-            nonlocal usage
-            if getattr(chunk, "usage", None):
-                u = chunk.usage
-                usage = Usage(u.prompt_tokens or 0, u.completion_tokens or 0, u.total_tokens or 0)
-            for choice in chunk.choices or []:
-                delta = choice.delta
+            nonlocal usage, finished
+            u = getattr(chunk, "usage", None)
+            if u:
+                usage = Usage(*(v if isinstance(v, int) and not isinstance(v, bool) else 0 for v in (
+                    getattr(u, "prompt_tokens", 0), getattr(u, "completion_tokens", 0), getattr(u, "total_tokens", 0))))
+            choices = getattr(chunk, "choices", None) or []
+            if not isinstance(choices, list):
+                raise TypeError(f"'choices' is {type(choices).__name__}, not a list")
+            for choice in choices:
+                finished = finished or bool(getattr(choice, "finish_reason", None))
+                delta = getattr(choice, "delta", None)
                 if delta is None:
                     continue
-                if delta.content:
-                    text.append(delta.content)
+                content = getattr(delta, "content", None)
+                if content:
+                    if not isinstance(content, str):
+                        raise TypeError(f"'content' is {type(content).__name__}, not text")
+                    text.append(content)
                     if on_text:
-                        on_text(delta.content)
-                for tc in delta.tool_calls or []:
+                        on_text(content)
+                tcs = getattr(delta, "tool_calls", None) or []
+                if not isinstance(tcs, list):
+                    raise TypeError(f"'tool_calls' is {type(tcs).__name__}, not a list")
+                for tc in tcs:
                     _accumulate(calls, tc)
 
+        chunk = first
         try:
-            if first is not None:
-                take(first)
-            for chunk in iterator:
-                take(chunk)
+            while chunk is not None:
+                try:
+                    take(chunk)
+                except (TypeError, ValueError, AttributeError, KeyError) as exc:  # one bad chunk: skip it
+                    malformed.append(_short(exc))
+                chunk = stream.next()
         except KeyboardInterrupt:
             interrupted = True
         except openai.OpenAIError as exc:  # a dropped stream: keep what arrived, never replay it
-            interrupted = True
+            broken = True
             self.notify(self.scrub(f"the reply was cut off ({_short(exc)}); keeping what arrived"))
+        except StreamStalled as exc:
+            broken = True
+            self.notify(f"the model server stopped sending ({exc}); keeping what arrived")
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # undecodable data: the stream is over
+            broken = True
+            self.notify(self.scrub(f"the model server sent a malformed chunk ({_short(exc)}); keeping what arrived"))
         finally:
-            close = getattr(iterator, "close", None) or getattr(getattr(iterator, "response", None), "close", None)
-            if interrupted and close:
-                try:
-                    close()
-                except Exception:  # noqa: BLE001 - closing a broken stream must not mask the reply
-                    pass
-        tool_calls = [] if interrupted else [
+            if interrupted or broken:
+                stream.close()
+        if not (finished or interrupted or broken):
+            self.notify("the model server ended the reply without saying it was complete; it may be cut short")
+        if malformed:
+            self.notify(self.scrub(f"ignored {len(malformed)} malformed chunk(s) from the model server "
+                                   f"({malformed[0]})"))
+        tool_calls = [] if interrupted or broken else [
             ToolCall(id=c["id"] or f"call_{i}", name=c["name"], arguments=c["arguments"] or "{}")
             for i, c in sorted(calls.items()) if c["name"]]
         return Reply(text="".join(text), tool_calls=tool_calls, usage=usage, streamed=True, interrupted=interrupted)
 
     # -- plain-English errors -------------------------------------------------------------------
+    def _attempt_text(self) -> str:
+        n = self._attempts or 1
+        return "1 attempt" if n == 1 else f"{n} attempts"
+
     def _explain(self, exc: openai.OpenAIError) -> str:
         where = self.base_url or "api.openai.com"
         if isinstance(exc, openai.AuthenticationError):
@@ -190,9 +240,9 @@ class OpenAIBackend:
             return (f"The model server at {where} does not know model '{self.model}' (404). "
                     "Choose another with --model or CAPPLAN_MODEL.")
         if isinstance(exc, openai.APITimeoutError):
-            return f"The model server at {where} did not answer in time after {self.max_attempts} attempts."
+            return f"The model server at {where} did not answer in time after {self._attempt_text()}."
         if isinstance(exc, openai.APIConnectionError):
-            return (f"Cannot reach the model server at {where} after {self.max_attempts} attempts. "
+            return (f"Cannot reach the model server at {where} after {self._attempt_text()}. "
                     "Check the network or OPENAI_BASE_URL, or use --offline.")
         if isinstance(exc, openai.RateLimitError):
             return "The model server is still rate-limiting after several retries; wait a minute and try again."
@@ -203,15 +253,20 @@ class OpenAIBackend:
 
 def _accumulate(calls: dict[int, dict[str, Any]], tc: Any) -> None:
     """Join tool-call deltas by index; a server that omits the index starts a call with each new id."""
-    i = tc.index
+    i = getattr(tc, "index", None)
+    if isinstance(i, bool) or not isinstance(i, int):
+        i = None  # a missing or malformed index (a string, say): join by id instead
     if i is None:
         ids = {c["id"] for c in calls.values()}
         i = len(calls) if (tc.id and tc.id not in ids) or not calls else max(calls)
     slot = calls.setdefault(i, {"id": None, "name": "", "arguments": ""})
-    slot["id"] = tc.id or slot["id"]
-    if tc.function:
-        slot["name"] += tc.function.name or ""
-        slot["arguments"] += tc.function.arguments or ""
+    tc_id = getattr(tc, "id", None)
+    slot["id"] = tc_id if isinstance(tc_id, str) and tc_id else slot["id"]
+    fn = getattr(tc, "function", None)
+    if fn:
+        name, args = getattr(fn, "name", None), getattr(fn, "arguments", None)
+        slot["name"] += name if isinstance(name, str) else ""
+        slot["arguments"] += args if isinstance(args, str) else ""
 
 
 def _short(exc: BaseException | None, limit: int = 120) -> str:

@@ -85,8 +85,11 @@ def run(args: argparse.Namespace) -> int:
     if args.resume:
         try:
             session = transcript.load(args.resume)
+            changed = transcript.replan(session)  # stored plans are re-made from stored inputs, not trusted
         except transcript.TranscriptError as exc:
             raise InputError([str(exc)]) from None
+        if changed:
+            ui.warn(f"Re-planned from their inputs (the stored figures differed): {', '.join(changed)}.")
     else:
         session = Session()
     backend = make_backend(args, ui)
@@ -97,18 +100,55 @@ def run(args: argparse.Namespace) -> int:
     commands = SlashCommands(session, ui, saver)
     interactive = sys.stdin.isatty()
     _greet(loop, ui, resumed=bool(args.resume), interactive=interactive, help_text=HELP)
-    try:
-        _converse(loop, commands, ui, interactive)
-    except Exception:  # a bug surfaces as one (exit 1, --debug hint); what was said is saved first
-        if saver.path is not None:
-            with _no_interrupt():
-                saver.save()
-        raise
+    terminated = False
+    with _terminate_as_exception():
+        try:
+            _converse(loop, commands, ui, interactive)
+        except Terminated:  # SIGTERM: save what was said, as on Ctrl-C, then leave
+            terminated = True
+            ui.warn("(terminated: saving and leaving)")
+            _answer_open_tool_calls(session)
+        except Exception:  # a bug surfaces as one (exit 1, --debug hint); what was said is saved first
+            if saver.path is not None:
+                with _no_interrupt():
+                    saver.save()
+            raise
     if saver.path is not None:
         with _no_interrupt():
             if not saver.save():
                 return 1  # the conversation could not be saved: not a success
-    return 0
+    return 143 if terminated else 0
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: not an Exception, so no handler on the way mistakes it for an error."""
+
+
+@contextlib.contextmanager
+def _terminate_as_exception() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_sig: int, _frame: Any) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one is enough; the save must not be cut short
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _answer_open_tool_calls(session: Any) -> None:
+    """A turn cut by SIGTERM may leave tool calls without results; give them one so a resume is valid."""
+    answered = {m.get("tool_call_id") for m in session.messages if m.get("role") == "tool"}
+    for m in list(session.messages):
+        for c in m.get("tool_calls") or []:
+            if c.get("id") not in answered:
+                session.messages.append({"role": "tool", "tool_call_id": c.get("id"),
+                                         "content": "Error: the session was terminated before this tool ran."})
 
 
 @contextlib.contextmanager
@@ -118,10 +158,12 @@ def _no_interrupt() -> Iterator[None]:
         yield
         return
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGTERM, previous_term)
 
 
 def _greet(loop: Any, ui: Any, *, resumed: bool, interactive: bool, help_text: str) -> None:

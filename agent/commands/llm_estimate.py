@@ -95,17 +95,20 @@ def _run_batch(args: argparse.Namespace, catalog, out: TextIO) -> int:
     from forecasting.serving import ServingInputError
 
     if args.batch == "-":
-        lines = sys.stdin.read().splitlines()
+        raw = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+        lines = raw.splitlines()
     else:
         try:
-            lines = Path(args.batch).read_text(encoding="utf-8").splitlines()
+            lines = Path(args.batch).read_bytes().splitlines()  # decoded line by line: one bad byte spoils one line
         except OSError as exc:
             raise InputError(f"--batch: cannot read {args.batch}: {exc.strerror or exc}") from None
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
         try:
-            req = json.loads(line)
+            from forecasting.validate import loads_strict
+
+            req = loads_strict(line.decode("utf-8") if isinstance(line, bytes) else line)
             if not isinstance(req, dict):
                 raise ValueError("each line must be a JSON object")
             missing = [k for k in ("model", "gpu", "input_tokens", "output_tokens") if req.get(k) is None]
@@ -120,10 +123,12 @@ def _run_batch(args: argparse.Namespace, catalog, out: TextIO) -> int:
             result: dict[str, Any] = _estimate(catalog, args.profile, req)
             if "id" in req:
                 result = {"id": req["id"], **result}
+        except UnicodeDecodeError:
+            result = {"error": f"line {n}: not UTF-8 text"}
         except json.JSONDecodeError as exc:
             result = {"error": f"line {n}: not valid JSON: {exc.msg}"}
-        except (ServingInputError, ValueError, TypeError) as exc:
-            result = {"error": f"line {n}: {exc}"}
+        except (ServingInputError, ValueError, TypeError, ArithmeticError, KeyError, AttributeError) as exc:
+            result = {"error": f"line {n}: {str(exc)[:300]}"}
         out.write(json.dumps(result) + "\n")
     out.flush()
     return 0
@@ -193,6 +198,8 @@ def _targets(args: argparse.Namespace) -> tuple[float, float, str]:
             doc = json.loads(Path(args.scenario).read_text(encoding="utf-8"))
         except OSError as exc:
             raise InputError(f"--scenario: cannot read {args.scenario}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            result = {"error": f"line {n}: not UTF-8 text"}
         except json.JSONDecodeError as exc:
             raise InputError(f"--scenario: {args.scenario} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
         if not isinstance(doc, dict):

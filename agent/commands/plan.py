@@ -59,6 +59,9 @@ def run(args: argparse.Namespace) -> int:
             result = plan(parse_scenario_text(text), prices, serving_catalog=args.catalog)
     except ScenarioError as exc:
         raise InputError(exc.problems) from None
+    except (ArithmeticError, RecursionError) as exc:  # numbers no plan can be computed from
+        raise InputError(f"scenario: its numbers are outside what can be planned ({exc}); "
+                         "check for extremely large or small values") from None
     if args.format == "json":
         out = json.dumps(result.model_dump(mode="json"), indent=2, allow_nan=False) + "\n"
     elif args.format == "markdown":

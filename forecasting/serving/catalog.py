@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -156,10 +157,56 @@ def _req(entry: Mapping[str, Any], key: str, where: str, problems: list[str], po
     if val is None:
         problems.append(f"{where}: missing '{key}'")
         return None
-    if positive and (not isinstance(val, (int, float)) or isinstance(val, bool) or val <= 0):
-        problems.append(f"{where}: '{key}' must be a positive number, got {val!r}")
+    if positive and not _positive(val):
+        problems.append(f"{where}: '{key}' must be a positive finite number, got {_show(val)}")
         return None
     return val
+
+
+def _positive(val: Any) -> bool:
+    return isinstance(val, (int, float)) and not isinstance(val, bool) and math.isfinite(val) and val > 0
+
+
+def _show(val: Any) -> str:
+    text = repr(val)
+    return text if len(text) <= 60 else text[:60] + "..."
+
+
+def _optional_positive(e: Mapping[str, Any], keys: tuple[str, ...], where: str, problems: list[str],
+                       whole: bool = False) -> None:
+    for key in keys:
+        val = e.get(key)
+        if val is None:
+            continue
+        if not _positive(val) or (whole and val != int(val)):
+            kind = "a positive whole number" if whole else "a positive finite number"
+            problems.append(f"{where}: '{key}' must be {kind}, got {_show(val)}")
+
+
+# engine-profile constants: efficiencies are shares of a peak, overheads are times, limits are counts
+_PROFILE_SHARES = ("mbu", "attention_mbu", "mfu", "low_precision_mfu_factor", "moe_mfu_factor", "comm_efficiency",
+                   "kv_memory_fraction")
+_PROFILE_TIMES = ("step_overhead_ms", "request_overhead_ms", "allreduce_latency_us", "reserved_gib",
+                  "kv_reserve_output_fraction")
+_PROFILE_COUNTS = ("max_batch", "useful_kv_sequences")
+
+
+def profile_problems(e: Mapping[str, Any], where: str) -> list[str]:
+    problems = []
+    for key in _PROFILE_SHARES:
+        if key in e and not (_positive(e[key]) and e[key] <= 1):
+            problems.append(f"{where}: '{key}' must be a share above 0 and at most 1, got {_show(e[key])}")
+    for key in _PROFILE_TIMES:
+        v = e.get(key)
+        if key in e and (isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or v < 0):
+            problems.append(f"{where}: '{key}' must be a finite number of at least 0, got {_show(v)}")
+    for key in _PROFILE_COUNTS:
+        v = e.get(key)
+        if key in e and not (_positive(v) and v == int(v)):
+            problems.append(f"{where}: '{key}' must be a positive whole number, got {_show(v)}")
+    if "kv_fraction_of" in e and e["kv_fraction_of"] not in ("free", "total"):
+        problems.append(f"{where}: 'kv_fraction_of' must be \"free\" or \"total\", got {_show(e['kv_fraction_of'])}")
+    return problems
 
 
 def _model_from(e: Mapping[str, Any], where: str, problems: list[str]) -> ModelSpec | None:
@@ -170,6 +217,9 @@ def _model_from(e: Mapping[str, Any], where: str, problems: list[str]) -> ModelS
         return None
     total = _req(e, "total_params_b", where, problems)
     active = e.get("active_params_b", total)
+    _optional_positive(e, ("active_params_b", "kv_cache_bytes_per_token_bf16"), where, problems)
+    _optional_positive(e, ("kv_heads", "head_dim", "experts", "experts_per_token", "max_context", "sliding_window"),
+                       where, problems, whole=True)
     layers = _req(e, "layers", where, problems)
     hidden = _req(e, "hidden_size", where, problems)
     heads = _req(e, "attention_heads", where, problems)
@@ -204,9 +254,14 @@ def _gpu_from(e: Mapping[str, Any], where: str, problems: list[str]) -> GpuSpec 
         return None
     mem = _req(e, "memory_gb", where, problems)
     bw = _req(e, "memory_bandwidth_tb_s", where, problems)
+    _optional_positive(e, ("interconnect_gb_s",), where, problems)
     tf = e.get("dense_tflops")
     if not isinstance(tf, dict) or not any(tf.get(p) for p in PRECISIONS):
         problems.append(f"{where}: 'dense_tflops' must map at least one of {', '.join(PRECISIONS)} to TFLOPS")
+    else:
+        for p in PRECISIONS:
+            if tf.get(p) is not None and not _positive(tf[p]):
+                problems.append(f"{where}: 'dense_tflops.{p}' must be a positive finite number or null, got {_show(tf[p])}")
     if len(problems) > before:
         return None
     assert isinstance(tf, dict)  # a missing 'dense_tflops' was reported above
@@ -226,18 +281,38 @@ def _profile_from(e: Mapping[str, Any]) -> EngineProfile:
 
 
 def _read_json(path: Path) -> Any:
+    from forecasting.validate import loads_strict  # NaN, Infinity, duplicate keys and deep nesting refused
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return loads_strict(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ServingInputError(f"catalog file not found: {path}") from None
     except json.JSONDecodeError as exc:
         raise ServingInputError(f"catalog file {path} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
+    except UnicodeDecodeError:
+        raise ServingInputError(f"catalog file {path} is not UTF-8 text") from None
+    except ValueError as exc:
+        raise ServingInputError(f"catalog file {path} is not valid JSON: {exc}") from None
+    except OSError as exc:
+        raise ServingInputError(f"catalog file {path} cannot be read: {exc.strerror or exc}") from None
 
 
-def _entries(doc: Any, key: str) -> list[Mapping[str, Any]]:
-    if isinstance(doc, dict):
-        return list(doc.get(key) or [])
-    return []
+def _entries(doc: Any, key: str, origin: str = "", problems: list[str] | None = None) -> list[Mapping[str, Any]]:
+    """The list of entries under `key`; a non-list, or entries that are not objects, are problems."""
+    if not isinstance(doc, dict) or doc.get(key) is None:
+        return []
+    value = doc[key]
+    if not isinstance(value, list):
+        if problems is not None:
+            problems.append(f"{origin}: '{key}' must be a list of objects, got {type(value).__name__}")
+        return []
+    good = []
+    for i, e in enumerate(value):
+        if isinstance(e, dict):
+            good.append(e)
+        elif problems is not None:
+            problems.append(f"{origin}: {key}[{i}] must be an object, got {_show(e)}")
+    return good
 
 
 @lru_cache(maxsize=16)
@@ -258,18 +333,22 @@ def load_serving_catalog(extra_path: str | None = None) -> ServingCatalog:
         if not isinstance(extra, dict) or not any(k in extra for k in ("models", "gpus", "profiles")):
             raise ServingInputError(f"catalog file {extra_path}: expected an object with 'models' and/or 'gpus'")
         docs.append((str(extra_path), extra))
-        for i, p in enumerate(_entries(extra, "profiles")):
-            base = profiles.get(p.get("id", ""), profiles[prof_doc["default"]])
+        for i, p in enumerate(_entries(extra, "profiles", str(extra_path), problems)):
+            bad = profile_problems(p, f"{extra_path}: profiles[{i}]")
+            if bad:
+                problems += bad
+                continue
+            base = profiles.get(str(p.get("id", "")), profiles[prof_doc["default"]])
             try:
                 profiles[p["id"]] = _profile_from({**base.__dict__, **p})
             except (KeyError, TypeError) as exc:
                 problems.append(f"{extra_path}: profiles[{i}]: {exc}")
     for origin, doc in docs:
-        for i, e in enumerate(_entries(doc, "models")):
+        for i, e in enumerate(_entries(doc, "models", origin, problems)):
             m = _model_from(e, f"{origin}: models[{i}]", problems)
             if m:
                 models[m.id] = m
-        for i, e in enumerate(_entries(doc, "gpus")):
+        for i, e in enumerate(_entries(doc, "gpus", origin, problems)):
             g = _gpu_from(e, f"{origin}: gpus[{i}]", problems)
             if g:
                 gpus[g.id] = g

@@ -171,8 +171,17 @@ def _resolve(model: str, gpu: str, input_tokens: Any, output_tokens: Any, precis
     o = _positive_int("output_tokens", output_tokens, problems)
     if isinstance(tp, float) and tp.is_integer():
         tp = int(tp)
-    if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or not 1 <= tp <= 64):
-        problems.append(f"tensor_parallel must be a whole number from 1 to 64, got {tp!r}")
+    if tp is not None and (isinstance(tp, bool) or not isinstance(tp, int) or not 1 <= tp <= 8):
+        problems.append(f"tensor_parallel must be a whole number from 1 to 8 (one 8-GPU node; larger "
+                        f"degrees are not modelled), got {str(tp)[:40]}")
+    elif tp is not None and m is not None:
+        heads, kv = m.attention_heads, m.kv_heads
+        if heads % tp or (kv and kv % tp and tp % kv):
+            problems.append(f"tensor_parallel {tp} does not split {m.id}'s {heads} attention heads"
+                            + (f" and {kv} KV heads" if kv else "") + " evenly; engines need a degree that "
+                            "divides them (try " + ", ".join(str(t) for t in (1, 2, 4, 8)
+                                                           if not heads % t and (not kv or not kv % t or not t % kv))
+                            + ")")
     try:
         prof = cat.profile(profile)
     except ServingInputError as exc:
@@ -322,8 +331,9 @@ def estimate(model: str, gpu: str, *, input_tokens: int, output_tokens: int, pre
     m, g, prof, p, kp, i, o, tp = rq.model, rq.gpu, rq.profile, rq.precision, rq.kv_precision, rq.input_tokens, \
         rq.output_tokens, rq.tp
     if concurrency is not None and (isinstance(concurrency, bool) or not isinstance(concurrency, (int, float))
-                                    or not concurrency > 0 or math.isinf(concurrency)):
-        raise ServingInputError(f"concurrency must be a positive number of requests in flight, got {concurrency!r}")
+                                    or not concurrency >= 1 or math.isinf(concurrency) or concurrency != int(concurrency)):
+        raise ServingInputError(f"concurrency must be a whole number of requests in flight, at least 1, "
+                                f"got {str(concurrency)[:40]}")
     need = prof.useful_kv_sequences if concurrency is None else max(1, min(int(math.ceil(concurrency)), prof.useful_kv_sequences))
     s = _setup_for(m, g, prof, p, kp, tp, i, o, need)
     max_seq, kv_seq = _max_sequences(s, i, o)
