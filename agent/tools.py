@@ -300,9 +300,9 @@ class ToolRegistry:
             inputs["llm"] = llm
         for path, value in a.other.items():
             _set_path(inputs, path, value)
-        given = (a.name or "").strip()
-        name = given or session.unique_name("baseline")  # a new forecast never replaces one silently
-        earlier = session.scenarios.get(name) if given else None
+        asked = (a.name or "").strip()
+        name = asked or session.unique_name("baseline")  # a new forecast never replaces one silently
+        earlier = session.scenarios.get(name) if asked else None
         validated, plan = self.plan(inputs)
         record = ScenarioRecord(name=name, kind="baseline", inputs=validated, plan=plan)
         session.add(record)

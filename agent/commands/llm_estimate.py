@@ -198,8 +198,6 @@ def _targets(args: argparse.Namespace) -> tuple[float, float, str]:
             doc = json.loads(Path(args.scenario).read_text(encoding="utf-8"))
         except OSError as exc:
             raise InputError(f"--scenario: cannot read {args.scenario}: {exc.strerror or exc}") from None
-        except UnicodeDecodeError:
-            result = {"error": f"line {n}: not UTF-8 text"}
         except json.JSONDecodeError as exc:
             raise InputError(f"--scenario: {args.scenario} is not valid JSON: line {exc.lineno}: {exc.msg}") from None
         if not isinstance(doc, dict):

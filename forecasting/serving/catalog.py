@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import typing
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -202,7 +203,7 @@ def profile_problems(e: Mapping[str, Any], where: str) -> list[str]:
             problems.append(f"{where}: '{key}' must be a finite number of at least 0, got {_show(v)}")
     for key in _PROFILE_COUNTS:
         v = e.get(key)
-        if key in e and not (_positive(v) and v == int(v)):
+        if key in e and not (_positive(v) and float(typing.cast(float, v)).is_integer()):
             problems.append(f"{where}: '{key}' must be a positive whole number, got {_show(v)}")
     if "kv_fraction_of" in e and e["kv_fraction_of"] not in ("free", "total"):
         problems.append(f"{where}: 'kv_fraction_of' must be \"free\" or \"total\", got {_show(e['kv_fraction_of'])}")
@@ -306,7 +307,7 @@ def _entries(doc: Any, key: str, origin: str = "", problems: list[str] | None = 
         if problems is not None:
             problems.append(f"{origin}: '{key}' must be a list of objects, got {type(value).__name__}")
         return []
-    good = []
+    good: list[Mapping[str, Any]] = []
     for i, e in enumerate(value):
         if isinstance(e, dict):
             good.append(e)
