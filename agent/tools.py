@@ -232,9 +232,6 @@ class ToolRegistry:
         except InputError as exc:  # bad input the model can act on; any other exception is a bug and surfaces
             return _error("Error: the scenario cannot be planned:\n" + "\n".join(f"- {p}" for p in exc.problems) +
                           "\nAsk the person for a valid value, or correct the arguments.", exc.issues)
-        except (ArithmeticError, RecursionError) as exc:  # numbers too large or small to compute with: the input's fault
-            return _error(f"Error: the scenario cannot be planned: its numbers are outside what can be computed "
-                          f"({type(exc).__name__}: {str(exc)[:200]}). Ask the person for realistic values.")
 
     # -- the planner ---------------------------------------------------------------------------
     def plan(self, scenario_inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
