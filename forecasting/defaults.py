@@ -48,6 +48,8 @@ COMMON: dict[str, Default] = {
     # --- provisioning (issue 8) ---
     "pricing": Default("on_demand", "", "list prices without commitment (DESIGN.md default)"),
     "llm.deployment": Default("api", "", "hosted API unless self-hosting is stated"),
+    # --- prefix caching (issue 12) ---
+    "llm.prefix_caching": Default("on", "", "OpenAI and Gemini cache prompt prefixes automatically; vLLM and TensorRT-LLM reuse KV blocks of seen prefixes by default (forecasting/data/prompt_caching.json, engine_profiles.json)"),
     "workload.prompt_tokens": Default(70, "tokens/message", "LMSYS-Chat-1M mean 69.5 tokens per user prompt (Zheng et al. 2023, pre-2025)", Plausible(20, 300, "20-300 tokens per prompt, heavy tail (workload_and_pricing.md section 0; the range is a judgement call there)")),
     "llm.api_output_tokens_per_s": Default(104, "output tokens/s per request", "Artificial Analysis median output speed, Claude Sonnet 4.6 (via induwara.lk, 2026-06-24; secondary)", Plausible(40, 200, JUDGEMENT + "; coding agents see 29-54 tokens/s (TraceLab 2026), fast small models ~2x the median")),
     "llm.api_ttft_ms": Default(740, "ms", "Artificial Analysis median TTFT, Claude Sonnet 4.6 (via induwara.lk, 2026-06-24; secondary)", Plausible(300, 2000, JUDGEMENT + "; spread of provider medians and long-prompt first tokens")),

@@ -121,6 +121,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
                         f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
     measured_in = (r.measured or {}).get("input_tokens_per_call")
     shape = call_shape(w, latency, measured_in)
+    r, shape = _prefix_cache(r, assumptions, shape, api_prices, serving_catalog, latency, measured_in, notes)
+    w = r.workload
     if api_prices is not None and api_prices.max_input_tokens and shape.input_tokens_per_call > api_prices.max_input_tokens:
         problems.append(f"workload: {shape.input_tokens_per_call:,.0f} input tokens per call exceed {api_prices.model}'s"
                         f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"
@@ -129,11 +131,13 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         from forecasting import serving  # the estimator is only loaded when a plan self-hosts
 
         try:
+            n_in = max(1, round(shape.input_tokens_per_call))
             slo = serving.slo_capacity(
-                llm["model"], llm["gpu"], input_tokens=max(1, round(shape.input_tokens_per_call)),
+                llm["model"], llm["gpu"], input_tokens=n_in,
                 output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
                 ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"),
-                catalog=serving_catalog)
+                catalog=serving_catalog,
+                cached_input_tokens=min(shape.cached_input_share * n_in, n_in - 1.0) if llm["prefix_caching"] else 0.0)
         except ScenarioError as e:  # the estimator's input errors; anything else is a bug and surfaces as one
             problems += [_serving_problem(p, llm, cat) for p in e.issues]
         else:
@@ -188,6 +192,62 @@ def catalog_for(region: str, prices: dict[str, Any] | Catalog | None) -> Catalog
 def _as_instance(c: instance_search.Choice) -> app_tier.InstanceType:
     sh = c.best.shape
     return app_tier.InstanceType(sh.name, sh.vcpu, sh.memory_gib, sh.usd_per_hour)
+
+
+# --- prefix caching (issue 12): the cached share of each call's input, from the conversation structure ---
+
+def _prefix_cache(r: ResolvedScenario, assumptions: list[Assumption], shape: CallShape, api_prices: Any,
+                  serving_catalog: Any, latency: tuple[float, float], measured_in: Any,
+                  notes: list[str]) -> tuple[ResolvedScenario, CallShape]:
+    """Replace the defaulted `workload.cached_input_share` by the one the caching rules give (chatbots), or
+    by 0 when `llm.prefix_caching` is off; the assumption records the derivation."""
+    from forecasting import prompt_cache
+
+    llm, w = r.llm, r.workload
+    defaulted = any(a.name == "workload.cached_input_share" for a in assumptions)
+    share: float | None = None
+    why = ""
+    if not llm["prefix_caching"]:
+        if not defaulted and w["cached_input_share"]:
+            notes.append("workload.cached_input_share is ignored: llm.prefix_caching is off")
+        share, why = 0.0, "llm.prefix_caching is off"
+    elif defaulted:
+        engine = None
+        if llm["deployment"] == "self_hosted":
+            from forecasting import serving
+
+            prof = (serving_catalog or serving.load_serving_catalog()).profile(None)
+            engine = (prof.id, prof.kv_block_tokens, prof.prefix_caching)
+        got = prompt_cache.scenario_share(r.app_type, llm["deployment"], api_prices.provider if api_prices else None,
+                                          llm["model"], w, shape.cycle_s, engine)
+        if got is not None:
+            share, why = got
+    if share is None or share == w["cached_input_share"] and not why:
+        return r, shape
+    assumptions[:] = [a for a in assumptions if a.name != "workload.cached_input_share"]
+    if defaulted or not llm["prefix_caching"]:
+        assumptions.append(Assumption(name="workload.cached_input_share", value=round(share, 4),
+                                      unit="fraction of input tokens", source=why))
+    r = r.model_copy(update={"workload": w.model_copy(update={"cached_input_share": share})})
+    return r, call_shape(r.workload, latency, measured_in)
+
+
+def _prefix_pool_warning(ctx: _Context, m: _Month) -> list[str]:
+    """Cached blocks occupy the KV pool: idle conversations' prefixes must fit beside the running batch."""
+    slo, h, r = ctx.slo, m.hosted, ctx.r
+    if slo is None or h is None or not slo.cached_input_tokens or not slo.kv_tokens_capacity:
+        return []
+    system = float(r.workload["system_prompt_tokens"])
+    idle = max(m.load.peak_concurrent_users - h.concurrent_sequences, 0.0) / h.replicas
+    need = system + idle * max(slo.cached_input_tokens - system, 0.0)
+    free = slo.kv_tokens_capacity - slo.max_sequences_at_slo * slo.kv_tokens_per_sequence
+    if need <= free:
+        return []
+    kept = max(free, 0.0) / need
+    return [f"prefix caching: the {idle:,.0f} idle conversations per replica hold {need:,.0f} tokens of cached prefixes, "
+            f"but the KV pool has {max(free, 0.0):,.0f} tokens beside the running batch; only ~{kept:.0%} stay cached "
+            f"(LRU), so TTFT and prefill will be closer to uncached; route a conversation to the same replica, add KV "
+            f"memory, or set llm.prefix_caching to false to plan without it"]
 
 
 _SERVING_FIELDS = {"model": "llm.model", "gpu": "llm.gpu", "precision": "llm.precision",
@@ -364,7 +424,8 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
 
     out = CapacityPlan(
         name=r.name, inputs=r.model_dump(mode="json"), assumptions=assumptions,
-        warnings=warnings_for(ctx, m0, last) + load_sources.plausibility(r, m0.load.monthly_messages),
+        warnings=warnings_for(ctx, m0, last) + load_sources.plausibility(r, m0.load.monthly_messages)
+        + _prefix_pool_warning(ctx, m0),
         load=_load_out(m0.load, shape, r.app_type == "agent").model_copy(update={
             "load_source": r.load_source, "daily_active_users": r.daily_active_users,
             "monthly_active_users": r.monthly_active_users}),

@@ -52,6 +52,8 @@ class LLMConfig(BaseModel):
     # --- provisioning (issue 8): GPU autoscaling ---
     min_replicas: int | None = Field(None, ge=1, le=10_000, description="self-hosted: fewest model replicas kept running at the daily trough")
     model_load_s: float | None = Field(None, gt=0, le=7_200, description="self-hosted: seconds from scale-out decision to a new replica serving (node, image, weights)")
+    # --- prefix caching (issue 12) ---
+    prefix_caching: bool | None = Field(None, description="reuse cached prompt prefixes (provider prompt caching, engine prefix caching); false plans with none")
 
 
 class Workload(BaseModel):
@@ -216,6 +218,7 @@ class ResolvedLLM(_ResolvedSection):
     api_output_tokens_per_s: Number | None  # hosted API only
     min_replicas: int | None = None  # self-hosted only (issue 8)
     model_load_s: Number | None = None  # self-hosted only (issue 8)
+    prefix_caching: bool = True  # issue 12: false turns prompt/prefix caching off on both deployments
 
 
 class ResolvedWorkload(_ResolvedSection):

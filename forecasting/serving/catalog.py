@@ -104,6 +104,8 @@ class EngineProfile:
     sliding_window_kv: bool          # whether the engine caps KV of sliding-window layers at the window
     useful_kv_sequences: int         # auto TP: smallest TP whose KV pool holds this many sequences
     max_num_tokens: int = 8192       # tokens one scheduler iteration may process (prefill chunks + decodes)
+    prefix_caching: bool = True      # the engine reuses KV blocks of a prompt prefix it has seen (vLLM APC, TRT-LLM block reuse)
+    kv_block_tokens: int = 16        # tokens per KV block: the smallest prefix the cache can reuse
     calibrated: bool = False
     source: str = ""
 

@@ -94,6 +94,9 @@ class SloCapacity:
     meets_slo: bool
     bound: str                          # what stops the batch growing: itl_slo | ttft_slo | kv_capacity | engine_max_batch
     derivation: list[str]
+    cached_input_tokens: float = 0.0    # prefix-cached prompt tokens per call the estimate used (0: caching off)
+    kv_tokens_capacity: int = 0         # tokens of KV the replica holds
+    kv_tokens_per_sequence: float = 0.0  # reserved per admitted sequence (prompt + reserved output)
     # the saturation end of the same replica's latency curve (batch = max_concurrent_sequences), so the
     # operating point can be read as a share of what the replica could push at any latency
     max_output_tokens_per_s: float = 0.0
@@ -457,21 +460,22 @@ def _open_result(rq: Request, s: ph.Setup, sh: ol.Shape, lp: ol.LoadPoint, lines
 
 # ------------------------------------------------------------------------------------ SLO capacity
 
-def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float) -> tuple[int, ph.Operating, str, int, bool]:
+def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float,
+                   cached: float = 0.0) -> tuple[int, ph.Operating, str, int, bool]:
     max_seq, kv_seq = _max_sequences(s, i, o)
 
     def ok(b: int) -> bool:
-        op = ph.operating_point(s, b, i, o)
+        op = ph.operating_point(s, b, i, o, cached)
         return op.itl <= itl_s and op.ttft <= ttft_s
 
     best = ph.largest_batch(ok, max_seq)
     if best == 0:
-        op1 = ph.operating_point(s, 1, i, o)
+        op1 = ph.operating_point(s, 1, i, o, cached)
         why = "itl_slo" if op1.itl > itl_s else "ttft_slo"
         return 1, op1, why, max_seq, False
-    op = ph.operating_point(s, best, i, o)
+    op = ph.operating_point(s, best, i, o, cached)
     if best < max_seq:
-        nxt = ph.operating_point(s, best + 1, i, o)
+        nxt = ph.operating_point(s, best + 1, i, o, cached)
         why = "itl_slo" if nxt.itl > itl_s else "ttft_slo"
     else:
         why = "kv_capacity" if kv_seq <= s.profile.max_batch else "engine_max_batch"
@@ -480,13 +484,16 @@ def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float) -> 
 
 def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int, itl_target_ms: float,
                  ttft_target_ms: float, precision: str | None = None, tp: int | None = None,
-                 catalog: ServingCatalog | None = None, profile: str | None = None) -> SloCapacity:
+                 catalog: ServingCatalog | None = None, profile: str | None = None,
+                 cached_input_tokens: float = 0.0) -> SloCapacity:
     """Largest number of concurrently generating sequences one replica serves within both latency targets.
 
     Planning on this ("goodput") rather than peak throughput is what keeps a chat fluent at peak. ITL and
     TTFT both grow with the batch, so a bisection over the batch finds the answer in ~12 evaluations.
     Without `tp`, each TP in 1, 2, 4, 8 that fits is tried and the one with most sequences per GPU wins
-    (fewest GPUs for the same load; ties go to the smaller TP).
+    (fewest GPUs for the same load; ties go to the smaller TP). `cached_input_tokens`: the mean prefix of
+    each prompt served from the engine's prefix cache (only the rest is prefilled); ignored when the engine
+    profile has prefix caching off.
     """
     problems = []
     for name, v in (("itl_target_ms", itl_target_ms), ("ttft_target_ms", ttft_target_ms)):
@@ -498,13 +505,17 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
     m, g, prof, p, kp, i, o, tp = rq.model, rq.gpu, rq.profile, rq.precision, rq.kv_precision, rq.input_tokens, \
         rq.output_tokens, rq.tp
     itl_s, ttft_s = itl_target_ms / 1e3, ttft_target_ms / 1e3
+    if isinstance(cached_input_tokens, bool) or not isinstance(cached_input_tokens, (int, float)) \
+            or not 0 <= cached_input_tokens < i:
+        raise ServingInputError(f"cached_input_tokens must be from 0 to below input_tokens ({i}), got {cached_input_tokens!r}")
+    cached = float(cached_input_tokens) if prof.prefix_caching else 0.0
     candidates = [tp] if tp is not None else list(ph.TP_CHOICES)
     best = None
     for t in candidates:
         s = ph.make_setup(m, g, prof, p, kp, t)
         if ph.max_kv_sequences(s, i, o) < 1:
             continue
-        res = _slo_for_setup(s, i, o, itl_s, ttft_s)
+        res = _slo_for_setup(s, i, o, itl_s, ttft_s, cached)
         key = (res[4], res[0] / t)
         if best is None or key > best[0]:
             best = (key, s, res)
@@ -522,7 +533,11 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
                      f"consider a larger TP, a faster GPU or a lower precision")
     if tp is None and len(candidates) > 1:
         lines.append(f"tensor parallel {s.tp} chosen: most sequences per GPU at the SLO among TP 1, 2, 4, 8 that fit")
-    top = ph.operating_point(s, max_seq, i, o)
+    if cached:
+        lines.append(f"prefix caching ({prof.id}): {cached:,.0f} of {i:,} prompt tokens per call come from the KV cache; "
+                     f"prefill computes {i - cached:,.0f} new tokens ({ph.prefill_time_batched(s, i, cached) * 1e3:.2f} ms "
+                     f"batched instead of {ph.prefill_time_batched(s, i) * 1e3:.2f} ms)")
+    top = ph.operating_point(s, max_seq, i, o, cached)
     lines.append(f"operating point on the latency curve: {n:,} of {max_seq:,} sequences, {op.throughput:,.0f} of "
                  f"{top.throughput:,.0f} output tokens/s at saturation ({op.throughput / top.throughput:.0%}); "
                  f"`capplan llm-estimate --sweep` prints the curve")
@@ -532,7 +547,8 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
         requests_per_s_at_slo=round(op.throughput / o, 4), itl_ms=round(op.itl * 1e3, 4),
         ttft_ms=round(op.ttft * 1e3, 3), itl_target_ms=float(itl_target_ms), ttft_target_ms=float(ttft_target_ms),
         max_concurrent_sequences=max_seq, meets_slo=meets, bound=why, derivation=lines,
-        max_output_tokens_per_s=round(top.throughput, 2),
+        max_output_tokens_per_s=round(top.throughput, 2), cached_input_tokens=cached,
+        kv_tokens_capacity=int(s.kv_tokens), kv_tokens_per_sequence=round(ph.seq_kv_reservation(s, i, o), 1),
     )
 
 

@@ -150,26 +150,33 @@ def allreduce_time(s: Setup, tokens: float, latency: bool = True) -> float:
     return 2.0 * s.model.layers * one
 
 
-def prefill_flops(s: Setup, input_tokens: float) -> float:
-    """2 × active params × I for the GEMMs, plus causal attention 2 × layers × d_attn × I × min(I, window)."""
+def prefill_flops(s: Setup, input_tokens: float, cached_tokens: float = 0.0) -> float:
+    """2 × active params × new tokens for the GEMMs, plus causal attention 2 × layers × d_attn × new × span.
+
+    With a cached prefix (prefix caching) only the I − c new tokens are computed, but each still attends
+    to the whole context, so attention keeps its span of about I (the mean key position of a new token).
+    """
     m = s.model
-    span = input_tokens
+    new = max(input_tokens - cached_tokens, 1.0)
+    span = input_tokens - new / 2.0 if cached_tokens > 0 else input_tokens
     if s.profile.sliding_window_kv and m.sliding_window:
         f = m.sliding_window_layer_fraction
-        span = (1 - f) * input_tokens + f * min(input_tokens, float(m.sliding_window))
-    return 2.0 * m.active_params_b * 1e9 * input_tokens + 2.0 * m.layers * s.attn_dim * input_tokens * span
+        span = (1 - f) * span + f * min(span, float(m.sliding_window))
+    return 2.0 * m.active_params_b * 1e9 * new + 2.0 * m.layers * s.attn_dim * new * span
 
 
-def prefill_time_batched(s: Setup, input_tokens: float) -> float:
+def prefill_time_batched(s: Setup, input_tokens: float, cached_tokens: float = 0.0) -> float:
     """GPU time one request's prefill adds when batched with others: weights are already streamed."""
-    return prefill_flops(s, input_tokens) / (s.tp * s.flops) + allreduce_time(s, input_tokens, latency=False)
+    new = max(input_tokens - cached_tokens, 1.0)
+    return prefill_flops(s, input_tokens, cached_tokens) / (s.tp * s.flops) + allreduce_time(s, new, latency=False)
 
 
-def prefill_time_alone(s: Setup, input_tokens: float) -> float:
+def prefill_time_alone(s: Setup, input_tokens: float, cached_tokens: float = 0.0) -> float:
     """Prefill of one request on an idle replica: compute-bound, but never faster than one weight read."""
-    compute = prefill_flops(s, input_tokens) / (s.tp * s.flops)
-    read = s.weights_per_gpu * moe_weight_read_fraction(s.model, input_tokens) / s.bw
-    return max(compute, read) + allreduce_time(s, input_tokens)
+    new = max(input_tokens - cached_tokens, 1.0)
+    compute = prefill_flops(s, input_tokens, cached_tokens) / (s.tp * s.flops)
+    read = s.weights_per_gpu * moe_weight_read_fraction(s.model, new) / s.bw
+    return max(compute, read) + allreduce_time(s, new)
 
 
 @dataclass(frozen=True)
@@ -210,7 +217,8 @@ class Operating:
     prefill_share: float      # share of GPU time spent in prefill
 
 
-def operating_point(s: Setup, batch: float, input_tokens: float, output_tokens: float) -> Operating:
+def operating_point(s: Setup, batch: float, input_tokens: float, output_tokens: float,
+                    cached_tokens: float = 0.0) -> Operating:
     """Throughput X = B·O ÷ (B·t_prefill + O·t_step): every O steps each sequence is replaced by a new prefill.
 
     The mean inter-token latency a client measures is B ÷ X = t_step + B·t_prefill ÷ O. TTFT = request
@@ -219,13 +227,13 @@ def operating_point(s: Setup, batch: float, input_tokens: float, output_tokens: 
     """
     b = max(batch, 1.0)
     st = decode_step(s, b, input_tokens + output_tokens / 2.0)
-    tp = prefill_time_batched(s, input_tokens)
+    tp = prefill_time_batched(s, input_tokens, cached_tokens)
     cycle = b * tp + output_tokens * st.total
     x = b * output_tokens / cycle
     itl = b / x
     rho = min(b * tp / cycle, 0.95)
     rho_others = rho * (b - 1.0) / b  # a request waits only behind the other sequences' prefills
-    t_alone = prefill_time_alone(s, input_tokens)
+    t_alone = prefill_time_alone(s, input_tokens, cached_tokens)
     ttft = s.profile.request_overhead_ms * 1e-3 + t_alone + (st.total / 2.0 if b > 1 else 0.0) + \
         rho_others * t_alone / (2.0 * (1.0 - rho_others))
     return Operating(batch=b, step=st, t_prefill=tp, itl=itl, throughput=x, ttft=ttft, prefill_share=rho)
