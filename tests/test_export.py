@@ -160,6 +160,11 @@ def check_values(p: dict[str, Any]) -> None:
     assert tf["db_instance_class"] == p["storage"]["database"]["instance_class"]
     assert tf["db_allocated_storage_gb"] == p["storage"]["database"]["provisioned_storage_gb"]
     assert tf["monthly_cost_usd"] == round(p["cost"]["monthly_usd"], 2)
+    assert tf["cache_memory_gb"] == p["storage"]["cache"]["provisioned_gb"]
+    if p["storage"]["cache"].get("service"):
+        assert tf["cache_service"] == p["storage"]["cache"]["service"]
+    if "read_replicas" in p["storage"]["database"]:
+        assert tf["db_read_replicas"] == p["storage"]["database"]["read_replicas"]
     if sh:
         gpu = docs[("Deployment", "llm")]["spec"]
         res = gpu["template"]["spec"]["containers"][0]["resources"]["limits"]

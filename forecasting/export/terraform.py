@@ -38,6 +38,10 @@ def variables(plan: dict[str, Any], opts: Options) -> dict[str, Any]:
     put("db_instance_class", get(plan, "storage.database.instance_class"), "storage.database.instance_class")
     put("db_allocated_storage_gb", get(plan, "storage.database.provisioned_storage_gb"),
         "storage.database.provisioned_storage_gb")
+    if opt(plan, "storage.database.read_replicas") is not None:
+        put("db_read_replicas", get(plan, "storage.database.read_replicas"), "storage.database.read_replicas")
+    if opt(plan, "storage.cache.service"):
+        put("cache_service", get(plan, "storage.cache.service"), "storage.cache.service")
     put("cache_memory_gb", get(plan, "storage.cache.provisioned_gb"),
         "storage.cache.provisioned_gb (the plan sizes cache memory, not a node type: choose a node with at least this much)")
     sh = opt(plan, "llm.self_hosted")
