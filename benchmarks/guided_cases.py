@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent.guided.replies import DEFAULT_CONCURRENT_SHARE as SHARE  # the default online share, from where it lives
+
 BASE = "We run a support chatbot with 200k users, 3,000 online at once, growing 8% a month"
 BASE_IN = {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3000, "monthly_growth_rate": 0.08}
-SHARE = 0.30 * 7 / (16 * 60)  # the guided default concurrency share (replies.DEFAULT_CONCURRENT_SHARE)
 
 
 @dataclass

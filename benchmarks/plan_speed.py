@@ -1,8 +1,10 @@
 """Speed of the forecasting core and of `capplan plan` start-up. Prints figures; asserts nothing.
 
-Targets (issue 2): a plan with a 36-month timeline under 20 ms in-process on the 2-core machine;
-`capplan plan --format json` under 1.5x the time of `python -c "import pydantic"` (the floor: the
-scenario is a pydantic model).
+Targets: a plan with a 36-month timeline under 20 ms in-process on the 2-core machine (issue 2);
+`capplan plan --format json` at or under 3x the time of `python -c "import pydantic"` as features are
+added (issue 16, move 12; issue 2's first 1.5x cannot be met while the scenario is validated by
+pydantic, whose model building alone is ~2.5x: see docs/benchmarks.md). The ratio is printed with
+whether it meets 3x.
 
 Run: python -m benchmarks.plan_speed [--runs N]
 """
@@ -17,6 +19,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+START_UP_TARGET = 3.0  # capplan plan --format json / python -c "import pydantic" (issue 16, move 12)
 
 
 def time_plan(scenario: dict, runs: int) -> tuple[float, float]:
@@ -66,9 +69,12 @@ def main() -> None:
     print(f"  python -c 'import pydantic'                      {floor:8.1f} ms")
     print(f"  python -c 'import pydantic; pydantic.BaseModel'  {pyd_model:8.1f} ms")
     print(f"  python -c 'validate one Scenario (5 models)'     {validate:8.1f} ms")
-    print(f"  capplan plan support-chatbot --format json       {cli:8.1f} ms  ({cli / floor:.2f}x `import pydantic`; target < 1.5x;"
+    print(f"  capplan plan support-chatbot --format json       {cli:8.1f} ms  ({cli / floor:.2f}x `import pydantic`;"
           f" {cli / validate:.2f}x validating one Scenario)")
     print(f"  capplan plan selfhosted-chatbot --format json    {cli_sh:8.1f} ms  ({cli_sh / floor:.2f}x)")
+    worst = max(cli, cli_sh) / floor
+    print(f"start-up ratio: {worst:.2f}x `import pydantic` (target <= {START_UP_TARGET:g}x): "
+          f"{'met' if worst <= START_UP_TARGET else 'NOT met'}")
 
 
 if __name__ == "__main__":

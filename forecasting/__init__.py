@@ -6,8 +6,9 @@ so a caller that needs only the scenario model does not pay for the planner's mo
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from forecasting.lazy import lazy_getattr
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.errors import ScenarioError
@@ -24,9 +25,4 @@ _EXPORTS = {
 __all__ = list(_EXPORTS)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'forecasting' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())

@@ -16,13 +16,12 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from forecasting.workload import CallShape, Load
+from forecasting.workload import DAYS_PER_MONTH, CallShape, Load
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.scenario import ResolvedData, ResolvedWorkload
 
 GB = 1e9
-DAYS_PER_MONTH = 730 / 24.0
 # Provisioned-size steps (GB) for storage and cache; beyond the last, whole multiples of it.
 SIZE_STEPS_GB = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from forecasting.vocabulary import number_text
+from forecasting.workload import DAYS_PER_MONTH, MONTH_IN_SECONDS_TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.planner import _Context, _Month
@@ -48,7 +49,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                          f" = {_n(L.peak_input_tokens_per_min)}")
     e["load.output_tokens_per_minute"] = (f"output tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.output_tokens_per_call)} tokens x 60"
                                           f" = {_n(L.peak_output_tokens_per_min)}")
-    e["load.monthly_messages"] = (f"monthly messages = {_n(L.average_messages_per_s)} messages/s at average load x 2,628,000 s (730 h)"
+    e["load.monthly_messages"] = (f"monthly messages = {_n(L.average_messages_per_s)} messages/s at average load x {MONTH_IN_SECONDS_TEXT}"
                                   f" = {_n(L.monthly_messages)}")
     e["load.monthly_conversations"] = (f"monthly conversations = {_n(L.monthly_messages)} messages / {_n(w['messages_per_session'])} per session"
                                        f" = {_n(L.monthly_conversations)}")
@@ -257,7 +258,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     e["storage.vector.chunks"] = _given("data.vector_chunks", r.data["vector_chunks"], "chunks", assumed)
     e["storage.vector.dimensions"] = _given("data.vector_dimensions", r.data["vector_dimensions"], "dimensions", assumed)
     e["storage.object.log_storage_gb"] = (f"{_n(L.monthly_llm_calls)} calls/month x ({_n(s.input_tokens_per_call)} + {_n(s.output_tokens_per_call)})"
-                                          f" tokens x {r.data['bytes_per_token']} bytes x {r.data['log_retention_days']} days / 30.4 = {_n(d.log_storage_gb, 1)} GB")
+                                          f" tokens x {r.data['bytes_per_token']} bytes x {r.data['log_retention_days']} days / {DAYS_PER_MONTH:.1f} = {_n(d.log_storage_gb, 1)} GB")
     e["storage.object.attachment_storage_gb"] = (f"{_n(d.messages_per_day)} messages/day x {r.data['attachment_bytes_per_message']} bytes x"
                                                  f" {_n(r.data['retention_days'])} days = {_n(d.attachment_storage_gb, 1)} GB")
     e["network.peak_egress_mbps"] = (f"{_n(L.peak_messages_per_s)} messages/s x {_n(d.egress_bytes_per_message)} bytes x 8 bits"

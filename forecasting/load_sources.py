@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from forecasting.defaults import lookup
 from forecasting.errors import ScenarioError
-from forecasting.workload import SECONDS_PER_MONTH
+from forecasting.workload import MONTH_IN_SECONDS_TEXT, SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.scenario import Assumption, ResolvedScenario, ResolvedWorkload, Scenario
@@ -203,7 +203,7 @@ def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per
         volume = float(getattr(s, src))
         per = (f" x {_n(w['messages_per_session'])} messages per conversation" if src == "monthly_conversations" else "")
         e["load.average_concurrent_users"] = (
-            f"average concurrent users = {_n(volume)} {src.removeprefix('monthly_')}/month{per} / 2,628,000 s (730 h) x "
+            f"average concurrent users = {_n(volume)} {src.removeprefix('monthly_')}/month{per} / {MONTH_IN_SECONDS_TEXT} x "
             f"{_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)")
     if src not in CONCURRENCY:
         if s.peak_concurrent_users is not None:

@@ -20,7 +20,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.scenario import ResolvedWorkload
 
-SECONDS_PER_MONTH = 730 * 3600.0  # 730 h, the cloud-billing month used by the price catalog
+# The month, once: 730 hours, the cloud-billing month the price catalog uses (forecasting/data/clouds.json
+# "hours_per_month"; tests/test_one_fact.py keeps the two equal). Monthly volumes, storage days and prices
+# all use it.
+HOURS_PER_MONTH = 730.0
+SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600.0
+DAYS_PER_MONTH = HOURS_PER_MONTH / 24.0
+MONTH_IN_SECONDS_TEXT = f"{SECONDS_PER_MONTH:,.0f} s ({HOURS_PER_MONTH:g} h)"  # as the explanations write it
 
 
 @dataclass(frozen=True)

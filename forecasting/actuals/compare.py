@@ -17,9 +17,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from forecasting.actuals.figures import Calibration
+from forecasting.workload import SECONDS_PER_MONTH
 
 TOLERANCE = 0.20
-SECONDS_PER_MONTH = 730 * 3600.0
 
 
 class MetricRow(BaseModel):

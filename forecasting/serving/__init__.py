@@ -13,8 +13,9 @@ planner but never runs the estimator, so `capplan plan` does not pay for loading
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from forecasting.lazy import lazy_getattr
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.serving.catalog import (
@@ -50,9 +51,4 @@ __all__ = [  # literal, so type checkers see the re-exports
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _EXPORTS:
-        value = getattr(importlib.import_module(_EXPORTS[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'forecasting.serving' has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, _EXPORTS, globals())
