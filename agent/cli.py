@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "llm-estimate": ("agent.commands.llm_estimate", "self-hosted LLM serving estimate for one model on one GPU"),
     "chat": ("agent.commands.chat", "plain-English conversation that builds and explains a plan"),
     "report": ("agent.commands.report", "self-contained HTML report (charts, what-ifs, full plan) of a transcript or plan"),
+    "serve": ("agent.commands.serve", "browser app: chat, plan cards, charts, what-ifs side by side (needs .[web])"),
     "calibrate": ("agent.commands.calibrate", "what your workload really is, from request logs, usage exports or vLLM metrics"),
     "compare": ("agent.commands.compare", "forecast vs actual: a plan against real usage, metric by metric"),
     "export": ("agent.commands.export", "Kubernetes, KEDA or Terraform configuration from a plan"),

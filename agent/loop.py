@@ -10,14 +10,15 @@ saving in `agent/saving.py`.
 """
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 from typing import Any, Iterable
 
-from agent.backends.base import Backend, BackendError, Reply
+from agent.backends.base import Backend, BackendError, Reply, ToolCall
 from agent.hooks import Hooks, LoopHooks
 from agent.session import Session
-from agent.tools import ToolRegistry
+from agent.tools import ToolRegistry, ToolResult
 
 MAX_TOOL_CALLS_PER_REPLY = 8  # tool calls one model reply may make (issue 17: 100 calls made a 3 MB transcript)
 MAX_TOOL_ROUNDS = 6  # model calls that may ask for tools in one user turn (then it must answer)
@@ -87,15 +88,7 @@ class ChatLoop:
                         self.session.tool_outcomes[call.id] = {"ok": False, "error": [
                             {"field": "", "message": f"tool limit of {MAX_TOOL_ROUNDS} rounds per turn reached"}]}
                         continue
-                    before = {name: id(r) for name, r in self.session.scenarios.items()}
-                    hooks.tool_start(call)
-                    result = self.registry.call(call.name, call.arguments, self.session)
-                    messages.append({"role": "tool", "tool_call_id": call.id, "content": result.content})
-                    self.session.tool_outcomes[call.id] = result.outcome()
-                    hooks.tool_end(call, result, self.session)
-                    for name, record in list(self.session.scenarios.items()):
-                        if before.get(name) != id(record):
-                            hooks.plan_made(record, self.session)
+                    self._run_tool(call)
                 tools_s += time.perf_counter() - t0
                 if round_no >= MAX_TOOL_ROUNDS:
                     hooks.notice(f"(stopped after {MAX_TOOL_ROUNDS} tool rounds in one turn)")
@@ -110,6 +103,45 @@ class ChatLoop:
         row.update(self._times(started, model_s))
         hooks.turn_end(row)  # listeners' time (saving) counts as the loop's overhead, as it delays the prompt
         row.update(self._times(started, model_s))
+
+    def _run_tool(self, call: ToolCall) -> ToolResult:
+        """Run one call, record its result, and report it (and any plan it made) to the listeners."""
+        hooks = self.hooks
+        before = {name: id(r) for name, r in self.session.scenarios.items()}
+        hooks.tool_start(call)
+        result = self.registry.call(call.name, call.arguments, self.session)
+        self.session.messages.append({"role": "tool", "tool_call_id": call.id, "content": result.content})
+        self.session.tool_outcomes[call.id] = result.outcome()
+        hooks.tool_end(call, result, self.session)
+        for name, record in list(self.session.scenarios.items()):
+            if before.get(name) != id(record):
+                hooks.plan_made(record, self.session)
+        return result
+
+    def act(self, note: str, name: str, arguments: dict[str, Any], done: str) -> ToolResult:
+        """A step the person took without words (the browser's inputs form), recorded as a turn: their
+        `note`, the tool call and its result, then `done` (or the tool's error) as the assistant's words.
+        No model call; the history stays valid Chat Completions for any model that reads it later."""
+        started = time.perf_counter()
+        hooks = self.hooks
+        self.session.messages.append({"role": "user", "content": note})
+        hooks.turn_start(note)
+        call = ToolCall(id="", name=name, arguments=json.dumps(arguments, ensure_ascii=False))
+        self.session.messages.append(self._assistant_message(Reply(tool_calls=[call])))
+        t0 = time.perf_counter()
+        result = self._run_tool(call)
+        tools_s = time.perf_counter() - t0
+        text = done if result.ok else "That change could not be planned: " + result.content.removeprefix("Error: ")
+        self.session.messages.append({"role": "assistant", "content": text})
+        hooks.reply_start()
+        hooks.text_delta(text)
+        hooks.reply_end(Reply(text=text, streamed=True))
+        row = {"turn": float(len(self.session.timings) + 1), "model_s": 0.0, "tools_s": round(tools_s, 4)}
+        self.session.timings.append(row)
+        row.update(self._times(started, 0.0))
+        hooks.turn_end(row)
+        row.update(self._times(started, 0.0))
+        return result
 
     @staticmethod
     def _times(started: float, model_s: float) -> dict[str, float]:

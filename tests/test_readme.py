@@ -31,7 +31,7 @@ def test_every_command_is_documented():
 
 
 def test_the_two_commands_are_there():
-    assert "pip install -q -e '.[test]'" in README
+    assert "pip install -q -e '.[test,web]'" in README
     assert ".venv/bin/python -m pytest" in README
 
 
