@@ -169,7 +169,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         src = f"{p.model} list price ({p.source}, as of {p.as_of})"
         e["llm.api.required_input_tpm"] = f"{_n(L.peak_input_tokens_per_min)} input tokens/min x {_n(k)} margin = {_n(api.required_input_tpm)}"
         e["llm.api.required_output_tpm"] = f"{_n(L.peak_output_tokens_per_min)} output tokens/min x {_n(k)} margin = {_n(api.required_output_tpm)}"
-        e["llm.api.price_input_usd_per_mtok"] = f"${p.input} per million input tokens: {src}"
+        e["llm.api.price_input_usd_per_mtok"] = f"${p.input} per million input tokens: {src}" + (f"; {p.long_context_note}" if p.long_context_note else "")
         e["llm.api.price_cached_input_usd_per_mtok"] = f"${p.cached_input} per million cached input tokens: {src}"
         e["llm.api.price_cache_write_usd_per_mtok"] = (f"${p.cache_write} per million tokens written to the prompt cache: {src}"
                                                       if p.cache_write is not None else "no separate cache-write price for this model")
@@ -315,6 +315,14 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
 
 def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
     r, out = ctx.r, list(ctx.notes)
+    if ctx.api_prices is not None:
+        from forecasting.llm_api import deprecation
+
+        dep = deprecation(ctx.cat, ctx.api_prices.model, r.horizon_months)
+        if dep:
+            out.append(dep)
+        if ctx.api_prices.long_context_note:
+            out.append("API price: " + ctx.api_prices.long_context_note)
     if m.api is not None and m.api.tier is None:
         out.append(f"API limits: {m.api.tier_note}" if m.api.tier_checked else
                    f"API limits: the plan needs {m.api.required_rpm:,.0f} RPM and {m.api.required_tpm:,.0f} TPM at peak;"

@@ -123,6 +123,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
     shape = call_shape(w, latency, measured_in)
     r, shape = _prefix_cache(r, assumptions, shape, api_prices, serving_catalog, latency, measured_in, notes)
     w = r.workload
+    if api_prices is not None:  # issue 8: a long prompt may be billed at the model's long-context tier
+        api_prices = llm_api.with_long_context(api_prices, cat, shape.input_tokens_per_call)
     if api_prices is not None and api_prices.max_input_tokens and shape.input_tokens_per_call > api_prices.max_input_tokens:
         problems.append(f"workload: {shape.input_tokens_per_call:,.0f} input tokens per call exceed {api_prices.model}'s"
                         f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"

@@ -187,3 +187,33 @@ def test_burstable_classes_only_for_small_primaries_and_read_replicas_when_reads
     assert read_vcpu > 0.5 * vcpu and d.read_replicas == -(-read_vcpu // (vcpu * 0.6))
     line = next(b for b in heavy.cost.breakdown if b.component == "database instance")
     assert line.monthly_usd == pytest.approx(cat.rds_instances[d.instance_class]["usd_per_hour"] * (2 + d.read_replicas) * 730)
+
+
+def test_long_context_calls_are_priced_at_the_long_context_tier():
+    s = {"app_type": "chatbot", "registered_users": 10_000, "concurrent_users": 100, "llm": {"model": "claude-haiku-5-5"},
+         "workload": {"retrieved_context_tokens": 150_000, "cached_input_share": 0.0}}
+    p = plan(s)
+    a = p.llm.api
+    assert p.load.input_tokens_per_call > 100_000
+    # Haiku 5.5: $0.10 / $0.50 per M up to 100k prompt tokens, $0.50 / $2.50 for the whole request above
+    assert (a.price_input_usd_per_mtok, a.price_output_usd_per_mtok) == (0.5, 2.5)
+    assert a.monthly_uncached_input_usd == pytest.approx(p.load.monthly_input_tokens / 1e6 * 0.5)
+    assert a.monthly_output_usd == pytest.approx(p.load.monthly_output_tokens / 1e6 * 2.5)
+    assert any("long-context threshold" in w for w in p.warnings)
+    short = plan({**s, "workload": {"retrieved_context_tokens": 50_000, "cached_input_share": 0.0}})
+    assert short.llm.api.price_input_usd_per_mtok == 0.1 and not any("long-context" in w for w in short.warnings)
+
+
+def test_a_model_deprecated_inside_the_horizon_is_warned_with_alternatives():
+    s = {"app_type": "chatbot", "registered_users": 10_000, "concurrent_users": 100, "horizon_months": 12, "llm": {"model": "gpt-4o"}}
+    w = [x for x in plan(s).warnings if x.startswith("llm.model:")]
+    # gpt-4o: deprecation_date 2027-01-14, inside 12 months from the price data's 2026-11-27
+    assert len(w) == 1 and "gpt-4o is deprecated on 2027-01-14" in w[0] and "12-month horizon" in w[0]
+    assert "current openai models priced closest" in w[0]
+    cat = default_catalog()
+    named = w[0].split("priced closest: ", 1)[1]
+    for model_id in [x.split(" (")[0] for x in named.split(", ")]:
+        dep = cat.api_models[model_id].get("deprecation_date")
+        assert dep is None or dep > "2027-11-27", model_id  # the suggestions outlive the horizon
+    assert not [x for x in plan({**s, "horizon_months": 1}).warnings if x.startswith("llm.model:")]  # 2026-12-27 < 2027-01-14
+    assert not [x for x in plan({**s, "llm": {"model": "claude-sonnet-4-6"}}).warnings if x.startswith("llm.model:")]
