@@ -10,6 +10,8 @@ import json
 import math
 from typing import Any
 
+from forecasting import vocabulary
+
 INTRO = ("Guided mode: no language model is connected, so I run a short interview and understand plain "
          "numbers and phrases. To chat with a model instead, set OPENAI_API_KEY (or OPENAI_BASE_URL for a "
          "local server such as Ollama or vLLM) and run `capplan chat` again.")
@@ -46,29 +48,12 @@ CAPABILITIES = (
 SAVE_HOW = ("To save, type **/save PATH** (for example `/save review.md`); it writes review.md and review.json. "
             "If you started with `--save PATH`, the transcript is already saved after every turn.")
 
-LABELS: dict[str, str] = {
-    "inputs.registered_users": "registered users",
-    "load.peak_concurrent_users": "peak concurrent users",
-    "load.requests_per_second": "requests per second at peak",
-    "llm.api.required_tpm": "API tokens per minute",
-    "llm.api.required_rpm": "API requests per minute",
-    "llm.api.tier": "API tier",
-    "llm.model": "model",
-    "llm.deployment": "LLM deployment",
-    "llm.self_hosted.gpu": "GPU type",
-    "llm.self_hosted.gpus": "GPUs",
-    "llm.self_hosted.replicas": "GPU replicas",
-    "compute.app.instances": "app instances",
-    "compute.workers.instances": "worker instances",
-    "storage.database.storage_gb": "database storage (GB)",
-    "llm.monthly_usd": "LLM cost per month",
-    "cost.monthly_usd": "total cost per month",
-}
+LABELS: dict[str, str] = {**vocabulary.LABELS, "llm.self_hosted.gpus": "GPUs", "llm.model": "model"}  # the plan's labels (one place)
 _MONEY = ("usd",)
 
 
 def num(value: Any) -> str:
-    """A figure as a person reads it: thousands separators, few decimals, never 'nan'."""
+    """A figure as a person reads it (the plan's number writer), never 'nan'."""
     if isinstance(value, bool) or value is None:
         return str(value)
     if isinstance(value, (int, float)):
@@ -76,11 +61,7 @@ def num(value: Any) -> str:
             return "n/a"
         if float(value).is_integer():
             return f"{int(value):,}"
-        if abs(value) >= 100:
-            return f"{value:,.0f}"
-        if abs(value) >= 1:
-            return f"{value:,.2f}".rstrip("0").rstrip(".")
-        return f"{value:.3g}"
+        return vocabulary.number_text(float(value))
     return str(value)
 
 
