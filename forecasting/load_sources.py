@@ -142,7 +142,8 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
         session_s = _session_seconds(r.workload, cycle_s)
         if spd * session_s > SECONDS_PER_DAY:
             raise ScenarioError(f"workload.sessions_per_active_user_per_day ({spd:g}) x a {session_s / 60:,.1f}-minute session "
-                                "is more than 24 hours a day; lower one of them")
+                                "is more than 24 hours a day; lower one of them",
+                                field="workload.sessions_per_active_user_per_day")
         avg = float(dau) * spd * session_s / SECONDS_PER_DAY
         upd["daily_active_users"] = float(dau)
     elif source == "measured.llm_calls_per_second":
@@ -159,7 +160,7 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
         peak = float(s.peak_concurrent_users)
         if peak < avg:
             raise ScenarioError(f"peak_concurrent_users ({peak:,.0f}) cannot be below the average {avg:,.1f} users online "
-                                f"that {source} implies")
+                                f"that {source} implies", field="peak_concurrent_users")
         multiplier = peak / avg
     else:
         multiplier = r.peak_multiplier

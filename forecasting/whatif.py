@@ -54,12 +54,12 @@ def set_path(target: dict[str, Any], path: str, value: Any) -> None:
     """Set a dotted path, creating sections; ScenarioError when the path is empty or crosses a value."""
     parts = [p for p in str(path).strip().split(".") if p]
     if not parts:
-        raise ScenarioError(f'"{path}" is not a scenario path')
+        raise ScenarioError(f'"{path}" is not a scenario path', field=str(path))
     cur = target
     for part in parts[:-1]:
         nxt = cur.setdefault(part, {})
         if not isinstance(nxt, dict):
-            raise ScenarioError(f'"{path}": {part} is not a section')
+            raise ScenarioError(f'"{path}": {part} is not a section', field=str(path))
         cur = nxt
     cur[parts[-1]] = value
 
