@@ -110,3 +110,70 @@ def test_a_decimal_comma_before_a_scale_is_read_by_its_locale():
     t = run_library(["support chatbot with 1,5 million users and 0.5% online at once"])
     inputs = t["scenarios"][0]["inputs"]
     assert inputs["registered_users"] == 1_500_000 and inputs["concurrent_users"] == 7500
+
+
+# -- the other stages, each on its own ------------------------------------------------------------------
+def test_quantities_cut_each_number_its_own_clause():
+    from agent.guided.quantities import _clause_after, _clause_before
+
+    text = "200k users, and 3,000 online | peak multiplier 2"
+    assert _clause_after(text, text.index("3,000") + 5, len(text)).strip() == "online"
+    assert "peak" not in _clause_after(text, text.index("3,000") + 5, len(text))
+    assert _clause_before(text, text.index("3,000"), 0).strip() == ""
+
+
+def test_meanings_give_a_number_its_meaning():
+    from agent.guided.meanings import _count, validate_counts
+    from agent.guided.numbers import find_numbers
+    from agent.guided.understand import Understanding
+
+    u = Understanding()
+    n = find_numbers("2,500")[0]
+    _count(n, "never more than ", " simultaneously", u)
+    assert u.peak == 2500 and u.concurrent is None
+    staff = Understanding(users_are_staff=True)
+    _count(find_numbers("2M")[0], "our 500 agents serving ", " customers", staff)
+    assert staff.registered is None
+    bad = Understanding(registered=2e10)
+    validate_counts(bad)
+    assert bad.registered is None and "everyone on Earth" in bad.problems[0]
+
+
+@pytest.mark.parametrize("text, intents", [
+    ("what if we had 150k DAU?", {"what_if"}), ("How would it look with 100,000 daily users?", {"what_if"}),
+    ("Make that the plan.", {"adopt"}), ("scratch the H200s, we'll run on L40S", set()),
+])
+def test_intents_read_what_a_message_asks_for(text, intents):
+    from agent.guided.understand import understand
+
+    assert intents <= understand(text).intents
+
+
+def test_considering_self_hosting_is_not_self_hosting_and_by_itself_is_an_agent():
+    from agent.guided.understand import understand
+
+    u = understand("Compliance wants us to consider self-hosting. Current plan: gpt-4o via the API")
+    assert u.deployment == "api" and u.model == "gpt-4o"
+    assert understand("a bot that processes returns and closes tickets by itself").app_type == "agent"
+    assert understand("Our 50 support agents need a chatbot").app_type == "chatbot"
+
+
+def test_several_what_ifs_in_one_message_are_split():
+    from agent.guided.whatif_reading import split_what_ifs
+
+    assert split_what_ifs("what if we ran it on gpt-4.1-nano, and what if the peak doubled to 60k?") == [
+        "what if we ran it on gpt-4.1-nano", "what if the peak doubled to 60k?"]
+    assert split_what_ifs("what if we double our users and self-host?") == ["what if we double our users and self-host?"]
+
+
+def test_the_smaller_model_is_the_same_family_at_another_size():
+    from agent.guided.whatif_reading import _sibling
+
+    assert _sibling("llama-3.1-70b", "what about the smaller model instead, the 8B one?") == "llama-3.1-8b"
+    assert _sibling("llama-3.1-70b", "the smaller model") == "llama-3.1-8b"
+    assert _sibling("llama-3.1-70b", "a cheaper GPU") is None
+
+
+def test_a_contrast_corrects_the_fact_that_had_the_old_value():
+    t = run_library(["We have 450k daily actives on the support chatbot.", "no wait, 45k rather than 450k"])
+    assert [s["inputs"].get("daily_active_users") for s in t["scenarios"]] == [45_000]

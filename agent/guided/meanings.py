@@ -1,0 +1,195 @@
+"""Stage 3 of reading a message: what each number is (registered users, online at once, a peak, a share,
+growth, an addition, a multiplier), and the plain-English problems for values no plan can use.
+
+Why a stage of its own: the rules that give a number its meaning from its clause are the judgement
+calls of the guided mode; each is a small function here, tested through `understand()`.
+"""
+from __future__ import annotations
+
+import re
+
+from agent.guided.numbers import Number, rate_period_months, to_monthly_rate
+from agent.guided.patterns import (
+    AVERAGE, BEFORE_CONC, BEFORE_GROWTH, BEFORE_PEAK, BEFORE_REG, BEFORE_SHRINK, CONCURRENT, EVERY, GROWTH, MULTIPLE, NO_GROWTH, OTHER_UNIT, PEAK, PEOPLE_ON_EARTH, REGISTERED, SHRINK, _I, _MULT_WORDS, _UNIT_MONTHS, _WORD_N,
+)
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from agent.guided.understand import Understanding
+
+
+ADD_BEFORE = re.compile(r"\b(?:add(?:s|ing)?|gain(?:s|ing)?|get(?:s|ting)?|onboard\w*|acquir\w*|welcom\w*|sign(?:s|ing)? up"
+                        r"|grow(?:s|ing)? by|another|an extra|plus)\s+(?:about|around|roughly|~|some|over)?\s*$", _I)
+ADD_AFTER = re.compile(r"\s*(?:(?:new|more|additional|extra)\b|sign[- ]?ups\b)", _I)
+
+
+def _added(text: str, n: Number, before: str, after: str, u: Understanding) -> bool:
+    """ "adding 10k users a month" is linear growth; "10k more users" a one-off increase. True if it was one."""
+    if not (ADD_BEFORE.search(before) or ADD_AFTER.match(after)):
+        return False
+    if CONCURRENT.search(after) or PEAK.search(after) or OTHER_UNIT.match(after):
+        return False
+    wide = re.split(r"[,;!?\n]|\.(?!\d)", text[n.end:n.end + 45])[0]
+    period = rate_period_months(wide)
+    if period:
+        u.added_per_month = n.value / period
+    elif re.match(r"\s*(?:new\s+)?sign[- ]?ups\b", after, _I) and not ADD_BEFORE.search(before):
+        return False  # "200k sign-ups" is a count of registered users
+    else:
+        u.added_users = n.value
+    return True
+
+
+def _multiplier_here(text: str, n: Number) -> bool:
+    """ "10x", "3 times" are multipliers, read by _growth_phrases / _multipliers, not counts."""
+    return bool(re.match(r"\s*(?:x|×|times)(?!\w)", text[n.end:], _I)) or bool(re.search(r"(?<![\w])x\s*$", text[max(0, n.start - 2):n.start], _I))
+
+
+def _percent(text: str, n: Number, before: str, after: str, u: Understanding) -> None:
+    value = n.fraction
+    if CONCURRENT.search(after) or BEFORE_CONC.search(before) or PEAK.search(after):
+        if PEAK.search(after) or BEFORE_PEAK.search(before):
+            u.peak_share = value
+        else:
+            u.concurrent_share = value
+        return
+    if re.search(r"\b(?:more|fewer|less|extra)\b", after[:25], _I) and "what_if" in u.intents:
+        factor = 1 + value if re.search(r"\bmore|extra\b", after[:25], _I) else 1 - value
+        u.multiply[_mult_target(after)] = factor
+        return
+    after = re.split(r"[,;!?\n]|\.(?!\d)|\d", text[n.end:n.end + 40])[0]  # "30% growth per year": past the growth word
+    shrink = bool(SHRINK.search(after[:30]) or BEFORE_SHRINK.search(before))
+    growthy = shrink or bool(GROWTH.search(after) or BEFORE_GROWTH.search(before) or GROWTH.search(before)
+                             or rate_period_months(after[:30]) or rate_period_months(before))
+    if not growthy and GROWTH.search(text) and u.growth is None:
+        growthy = True
+    if not growthy:
+        u.bare_percents.append(value)
+        return
+    period = rate_period_months(after[:30]) or rate_period_months(before) or 1.0
+    rate = -abs(value) if shrink else value
+    u.growth = to_monthly_rate(rate, period)
+    if period != 1.0:
+        u.growth_note = f"{n.value:g}% per {_period_name(period)} is {u.growth:.2%} a month, compounded"
+
+
+def _period_name(months: float) -> str:
+    return {12.0: "year", 3.0: "quarter"}.get(months, "week" if months < 1 and months > 0.1 else "day" if months < 0.1 else f"{months:g} months")
+
+
+SERVED = re.compile(r"\b(?:serv(?:e|es|ing)|who serve|supporting|support|helping|help)\s+(?:about\s+|over\s+|some\s+|~)?$", _I)
+
+
+def _count(n: Number, before: str, after: str, u: Understanding) -> None:
+    value = n.value
+    other = OTHER_UNIT.match(after)
+    if other and not CONCURRENT.search(after[:other.end()]):
+        return
+    if re.search(r"[$€£]\s*$", before):
+        return
+    if u.users_are_staff and SERVED.search(before) and re.match(r"\s*(?:customers|clients|citizens|patients|callers)\b", after, _I):
+        return  # "our 500 agents serving 2M customers": the people served are not the app's users
+    conc = CONCURRENT.search(after) or BEFORE_CONC.search(before)
+    peak = PEAK.search(after) or BEFORE_PEAK.search(before)
+    explicit_reg = re.search(r"\bregistered\b|\bsign(?:ed)?[- ]?ups?\b|\baccounts?\b|\btotal\b", after, _I)
+    reg = REGISTERED.search(after) or BEFORE_REG.search(before) or _plural_noun(after, before)
+    if conc or (peak and not explicit_reg):
+        is_peak = bool(peak) and not AVERAGE.search(after + before)
+        if is_peak:
+            u.peak = value
+        else:
+            u.concurrent = value
+            u.concurrent_is_average = bool(AVERAGE.search(after + before))
+    elif reg:
+        u.registered = value
+    else:
+        u.bare_numbers.append(value)
+
+
+def _plural_noun(after: str, before: str) -> bool:
+    """ "for 2,000 analysts", "serves 300 lawyers": people we have no word for are still registered users."""
+    return bool(re.match(r"\s*[a-z]{3,}s\b", after, _I)) and bool(
+        re.search(r"\b(?:for|serv\w*|used by|have|has|with|by|of|our|across|supports?|helps?)\s+(?:about|around|"
+                  r"roughly|some|over|nearly|almost|~)?\s*$", before, _I))
+
+
+def _mult_target(context: str) -> str:
+    if re.search(r"\bconcurren\w*|\bonline\b|\bat once\b|\bpeak\b|\bsimultaneous\w*|\bsame time\b", context, _I):
+        return "concurrency"
+    if re.search(r"\bgrowth\b|\bgrow\w*", context, _I):
+        return "growth"
+    return "users"
+
+
+def growth_phrases(text: str, u: Understanding) -> None:
+    """ "doubling every year", "3x a year", "no growth"; and what-if multipliers ("what if we double")."""
+    if NO_GROWTH.search(text) and not re.search(r"\d\s*%", text):
+        u.growth = 0.0
+    for m in MULTIPLE.finditer(text):
+        if m.group("word"):
+            key = next(k for k in _MULT_WORDS if m.group("word").lower().startswith(k))
+            factor = _MULT_WORDS[key]
+        elif m.group("w2"):
+            factor = _MULT_WORDS[m.group("w2").lower()]
+        else:
+            factor = float(m.group("x") or m.group("x2"))
+        every = EVERY.match(text, m.end())
+        if every and factor > 0:
+            if every.group("adv"):
+                months = _UNIT_MONTHS[every.group("adv").lower()]
+            else:
+                count = every.group("n")
+                k = float(_WORD_N.get(count.lower(), 0) if count and not count[0].isdigit() else (count or 1))
+                months = k * _UNIT_MONTHS[every.group("unit").lower().rstrip("s")]
+            if months > 0:
+                u.growth = factor ** (1.0 / months) - 1.0
+                u.growth_note = f"growing {factor:g}x every {months:g} months is {u.growth:.2%} a month, compounded"
+            continue
+        if factor == 0.5 and m.group("word") and m.group("word").lower() == "half":
+            if not re.match(r"\s+(?:the|our|of)\b", text[m.end():], _I):
+                continue
+        context = text[m.end():m.end() + 40]
+        lead = re.split(r"[.;!?\n]", text[max(0, m.start() - 40):m.start()])[-1]  # this sentence only
+        if "what_if" in u.intents or re.search(r"\bif\b", lead, _I):
+            target = _mult_target(context) if _mult_target(context) != "users" else _mult_target(lead)
+            u.multiply[target] = factor
+
+
+def validate_counts(u: Understanding) -> None:
+    """Plain-English problems for values no plan can use; the offending value is dropped."""
+    def bad(field_name: str, label: str) -> None:
+        value = getattr(u, field_name)
+        if value is None:
+            return
+        if value <= 0:
+            u.problems.append(f"The number of {label} must be a positive number; {value:,.0f} can't be right.")
+            setattr(u, field_name, None)
+        elif not value <= PEOPLE_ON_EARTH:
+            shown = f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
+            u.problems.append(f"{shown} {label} is more than everyone on Earth (about 8.3 billion).")
+            setattr(u, field_name, None)
+
+    bad("registered", "registered users")
+    bad("concurrent", "users online at once")
+    bad("peak", "users online at once at peak")
+    for name_, label in (("concurrent_share", "The share of users online at once"), ("peak_share", "The peak share online")):
+        value = getattr(u, name_)
+        if value is not None and not 0 < value <= 1:
+            u.problems.append(f"{label} must be between 0% and 100%; {value:.0%} can't be right.")
+            setattr(u, name_, None)
+    if u.growth is not None and not -0.5 <= u.growth <= 2.0:
+        u.problems.append(f"A growth rate of {u.growth:.0%} a month is outside what I can plan "
+                          "(between -50% and +200% a month).")
+        u.growth = None
+    if u.horizon is not None and not 0 <= u.horizon <= 60:
+        u.problems.append(f"I can plan up to 60 months (5 years) ahead; {u.horizon} months is too far.")
+        u.horizon = None
+    for name_, label in (("added_per_month", "new users a month"), ("added_users", "more users")):
+        value = getattr(u, name_)
+        if value is not None and not 0 < value <= PEOPLE_ON_EARTH:
+            u.problems.append(f"{value:,.0f} {label} is not something I can plan.")
+            setattr(u, name_, None)
+    for key, factor in list(u.multiply.items()):
+        if not 0 < factor <= 1000:
+            u.problems.append(f"A multiplier of {factor:g} is not something I can plan.")
+            del u.multiply[key]
