@@ -18,6 +18,8 @@ Tools (arguments in the models below):
 - assumptions(name=final) the defaults the plan used, with sources.
 - adopt(name) make a scenario the final one (the one the transcript's plan shows).
 - show_plan(name=final) the key figures of one scenario again.
+- ranges={path: {"low", "high"[, "mid"]}} on forecast and what_if; how_sure(name=final) and
+    what_matters_most(name=final, top=5) for "how sure are you?" / "what matters most?" (agent/tools_uncertainty.py).
 Tools never write files: saving is the person's command.
 """
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agent.errors import InputError, Problem
 from agent.session import ScenarioRecord, Session
+from agent.tools_uncertainty import HowSureArgs, RangeArgs, WhatMattersArgs, apply_ranges, ranges_field
 from forecasting.vocabulary import KEY_FIGURES, key_figures, match_metric, rounded, value_at
 
 Planner = Callable[[Any], Any]  # Scenario -> CapacityPlan (anything with model_dump, or a dict)
@@ -65,6 +68,8 @@ class ForecastArgs(BaseModel):
     sessions_per_day: float | None = Field(None, description="sessions per daily active user per day (default 1.5 chatbot)")
     session_minutes: float | None = Field(None, description="minutes per session (default 7 chatbot)")
     other: dict[str, Scalar] = Field(default_factory=dict, description='other scenario fields by path, e.g. {"workload.messages_per_session": 12, "data.retention_days": 90}')
+    # --- uncertainty (issue 9): a range instead of an exact value, by path ---
+    ranges: RangeArgs = ranges_field()
 
 
 class WhatIfArgs(BaseModel):
@@ -77,6 +82,7 @@ class WhatIfArgs(BaseModel):
     set: dict[str, Scalar] = Field(default_factory=dict, description='new values by path, e.g. {"monthly_growth_rate": 0.03, "llm.deployment": "self_hosted", "llm.gpu": "h200"}')
     multiply: dict[str, float] = Field(default_factory=dict, description='multipliers by path, e.g. {"workload.output_tokens": 2}')
     unset: list[str] = Field(default_factory=list, description='paths to remove (back to the default), e.g. ["concurrent_users"] when a figure is the peak, not the average')
+    ranges: RangeArgs = ranges_field()  # uncertainty (issue 9): agent/tools_uncertainty.py
 
 
 class CompareArgs(BaseModel):
@@ -161,6 +167,11 @@ def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:
         out["based_on"] = record.base
         out["changes"] = record.changes
     out["figures"] = key_figures(plan)
+    from agent.tools_uncertainty import summary_bands
+
+    bands = summary_bands(plan)
+    if bands:  # ranges: say the band, not one figure (figures above are the plan at provision_at)
+        out["uncertainty"] = bands
     if not detail:
         return out
     timeline = plan.get("timeline") or []
@@ -236,8 +247,12 @@ class ToolRegistry:
     # -- the planner ---------------------------------------------------------------------------
     def plan(self, scenario_inputs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Validate inputs into a Scenario and plan it: (inputs as validated, plan JSON)."""
+        from agent.tools_uncertainty import plan_inputs
         from forecasting.validate import parse_scenario  # the core's own field-named errors
 
+        ranged = plan_inputs(scenario_inputs)  # ranges: Monte-Carlo draws, bands in the plan
+        if ranged is not None:
+            return ranged[0], ranged[1].model_dump(mode="json")
         scenario = parse_scenario(scenario_inputs)
         planner = self._planner
         if planner is None:
@@ -267,6 +282,10 @@ class ToolRegistry:
                  "vLLM scrapes): rates, tokens per call, peak.", _usage().UsageFileArgs, self._usage_calibrate),
             Tool("usage_compare", "A scenario's plan against a usage file the person named: forecast vs actual per "
                  "metric, error %, inputs to change.", _usage().UsageCompareArgs, self._usage_compare),
+            Tool("how_sure", "How sure the plan is: P10-P90 bands of cost and capacity over seeded draws "
+                 "(\"how sure are you?\").", HowSureArgs, self._how_sure),
+            Tool("what_matters_most", "Which inputs and defaults move the monthly cost most (a tornado: "
+                 "\"what matters most?\").", WhatMattersArgs, self._what_matters),
         ]
 
     def _usage_calibrate(self, a: Any, session: Session) -> ToolResult:
@@ -287,7 +306,7 @@ class ToolRegistry:
     def _forecast(self, a: ForecastArgs, session: Session) -> ToolResult:
         inputs: dict[str, Any] = a.model_dump(exclude_none=True, exclude={"name", "other", "deployment",
                                                                            "model", "gpu", "sessions_per_day",
-                                                                           "session_minutes"})
+                                                                           "session_minutes", "ranges"})
         for path, stated in (("workload.sessions_per_active_user_per_day", a.sessions_per_day),
                              ("workload.session_minutes", a.session_minutes)):
             if stated is not None:
@@ -297,6 +316,7 @@ class ToolRegistry:
             inputs["llm"] = llm
         for path, value in a.other.items():
             _set_path(inputs, path, value)
+        apply_ranges(inputs, a.ranges)
         asked = (a.name or "").strip()
         name = asked or session.unique_name("baseline")  # a new forecast never replaces one silently
         earlier = session.scenarios.get(name) if asked else None
@@ -325,7 +345,8 @@ class ToolRegistry:
         for r in [r for r in session.scenarios.values() if r.base == base and r.kind == "what_if"]:
             try:
                 inputs = apply_changes(new_base.inputs, scale_users=r.changes.get("scale_users"),
-                                       set=r.changes.get("set") or {}, multiply=r.changes.get("multiply") or {},
+                                       set={**(r.changes.get("set") or {}), **(r.changes.get("ranges") or {})},
+                                       multiply=r.changes.get("multiply") or {},
                                        resolved=new_base.plan.get("inputs") or {}, unset=r.changes.get("unset") or [])
                 validated, plan = self.plan(inputs)
             except (ValueError, ArithmeticError) as exc:
@@ -342,8 +363,8 @@ class ToolRegistry:
 
     def _what_if(self, a: WhatIfArgs, session: Session) -> ToolResult:
         base = self._record(session, a.base)
-        if not (a.scale_users or a.set or a.multiply or a.unset):
-            raise _ToolProblem(["what_if needs at least one change: scale_users, set or multiply."])
+        if not (a.scale_users or a.set or a.multiply or a.unset or a.ranges):
+            raise _ToolProblem(["what_if needs at least one change: scale_users, set, multiply, unset or ranges."])
         from forecasting.errors import ScenarioError
         from forecasting.whatif import apply_changes  # the what-if rules, shared with the guided backend
 
@@ -352,8 +373,11 @@ class ToolRegistry:
                                    resolved=base.plan.get("inputs") or {}, unset=a.unset)
         except ScenarioError as exc:
             raise _ToolProblem(exc.problems) from None
+        apply_ranges(inputs, a.ranges)
         changes: dict[str, Any] = {k: v for k, v in (("scale_users", a.scale_users), ("set", a.set),
                                                      ("multiply", a.multiply), ("unset", a.unset)) if v}
+        if a.ranges:
+            changes["ranges"] = {k: r.model_dump(exclude_none=True) for k, r in a.ranges.items()}
         name = (a.name or "").strip() or session.unique_name(f"what-if {sum(r.kind == 'what_if' for r in session.scenarios.values()) + 1}")
         if name == base.name:
             name = session.unique_name(f"{name} (what-if)")
@@ -410,6 +434,16 @@ class ToolRegistry:
         session.final_name = record.name
         return ToolResult(_dump({"final": record.name, "note": "the saved transcript will show this plan"}),
                           display="summary", names=[record.name])
+
+    def _how_sure(self, a: HowSureArgs, session: Session) -> ToolResult:
+        from agent.tools_uncertainty import how_sure
+
+        return ToolResult(_dump(how_sure(self._record(session, a.name))), display="text")
+
+    def _what_matters(self, a: WhatMattersArgs, session: Session) -> ToolResult:
+        from agent.tools_uncertainty import what_matters_most
+
+        return ToolResult(_dump(what_matters_most(self._record(session, a.name), a.top)), display="text")
 
     def _show(self, a: NameArgs, session: Session) -> ToolResult:
         record = self._record(session, a.name)

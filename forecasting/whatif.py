@@ -65,8 +65,11 @@ def set_path(target: dict[str, Any], path: str, value: Any) -> None:
 
 
 def scaled(value: Any, factor: float, path: str = "value") -> Any:
-    """`value x factor`, keeping integers integers; non-numbers unchanged. A product too large (or too
-    small) for a number is the caller's input error, naming the path, never an OverflowError."""
+    """`value x factor`, keeping integers integers; a range scales at both ends; non-numbers unchanged. A
+    product too large (or too small) for a number is the caller's input error, naming the path, never an
+    OverflowError."""
+    if isinstance(value, dict) and ("low" in value or "high" in value):  # a range (forecasting/ranges.py)
+        return {k: scaled(v, factor, f"{path}.{k}") if k in ("low", "high", "mid") else v for k, v in value.items()}
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return value
     out = value * factor
@@ -90,7 +93,8 @@ def apply_changes(inputs: dict[str, Any], *, scale_users: float | None = None, s
                 set_path(out, path, scaled(value, scale_users, path))
     for path, factor in mults.items():
         current = get_path(out, path, get_path(resolved or {}, path))
-        if not isinstance(current, (int, float)) or isinstance(current, bool):
+        if (not isinstance(current, (int, float)) or isinstance(current, bool)) and not (
+                isinstance(current, dict) and "low" in current):
             raise ScenarioError(f"multiply.{path}: no numeric value to multiply (use a scenario path such as "
                                 "registered_users or workload.output_tokens)")
         set_path(out, path, scaled(current, factor, f"multiply.{path}"))
