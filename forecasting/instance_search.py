@@ -114,9 +114,9 @@ def hourly_counts(need: Need, shape: Shape, rules: Rules, scale: tuple[float, ..
 
 def candidates(entries: Iterable[dict[str, Any]], pin: str | None = None, families: list[str] | None = None) -> list[Shape]:
     """The shapes a search may use: the pinned type alone, else the allowed families, never burstable or GPU."""
+    if pin:  # only the pinned entry is shaped: Monte-Carlo draws pin the type and call this per draw
+        return [shape_of(e) for e in entries if str(e["name"]) == pin]
     shapes = [shape_of(e) for e in entries]
-    if pin:
-        return [s for s in shapes if s.name == pin]
     allowed = set(families or ())
     return sorted((s for s in shapes if s.entry.get("category") not in EXCLUDED_CATEGORIES
                    and (not allowed or s.family in allowed)), key=lambda s: s.name)

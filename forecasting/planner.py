@@ -612,7 +612,7 @@ def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[s
     ctx = _context(r, cat, assumptions, serving)
     base = _base_load(ctx, s, assumptions)
     r = ctx.r
-    m0 = _evaluate(ctx, base)
+    m0 = _evaluate(ctx, base, text=False)
     h = r.horizon_months
     last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h), text=False, month=h) if h else m0
     L = m0.load
@@ -638,3 +638,15 @@ def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[s
     provisioned = {c: line.monthly_usd for line in m0.lines for c in PROVISIONED_COMPONENTS
                    if line.component.startswith(c)}
     return f, provisioned
+
+
+def chosen_instance_types(s: Scenario, cat: Catalog, serving: Any = None) -> dict[str, str]:
+    """{scenario path: instance type} that the instance search picks for `s`, for the types `s` leaves
+    to it. Draws pin these (one search, not one per draw), so their counts are of one instance type."""
+    r, assumptions = resolve(s)
+    ctx = _context(r, cat, assumptions, serving)
+    _base_load(ctx, s, assumptions)
+    out = {} if r.app.get("instance_type") else {"app.instance_type": ctx.app_inst.name}
+    if ctx.worker_inst is not None and not r.app.get("worker_instance_type"):
+        out["app.worker_instance_type"] = ctx.worker_inst.name
+    return out

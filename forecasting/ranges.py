@@ -249,7 +249,7 @@ def split(obj: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Range]]:
     return central, ranges
 
 
-def concrete(central: dict[str, Any], values: dict[str, float | int]) -> dict[str, Any]:
+def concrete(central: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """A copy of the central scenario with `values` set at their paths (only the touched sections copied)."""
     out = dict(central)
     for path, value in values.items():

@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from forecasting.catalog import DEFAULT_REGION, Catalog, default_catalog, with_overrides
+from forecasting.catalog import Catalog, default_catalog
 from forecasting.defaults import UNCERTAINTY, lookup
 from forecasting.errors import ScenarioError
 from forecasting.plan_model import (
@@ -75,8 +75,10 @@ class Draws:
     figures: list[dict[str, float]]
     provisioned: list[dict[str, float]]
     ranges: dict[str, Range]
-    central: dict[str, Any]
+    central: dict[str, Any]  # with the pinned instance types: what every draw starts from
     sources: dict[str, str] = field(default_factory=dict)
+    pins: dict[str, str] = field(default_factory=dict)  # instance types chosen once, for the central scenario
+    cat: Catalog | None = None
 
 
 # ----------------------------------------------------------------------------------------------
@@ -127,12 +129,6 @@ def expected_regret(quantities: list[dict[str, float]], under: float, over: floa
 
 
 # ----------------------------------------------------------------------------------------------
-def _catalog(prices: dict[str, Any] | Catalog | None, region: Any = None) -> Catalog:
-    """The scenario's region (issue 8: regions) with the user's price file merged in."""
-    reg = region if isinstance(region, str) and region else DEFAULT_REGION
-    return prices if isinstance(prices, Catalog) else (with_overrides(prices, region=reg) if prices else default_catalog(reg))
-
-
 def _serving(serving_catalog: str | None) -> Any:
     if not serving_catalog:
         return None
@@ -203,11 +199,20 @@ def prepare(scenario: dict[str, Any], uncertain_defaults: bool = False) -> tuple
     return central, dict(sorted(ranges.items())), sources
 
 
-def run_draws(scenario: dict[str, Any], options: Options, cat: Catalog, serving: Any = None) -> Draws:
-    """Draw `options.draws` concrete scenarios and compute each one's figures (the per-draw path)."""
-    from forecasting.planner import draw_figures
+def run_draws(scenario: dict[str, Any], options: Options, prices: dict[str, Any] | Catalog | None = None,
+              serving: Any = None) -> Draws:
+    """Draw `options.draws` concrete scenarios and compute each one's figures (the per-draw path).
+
+    The instance search runs once, on the central scenario; draws keep its instance types, so every
+    draw's instance count is of the same type (and a draw costs a fraction of a millisecond).
+    """
+    from forecasting.planner import catalog_for, chosen_instance_types, draw_figures
 
     central, ranges, sources = prepare(scenario, options.uncertain_defaults)
+    middle = Scenario.model_validate(central)
+    cat = catalog_for(resolve(middle)[0].region, prices)
+    pins = chosen_instance_types(middle, cat, serving)
+    central = concrete(central, pins)
     paths = list(ranges)
     fields = numeric_fields()
     grid = latin_hypercube(options.draws, len(paths), options.seed)
@@ -224,7 +229,7 @@ def run_draws(scenario: dict[str, Any], options: Options, cat: Catalog, serving:
         values.append(v)
         figures.append(f)
         provisioned.append(prov)
-    return Draws(paths, values, figures, provisioned, ranges, central, sources)
+    return Draws(paths, values, figures, provisioned, ranges, central, sources, pins, cat)
 
 
 def _cost_order(d: Draws) -> list[int]:
@@ -265,7 +270,7 @@ def percentile_draw(d: Draws, q: float) -> int:
     return min(window, key=lambda i: (round(math.fsum((ranks[k][i] - target) ** 2 for k in keys), 12), abs(pos[i] - t), i))
 
 
-def sensitivity(d: Draws, cat: Catalog, serving: Any = None) -> list[SensitivityRow]:
+def sensitivity(d: Draws, serving: Any = None) -> list[SensitivityRow]:
     """Tornado: monthly cost with each input at its low and its high end, the others at their middle."""
     from forecasting.planner import draw_figures
 
@@ -276,7 +281,7 @@ def sensitivity(d: Draws, cat: Catalog, serving: Any = None) -> list[Sensitivity
         usd, later = [], []
         for end in (r.low, r.high):
             s = Scenario.model_validate(concrete(d.central, {path: fields[path].clip(end)}))
-            f = draw_figures(s, cat, serving)[0]
+            f = draw_figures(s, d.cat or default_catalog(), serving)[0]
             usd.append(f["cost.monthly_usd"])
             later.append(f["cost.monthly_usd_at_horizon"])
         rows.append(SensitivityRow(input=path, low=r.low, high=r.high, low_usd=usd[0], high_usd=usd[1],
@@ -315,9 +320,9 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
         raise ScenarioError(bad)
     if not isinstance(scenario, dict):
         parse_scenario(scenario)  # the core's own message for a non-object
-    cat = _catalog(prices, scenario.get("region") if isinstance(scenario, dict) else None)
     serving = _serving(serving_catalog)
-    d = run_draws(scenario, options, cat, serving)
+    d = run_draws(scenario, options, prices, serving)
+    cat = d.cat or default_catalog()
     n = len(d.figures)
     order = _cost_order(d)
     lr = least_regret(d, options.under_weight, options.over_weight)
@@ -325,7 +330,19 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
         chosen = lr.draw
     else:
         chosen = percentile_draw(d, float(options.provision_at[1:]))
-    out = plan(concrete(d.central, d.values[chosen]), cat, serving_catalog)
+    unpinned = dict(d.central)
+    for path in d.pins:  # the plan shown runs its own instance search; pinned only if it would pick another type
+        section, key = path.split(".")
+        unpinned[section] = {k: v for k, v in unpinned[section].items() if k != key}
+    out = plan(concrete(unpinned, d.values[chosen]), cat, serving_catalog)
+    shown = {"app.instance_type": out.compute.app.instance_type,
+             "app.worker_instance_type": out.compute.workers.instance_type if out.compute.workers else None}
+    if any(shown[p] != t for p, t in d.pins.items()):
+        out = plan(concrete(d.central, d.values[chosen]), cat, serving_catalog)
+        for p, t in d.pins.items():
+            out.assumptions.append(Assumption(name=p, value=t, unit="instance", source=(
+                "chosen by the instance search for the middle of every range and kept for all draws, so the bands"
+                " count one instance type")))
     figures = {k: band([f[k] for f in d.figures]) for k in d.figures[0]}
     notes = []
     if not d.paths:
@@ -336,7 +353,7 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
         inputs=[UncertainInput(input=p, low=r.low, high=r.high, middle=r.middle, distribution=r.kind,
                                source=d.sources.get(p, "scenario"), value_in_plan=float(d.values[chosen][p]))
                 for p, r in d.ranges.items()],
-        figures=figures, sensitivity=sensitivity(d, cat, serving) if options.sensitivity else [],
+        figures=figures, sensitivity=sensitivity(d, serving) if options.sensitivity else [],
         least_regret=lr, notes=notes)
     rank = order.index(chosen)
     cost_rank = 100.0 * rank / (n - 1) if n > 1 else 50.0

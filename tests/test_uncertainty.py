@@ -385,3 +385,15 @@ def _dig(doc, path):
     for part in path.split("."):
         cur = cur[part]
     return cur
+
+
+def test_every_plausible_range_holds_its_default_and_is_labelled():
+    from forecasting.defaults import AGENT, CHATBOT, COMMON
+
+    for table in (COMMON, CHATBOT, AGENT):
+        for key, d in table.items():
+            if d.plausible is None:
+                continue
+            p = d.plausible
+            assert isinstance(d.value, (int, float)) and p.low <= d.value <= p.high, key
+            assert p.source.strip() and key in numeric_fields(), key
