@@ -50,7 +50,10 @@ def write_output(path: str | Path, text: str, what: str = "--output") -> None:
 
 
 def is_special(path: Path) -> bool:
-    """True for an existing device, FIFO or socket (following links, so /proc/self/fd/1 counts)."""
+    """True for an existing device, FIFO or socket (following links, so /proc/self/fd/1 counts), and
+    for anything under /proc or /dev, where a rename would replace what the link stands for."""
+    if str(path.expanduser().absolute()).startswith(("/proc/", "/dev/")) and path.exists():
+        return True
     try:
         mode = path.stat().st_mode
     except OSError:

@@ -112,12 +112,13 @@ def echo(value: object, limit: int = 80) -> str:
     return shorten(repr(value), limit)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]#|!~])")
 
 
 def md_inline(text: str, limit: int = 200) -> str:
-    """A value written into Markdown as plain text: one line, Markdown and HTML characters escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(text, limit))
+    """A value written into Markdown as plain text: one line, HTML as entities, Markdown escaped."""
+    text = one_line(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 
 def md_block(text: str) -> str:
