@@ -12,7 +12,7 @@ from forecasting.vocabulary import number_text
 from forecasting.workload import DAYS_PER_MONTH, MONTH_IN_SECONDS_TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
-    from forecasting.planner import _Context, _Month
+    from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context
 
 
 _n = number_text  # short, because the derivations below use it on every line

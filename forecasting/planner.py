@@ -1,6 +1,6 @@
 """Assemble a capacity plan: scenario -> load -> requirements -> priced, explained choices.
 
-Why one `_Context` and one `_evaluate`: the plan for today and each month of the timeline are the
+Why one context (`sizing_context.PlanContext`) and one `_evaluate`: the plan for today and each month of the timeline are the
 same computation at different scales of load. Everything that does not change with the number of
 users (catalog look-ups, token shapes, the GPU estimator's per-replica capacity) is done once in the
 context; `_evaluate` is cheap plain arithmetic, so a 36-month timeline costs well under a millisecond.
@@ -8,7 +8,6 @@ context; `_evaluate` is cheap plain arithmetic, so a 36-month timeline costs wel
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
@@ -24,45 +23,9 @@ from forecasting.plan_model import (
 )
 from forecasting.ranges import has_ranges
 from forecasting.scenario import Assumption, ResolvedLLM, ResolvedScenario, Scenario, resolve
+from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context
 from forecasting.validate import parse_scenario, suggest
 from forecasting.workload import CallShape, Load, call_shape, compute_load
-
-
-@dataclass
-class _Context:
-    r: ResolvedScenario
-    cat: Catalog
-    shape: CallShape
-    app_inst: app_tier.InstanceType
-    worker_inst: app_tier.InstanceType | None
-    api_prices: llm_api.ApiPrices | None
-    slo: Any  # serving.SloCapacity for self-hosted
-    db_options: list[dict[str, Any]]
-    notes: list[str]  # input the plan could not use, reported as warnings
-    curve: Curve
-    app_choice: instance_search.Choice = None  # type: ignore[assignment]  # set by _provision once the load is known
-    app_rate: pricing.Rate = None  # type: ignore[assignment]
-    worker_choice: instance_search.Choice | None = None
-    worker_rate: pricing.Rate | None = None
-
-
-@dataclass
-class _Month:
-    load: Load
-    api: llm_api.ApiSizing | None
-    hosted: replicas.SelfHostedSizing | None
-    app: app_tier.TierSizing
-    app_cost: TierCost
-    workers: app_tier.TierSizing | None
-    worker_cost: TierCost | None
-    gpu_cost: TierCost | None
-    data: data_tier.DataSizing
-    db_class: str
-    db_fits: bool
-    db_managed: bool
-    lines: list[cost.Line]
-    total: float
-    db: database.DbChoice
 
 
 def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
