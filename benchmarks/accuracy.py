@@ -201,9 +201,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(_fmt(f"calibration set: {k}", st))
     if a.file is None and CHECK_FILE.exists():
         held, _ = evaluate(load_points(CHECK_FILE), profile=a.profile)
-        print(f"hold-out (never fitted on; {CHECK_FILE.name}: H200, a GPU the profile was not fitted on):")
+        print(f"hold-out (never fitted on; {CHECK_FILE.name}: H200, GH200, L40S, GPUs the profile was not fitted on):")
         for k, st in latency_summary(held).items():
-            print(_fmt(f"hold-out: {k}", st))
+            print(_fmt(f"hold-out request rate: {k}", st))
+        print(_fmt("hold-out offline max throughput", stats([c for c in held if c.load_type == "offline_max_throughput"])))
+        for g, st in grouped(held, lambda c: c.gpu).items():
+            print(_fmt(f"hold-out {g}", st))
     if a.worst:
         print(f"worst {a.worst}:")
         for c in sorted(comps, key=lambda c: -abs(c.error))[:a.worst]:

@@ -31,3 +31,5 @@ def test_holdout_latency_on_a_gpu_never_fitted_on() -> None:
     assert lat["ttft_ms"]["n"] == 36 and lat["ttft_ms"]["within_20pct"] >= 0.80  # 30/36 measured 2026-12-01
     assert lat["itl_ms"]["n"] == 36 and lat["itl_ms"]["within_20pct"] >= 0.80  # 29/36
     assert lat["output_tokens_per_s"]["within_20pct"] >= 0.80  # 31/36
+    offline = summary(comps)["per_load_type"]["offline_max_throughput"]
+    assert offline["n"] == 179 and offline["within_20pct"] >= 0.88  # 91.1% (H200, GH200, L40S), median 7.0%
