@@ -208,7 +208,7 @@ MODEL_IDS = {"LLaMA v3.1 8B": "Llama-3.1-8B", "LLaMA v3.1 70B": "Llama-3.1-70B",
 
 def offline() -> list[dict]:
     out = []
-    model = tp = None
+    model, tp = "", 0
     for line in V017.strip().splitlines():
         cells = [c.strip() for c in line.strip()[1:].split("|")]
         if cells[0]:
