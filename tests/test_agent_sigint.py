@@ -18,6 +18,12 @@ from tests.fake_openai_server import FakeOpenAIServer, Turn
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _default_sigint() -> None:
+    """In the child before exec: a shell's background job (or a CI runner) may ignore SIGINT, and a
+    Python started with SIGINT ignored never raises KeyboardInterrupt; the test needs the real default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_sigint_stops_the_reply_and_keeps_the_session(tmp_path: Path) -> None:
     slow = Turn(content="Counting slowly: " + " ".join(str(i) for i in range(400)), piece=4, chunk_delay_s=0.02)
     with FakeOpenAIServer() as server:
@@ -26,7 +32,7 @@ def test_sigint_stops_the_reply_and_keeps_the_session(tmp_path: Path) -> None:
                "CAPPLAN_MODEL": "fake-model", "PYTHONUNBUFFERED": "1"}
         proc = subprocess.Popen([sys.executable, "-m", "agent.cli", "chat", "--save", str(tmp_path / "t.md")],
                                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
         assert proc.stdin is not None
         proc.stdin.write("first question\n")
         proc.stdin.flush()
@@ -60,7 +66,7 @@ def test_two_ctrl_c_at_the_prompt_save_and_exit(tmp_path: Path) -> None:
         proc = subprocess.Popen([sys.executable, "-c", "import sys; from agent.cli import main; sys.exit(main())",
                                  "chat", "--save", str(tmp_path / "p.md")],
                                 cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+                                stderr=subprocess.PIPE, text=True, preexec_fn=_default_sigint)
         assert proc.stdin is not None
         proc.stdin.write("hi\n")
         proc.stdin.flush()
@@ -71,6 +77,11 @@ def test_two_ctrl_c_at_the_prompt_save_and_exit(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         time.sleep(0.1)
         proc.send_signal(signal.SIGINT)
+        try:  # stdin stays open: only the Ctrl-C can end the session (if it does nothing, this times out)
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("two Ctrl-C did not end the session") from None
         out, err = proc.communicate(timeout=30)
     assert proc.returncode in (0, 130), err
     assert "Traceback" not in err + out

@@ -37,11 +37,27 @@ def diff(expected, actual, path="plan"):
         yield f"{path}: {expected!r} != {actual!r}"
 
 
+def update_golden() -> bool:
+    """Rewrite golden files only on an explicit CAPPLAN_UPDATE_GOLDEN=1, and never in CI (CI set):
+    "0" or any other value must not turn a comparison into a rewrite that always passes."""
+    return os.environ.get("CAPPLAN_UPDATE_GOLDEN") == "1" and not os.environ.get("CI")
+
+
+def test_golden_update_needs_an_explicit_1_and_no_ci(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    for value, expected in (("1", True), ("0", False), ("yes", False), ("", False)):
+        monkeypatch.setenv("CAPPLAN_UPDATE_GOLDEN", value)
+        assert update_golden() is expected
+    monkeypatch.setenv("CAPPLAN_UPDATE_GOLDEN", "1")
+    monkeypatch.setenv("CI", "true")
+    assert update_golden() is False
+
+
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
 def test_example_plan_matches_golden(example):
     actual = plan(json.loads(example.read_text())).model_dump(mode="json")
     golden = GOLDEN / f"{example.stem}.plan.json"
-    if os.environ.get("CAPPLAN_UPDATE_GOLDEN"):
+    if update_golden():
         GOLDEN.mkdir(exist_ok=True)
         golden.write_text(json.dumps(actual, indent=1, sort_keys=True) + "\n")
     assert golden.exists(), f"no golden plan for {example.name}: run with CAPPLAN_UPDATE_GOLDEN=1"

@@ -151,15 +151,6 @@ def test_never_raises(message: str) -> None:
     understand(message)
 
 
-def test_long_line_is_fast_enough() -> None:
-    import time
-
-    text = "we have 200k users and 3,000 online at once " * 500
-    t0 = time.perf_counter()
-    understand(text)
-    assert time.perf_counter() - t0 < 2.0
-
-
 def test_catalog_ids_are_the_ones_recognised() -> None:
     assert "gpt-4o-mini" in names.api_model_ids()
     assert names.find_api_models("gpt-5.3") == []  # not a catalog model: not silently "gpt-5"

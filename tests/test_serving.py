@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -163,17 +162,6 @@ def test_slo_capacity_bad_input() -> None:
     with pytest.raises(ServingInputError, match="itl_target_ms"):
         slo_capacity("llama-3.1-8b", "h100-sxm", input_tokens=10, output_tokens=10, itl_target_ms=0,
                      ttft_target_ms=2000)
-
-
-def test_slo_capacity_is_fast() -> None:
-    """Not a wall-clock assertion in CI terms: a generous bound that catches a 100x regression."""
-    slo_capacity("llama-3.1-70b", "h100-sxm", input_tokens=1500, output_tokens=300, itl_target_ms=50,
-                 ttft_target_ms=2000)
-    t = time.perf_counter()
-    for _ in range(50):
-        slo_capacity("llama-3.1-70b", "h100-sxm", input_tokens=1500, output_tokens=300, itl_target_ms=50,
-                     ttft_target_ms=2000)
-    assert (time.perf_counter() - t) / 50 < 0.05
 
 
 def test_user_catalog_extends_and_validates(tmp_path: Path) -> None:
