@@ -135,7 +135,7 @@ AGENT["workload.dau_mau_ratio"] = Default(
 
 PROFILES: dict[str, dict[str, Default]] = {"chatbot": CHATBOT, "agent": AGENT}
 
-DEFAULT_API_MODEL = Default("gpt-5-mini", "model", "a current, inexpensive hosted model with tool calling (LiteLLM price map, 2026-11-27)")
+DEFAULT_API_MODEL = Default("gpt-6-luna", "model", "a current, inexpensive hosted model with tool calling: LiteLLM price map (litellm 1.110.2, 2026-11-27) gives gpt-6-luna $0.1/$0.5 per M in/out, supports_function_calling true, no deprecation_date; of current OpenAI models the closest in price to the former default gpt-5-mini (deprecated 2026-12-11)")
 DEFAULT_SELF_HOSTED_MODEL = Default("llama-3.1-70b", "model", "a widely deployed open model with published serving measurements")
 DEFAULT_GPU = Default("h100-sxm", "gpu", "the GPU with the most published serving measurements")
 
