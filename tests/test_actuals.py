@@ -393,3 +393,37 @@ def test_chat_tools_accept_only_a_path_the_person_typed():
     s.messages.append({"role": "user", "content": "try /etc/hostname"})
     r = reg.call("usage_calibrate", {"path": "/etc/hostname"}, s)
     assert not r.ok and "cannot tell the format" in r.content
+
+
+def test_langfuse_csv_with_usage_as_json_text_and_litellm_jsonl(tmp_path, capsys):
+    """Exports as CSV carry nested objects as JSON text; JSONL rows of LiteLLM spend logs read the same as CSV."""
+    rows = [json.loads(line) for line in (DATA / "langfuse_observations.jsonl").read_text().splitlines()]
+    cols = ["id", "type", "start_time", "end_time", "completion_start_time", "provided_model_name", "usage_details",
+            "user_id", "session_id"]
+    with (tmp_path / "lf.csv").open("w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow([json.dumps(r[c]) if isinstance(r.get(c), dict) else r.get(c, "") for c in cols])
+    a = calibrate_json(capsys, tmp_path / "lf.csv")
+    b = calibrate_json(capsys, DATA / "langfuse_observations.jsonl")
+    assert a["format"] == "langfuse" and a["requests"] == b["requests"] == 3
+    assert a["cached_input_share"] == pytest.approx(b["cached_input_share"])
+    assert a["input_tokens_per_request"] == b["input_tokens_per_request"]
+    with (DATA / "litellm_spend_logs.csv").open(newline="") as fh:
+        spend = list(csv.DictReader(fh))
+    for r in spend:
+        for k in ("prompt_tokens", "completion_tokens"):
+            r[k] = int(r[k])  # type: ignore[assignment]
+    (tmp_path / "spend.jsonl").write_text("".join(json.dumps(r) + "\n" for r in spend))
+    c = calibrate_json(capsys, tmp_path / "spend.jsonl")
+    d = calibrate_json(capsys, DATA / "litellm_spend_logs.csv")
+    assert c["format"] == "litellm"
+    for key in ("requests", "window_s", "users", "sessions", "latency_s", "input_tokens_per_request"):
+        assert c[key] == d[key], key
+
+
+def test_columns_naming_a_missing_column(capsys):
+    code, out, err = run_cli(["calibrate", DATA / "requests_mapped.csv", "--columns",
+                              "timestamp=ts,input=prompt_tokens,output=completion"], capsys)
+    assert code == 2 and "no column for input (prompt_tokens)" in err and "ts, prompt, completion" in err
