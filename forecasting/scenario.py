@@ -198,12 +198,12 @@ class _ResolvedSection(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     def __getitem__(self, key: str) -> Any:
-        if key not in type(self).model_fields:
+        if key not in type(self).__pydantic_fields__:
             raise KeyError(key)
         return getattr(self, key)
 
     def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in type(self).model_fields else default
+        return getattr(self, key) if key in type(self).__pydantic_fields__ else default
 
 
 class ResolvedLLM(_ResolvedSection):

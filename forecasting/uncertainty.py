@@ -79,6 +79,7 @@ class Draws:
     sources: dict[str, str] = field(default_factory=dict)
     pins: dict[str, str] = field(default_factory=dict)  # instance types chosen once, for the central scenario
     cat: Catalog | None = None
+    ranks: dict[str, list[float]] = field(default_factory=dict)  # figure -> each draw's mid-rank (0..1)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -264,7 +265,9 @@ def percentile_draw(d: Draws, q: float) -> int:
     w = int(WINDOW / 100.0 * (n - 1))
     window = order[max(0, t - w):t + w + 1]
     keys = [k for k in d.figures[0] if k != "cost.monthly_usd"]
-    ranks = {k: _midranks([f[k] for f in d.figures]) for k in keys}
+    if not d.ranks:  # computed once per set of draws: every percentile plan and the regret report use them
+        d.ranks.update({k: _midranks([f[k] for f in d.figures]) for k in keys})
+    ranks = d.ranks
     target = q / 100.0
     pos = {i: order.index(i) for i in window}
     return min(window, key=lambda i: (round(math.fsum((ranks[k][i] - target) ** 2 for k in keys), 12), abs(pos[i] - t), i))
