@@ -4,6 +4,10 @@ Why tiers check spend too: OpenAI tiers cap monthly spend as well as RPM/TPM, so
 cover the peak but whose cap is below the bill does not actually work.
 Why cache writes: Anthropic-style explicit caching bills tokens written to the cache at a premium
 (1.25x for 5-minute writes); with a high hit rate the uncached part is exactly what gets written.
+Why per-model tables: OpenAI's and Anthropic's limits differ per model (gpt-5-mini's tier-5 TPM is 4.5x
+gpt-5's), so a model with its own published table is checked against it, not the provider's generic one.
+Why ITPM and OTPM apart: Anthropic limits input and output tokens per minute separately (and cache reads do
+not count toward ITPM), so a combined TPM check can pass a plan whose output alone exceeds OTPM.
 """
 from __future__ import annotations
 
@@ -145,23 +149,70 @@ def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog) -> ApiSizing
     tpm = in_tpm + out_tpm  # providers count input and output tokens against TPM
     uncached, cached, writes, output = monthly_api_cost(load, p)
     monthly = uncached + cached + writes + output
-    tier, note, limits = choose_tier(cat, p.provider, rpm, tpm, monthly)
-    checked = bool(cat.api_tiers.get(p.provider, {}).get("tiers"))
+    cached_share = load.monthly_cached_input_tokens / load.monthly_input_tokens if load.monthly_input_tokens > 0 else 0.0
+    tier, note, limits = choose_tier(cat, p.provider, rpm, tpm, monthly, model=p.model, input_tpm=in_tpm,
+                                     output_tpm=out_tpm, cached_input_share=cached_share)
+    checked = bool(tier_table(cat, p.provider, p.model)[0])
     return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, checked, uncached, cached, writes, output, monthly)
 
 
-def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd: float) -> tuple[str | None, str, tuple[float, float] | None]:
+def tier_table(cat: Catalog, provider: str, model: str | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+    """The tiers a model is checked against: its own table where the data has one (fields it leaves null,
+    e.g. an RPM the source did not state, come from the provider tier of the same name), else the provider's.
+    Returns (tiers, the model table or None)."""
+    info = cat.api_tiers.get(provider) or {}
+    base: list[dict[str, Any]] = list(info.get("tiers") or [])
+    own = next((t for t in info.get("model_tables") or [] if model is not None and model in t["models"]), None)
+    if own is None:
+        return base, None
+    by_name = {t["name"]: t for t in base}
+    merged = [{**by_name.get(t["name"], {}), **{k: v for k, v in t.items() if v is not None}} for t in own["tiers"]]
+    return [t for t in merged if t.get("rpm") is not None], own
+
+
+def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd: float, *, model: str | None = None,
+                input_tpm: float | None = None, output_tpm: float | None = None,
+                cached_input_share: float = 0.0) -> tuple[str | None, str, tuple[float, float] | None]:
+    """The smallest tier covering RPM, tokens per minute and the monthly bill. A tier with `itpm`/`otpm` is
+    checked on input and output separately (input without cache reads where the table says they do not
+    count); otherwise on combined TPM. tier_limits returned: (RPM, TPM, or ITPM + OTPM)."""
     info = cat.api_tiers.get(provider)
-    if not info or not info.get("tiers"):
+    tiers, own = tier_table(cat, provider, model)
+    if not tiers:
         note = info["note"] if info else f"no rate-limit data for provider {provider!r} in the catalog"
         return None, f"no published tier limits to check against: {note}", None
-    for t in info["tiers"]:
+    assert info is not None
+    source = (f"{model}'s own table: {own['source']}, {own['as_of']}" + (f"; other fields: {info['source']}"
+              if any(v is None for t in own["tiers"] for v in t.values()) else "")) if own else info["source"]
+    inp = tpm if input_tpm is None else input_tpm
+    out = 0.0 if output_tpm is None else output_tpm
+    counted_in = inp * (1.0 - cached_input_share) if own is not None and own.get("cache_reads_count_toward_itpm") is False else inp
+    def fits(t: dict[str, Any], spend: float) -> bool:
         cap = t.get("monthly_spend_cap_usd")
-        if t["rpm"] >= rpm and t["tpm"] >= tpm and (cap is None or cap >= monthly_usd):
+        if t["rpm"] < rpm or (cap is not None and cap < spend):
+            return False
+        if "itpm" in t:
+            return bool(t["itpm"] >= counted_in and t["otpm"] >= out)
+        return bool(t["tpm"] >= tpm)
+    def limits_text(t: dict[str, Any]) -> str:
+        if "itpm" in t:
+            return f"{t['rpm']:,} RPM, {t['itpm']:,} input TPM, {t['otpm']:,} output TPM"
+        return f"{t['rpm']:,} RPM, {t['tpm']:,} TPM"
+    need = (f"{rpm:,.0f} RPM / {counted_in:,.0f} input TPM"
+            + (f" ({cached_input_share:.0%} cache reads not counted)" if counted_in != inp else "")
+            + f" / {out:,.0f} output TPM" if "itpm" in tiers[0] else f"{rpm:,.0f} RPM / {tpm:,.0f} TPM")
+    for t in tiers:
+        if fits(t, monthly_usd):
+            cap = t.get("monthly_spend_cap_usd")
             cap_text = f", spend cap ${cap:,.0f}/month" if cap is not None else ""
-            return (t["name"], f"{t['name']} ({t['qualification']}): {t['rpm']:,} RPM, {t['tpm']:,} TPM{cap_text}; "
-                    f"source: {info['source']}", (float(t["rpm"]), float(t["tpm"])))
-    top = info["tiers"][-1]
-    return None, (f"no {provider} tier covers {rpm:,.0f} RPM / {tpm:,.0f} TPM / ${monthly_usd:,.0f} a month "
-                  f"(highest: {top['name']}, {top['rpm']:,} RPM, {top['tpm']:,} TPM): request a custom limit, "
-                  f"spread load over several projects/regions, or use provisioned throughput"), None
+            total = float(t["itpm"] + t["otpm"]) if "itpm" in t else float(t["tpm"])
+            return (t["name"], f"{t['name']} ({t['qualification']}): {limits_text(t)}{cap_text}; needs {need}; "
+                    f"source: {source}", (float(t["rpm"]), total))
+    top = tiers[-1]
+    by_limits = next((t for t in tiers if fits(t, 0.0)), None)
+    caps = [float(t["monthly_spend_cap_usd"]) for t in tiers if fits(t, 0.0) and t.get("monthly_spend_cap_usd") is not None]
+    why = (f"{by_limits['name']}'s limits and up cover the peak, but even the highest spend cap (${max(caps):,.0f}/month)"
+           f" is below the bill" if by_limits is not None and caps else f"highest: {top['name']}, {limits_text(top)}")
+    return None, (f"no {provider} tier covers {need} / ${monthly_usd:,.0f} a month "
+                  f"({why}): request a custom limit, "
+                  f"spread load over several projects/regions, or use provisioned throughput; source: {source}"), None
