@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "calibrate": ("agent.commands.calibrate", "what your workload really is, from request logs, usage exports or vLLM metrics"),
     "compare": ("agent.commands.compare", "forecast vs actual: a plan against real usage, metric by metric"),
     "export": ("agent.commands.export", "Kubernetes, KEDA or Terraform configuration from a plan"),
+    "options": ("agent.commands.options", "ways to serve the model calls (hosted APIs, own GPUs), ranked, with break-even"),
 }
 
 

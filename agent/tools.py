@@ -96,6 +96,14 @@ class ExplainArgs(BaseModel):
     name: str | None = Field(None, description="scenario (default: the final one)")
 
 
+class OptionsArgs(BaseModel):
+    """Ways to serve a scenario's model calls (hosted APIs, own GPUs), ranked, with break-even."""
+    model_config = _ARGS
+    name: str | None = Field(None, description="scenario (default: the final one)")
+    top: int = Field(3, ge=1, le=8, description="how many of the best options to return")
+    self_hosting_overhead_usd: float | None = Field(None, ge=0, le=1e9, description="fixed monthly operations cost of self-hosting, only if the person gave one")
+
+
 class NameArgs(BaseModel):
     model_config = _ARGS
     name: str | None = Field(None, description="scenario (default: the final one)")
@@ -277,6 +285,9 @@ class ToolRegistry:
             Tool("adopt", "Make a scenario the final one (the plan the saved transcript shows).",
                  AdoptArgs, self._adopt),
             Tool("show_plan", "Key figures of one scenario.", NameArgs, self._show),
+            Tool("serving_options", "Ways to serve a scenario's model calls, cheapest first within the latency targets: hosted"
+                 " APIs and open models on GPUs, with the month self-hosting becomes cheaper (break-even). For 'should we"
+                 " self-host?', 'cheapest way to run this?'.", OptionsArgs, self._serving_options),
             # --- usage data (issue 10; agent/usage_tools.py): only paths the person typed ---
             Tool("usage_calibrate", "Measured workload from a usage file the person named (request log, usage export, "
                  "vLLM scrapes): rates, tokens per call, peak.", _usage().UsageFileArgs, self._usage_calibrate),
@@ -287,6 +298,18 @@ class ToolRegistry:
             Tool("what_matters_most", "Which inputs and defaults move the monthly cost most (a tornado: "
                  "\"what matters most?\").", WhatMattersArgs, self._what_matters),
         ]
+
+    def _serving_options(self, a: OptionsArgs, session: Session) -> ToolResult:
+        from forecasting.errors import ScenarioError
+        from forecasting.options import chat_summary, serving_options
+
+        record = self._record(session, a.name)
+        try:
+            result = serving_options(record.inputs, self_hosting_overhead_usd=a.self_hosting_overhead_usd)
+        except ScenarioError as exc:
+            raise _ToolProblem(exc.problems) from None
+        body = {"scenario": record.name, **chat_summary(result, a.top)}
+        return ToolResult(_dump(body), display="text")
 
     def _usage_calibrate(self, a: Any, session: Session) -> ToolResult:
         u = _usage()

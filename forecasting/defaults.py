@@ -153,6 +153,16 @@ UNCERTAINTY: dict[str, Default] = {
 }
 
 
+# ----------------------------------------------------------------------------------------------
+# Serving options and break-even (issue 13): forecasting/options.py.
+OPTIONS: dict[str, Default] = {
+    "options.self_hosting_overhead_usd": Default(
+        0.0, "USD/month", "capplan default: no fixed operations cost counted for self-hosting (MLOps people, on-call,"
+        " monitoring); set --self-hosting-overhead-usd to move the break-even point",
+        Plausible(0, 50000, JUDGEMENT + ": from none (an existing platform team absorbs it) to a few engineers' time")),
+}
+
+
 def lookup(app_type: str, key: str) -> Default:
     """The default for `key` in the app profile, falling back to the common table."""
     prof = PROFILES[app_type]

@@ -8,7 +8,8 @@ context; `_evaluate` is cheap plain arithmetic, so a 36-month timeline costs wel
 from __future__ import annotations
 
 import math
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
 from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
@@ -229,25 +230,33 @@ def _serving_problem(problem: Problem, llm: ResolvedLLM, cat: Catalog) -> str:
     return f"{where}: {msg}"
 
 
-def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _Month:
+def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True
+               ) -> tuple[llm_api.ApiSizing | None, replicas.SelfHostedSizing | None, TierCost | None, list[cost.Line]]:
+    """The LLM serving part of a month: the API bill, or the GPU replicas priced under `gpu_pricing`.
+    Apart from `_evaluate` so that `option_paths` can price serving alone, month by month."""
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
-    margin = r.safety_margin
     lines: list[cost.Line] = []
-    api = hosted = None
+    api = hosted = gpu_cost = None
     if ctx.api_prices is not None:
-        api = llm_api.size_api(load, margin, ctx.api_prices, cat)
+        api = llm_api.size_api(load, r.safety_margin, ctx.api_prices, cat)
         lines.append(cost.Line(f"LLM API ({r.llm['model']})", api.monthly_usd,
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
-    gpu_cost = None
-    if ctx.api_prices is None:
-        hosted = replicas.size_self_hosted(load, margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h,
-                                                 int(r.llm["min_replicas"]), ctx.curve.relative_to_peak)
+    else:
+        hosted = replicas.size_self_hosted(load, r.safety_margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h,
+                                           int(r.llm["min_replicas"]), ctx.curve.relative_to_peak)
         if hosted.monthly_usd is not None and hosted.offer.entry is not None:
-            g_rate = pricing.rate(cat, hosted.offer.entry, r.pricing, "gpu")
+            g_rate = pricing.rate(cat, hosted.offer.entry, gpu_pricing, "gpu")
             gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
             hosted = replicas.priced(hosted, gpu_cost.autoscaled_monthly_usd)
             lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", gpu_cost.autoscaled_monthly_usd,
                                    f"{hosted.offer.instance} ({hosted.offer.gpus_per_instance} GPUs each), " + gpu_cost.basis))
+    return api, hosted, gpu_cost, lines
+
+
+def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _Month:
+    r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
+    margin = r.safety_margin
+    api, hosted, gpu_cost, lines = _llm_month(ctx, load, r.pricing, text)
     app = app_tier.size_tier(load, margin, r.app, ctx.app_choice.best.shape, ctx.curve.relative_to_peak)
     app_cost = tier_cost(app.hourly_counts, ctx.app_rate, h, text=text)
     lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app_cost.autoscaled_monthly_usd, app_cost.basis))
@@ -612,4 +621,107 @@ def chosen_instance_types(s: Scenario, cat: Catalog, serving: Any = None) -> dic
     out = {} if r.app.get("instance_type") else {"app.instance_type": ctx.app_inst.name}
     if ctx.worker_inst is not None and not r.app.get("worker_instance_type"):
         out["app.worker_instance_type"] = ctx.worker_inst.name
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Serving options (issue 13): the same context and months as `plan()`; the LLM serving part priced under
+# each GPU pricing option at any load on demand (`OptionPath.at`), the rest of the plan priced once. One
+# context per (model, GPU, precision), so the estimator runs once for all of a candidate's pricing options.
+@dataclass(frozen=True)
+class ServingMonth:
+    month: int | None  # None: a load past the horizon (`scale` x month 0), for break-even beyond it
+    scale: float
+    llm_usd: float | None  # None: the GPU has no price in the catalog
+    llm_calls: float  # LLM calls a month at this load (average rate x hours)
+    gpus: int
+
+
+@dataclass(frozen=True)
+class OptionPath:
+    gpu_pricing: str
+    first: ServingMonth
+    last: ServingMonth
+    scales: tuple[float, ...]  # load of each month of the timeline / month 0
+    at: Callable[[float, int | None], ServingMonth]  # serving at `scale` x month 0's load
+    total_usd: float | None
+    total_usd_at_horizon: float | None
+    api_tier: str | None
+    tier_checked: bool
+    tier_note: str
+    meets_slo: bool
+    bound: str
+    precision: str | None
+    tensor_parallel: int | None
+    gpu_instance: str | None
+    gpus: int
+    replicas: int
+    gpu_utilization: float | None  # share of the GPUs' SLO capacity used, over the daily curve
+    itl_ms: float | None
+    ttft_ms: float | None
+    input_tokens_per_call: float
+    output_tokens_per_call: float
+    app_instance_type: str
+    worker_instance_type: str | None
+
+
+def _llm_usd(lines: list[cost.Line]) -> float:
+    return sum(x.monthly_usd for x in lines)
+
+
+def _utilization(ctx: _Context, hosted: replicas.SelfHostedSizing) -> float | None:
+    """GPU-hour weighted: sequences generating each hour of the curve over the sequences the replicas
+    running that hour serve within the targets."""
+    rel = ctx.curve.relative_to_peak
+    reps = hosted.hourly_replicas or (hosted.replicas,) * len(rel)
+    capacity = sum(n * hosted.sequences_per_replica for n in reps)
+    return sum(hosted.concurrent_sequences * x for x in rel) / capacity if capacity > 0 else None
+
+
+def _serving_at(ctx: _Context, base: Load, option: str) -> Callable[[float, int | None], ServingMonth]:
+    hours = ctx.cat.hours_per_month
+
+    def at(k: float, month: int | None = None) -> ServingMonth:
+        load = base.scaled(k) if k != 1.0 else base
+        _, hosted, _, lines = _llm_month(ctx, load, option, text=False)
+        unpriced = hosted is not None and hosted.monthly_usd is None
+        return ServingMonth(month, k, None if unpriced else _llm_usd(lines), load.average_llm_calls_per_s * 3600.0 * hours,
+                            hosted.gpus if hosted else 0)
+    return at
+
+
+def option_paths(s: Scenario, cat: Catalog, serving: Any, gpu_pricings: tuple[str, ...]) -> list[OptionPath]:
+    """One path per GPU pricing option (a hosted API has one path; pass its scenario's pricing). Raises
+    ScenarioError when the option cannot be planned at all (the model does not fit, unknown names)."""
+    r, assumptions = resolve(s)
+    ctx = _context(r, cat, assumptions, serving)
+    base = _base_load(ctx, s, assumptions)
+    r = ctx.r
+    horizon = r.horizon_months
+    scales = tuple((1.0 + r.monthly_growth_rate) ** m for m in range(horizon + 1))
+    m0 = _evaluate(ctx, base, text=False)
+    last = _evaluate(ctx, base.scaled(scales[-1]), text=False, month=horizon) if horizon else m0
+    # the rest of the plan (app tier, data, network) is the same whatever the GPUs' pricing option
+    rest0 = m0.total - _llm_usd(_llm_month(ctx, base, r.pricing, text=False)[3])
+    rest_h = last.total - _llm_usd(_llm_month(ctx, base.scaled(scales[-1]), r.pricing, text=False)[3])
+    slo, hs = ctx.slo, m0.hosted
+    out = []
+    for option in (gpu_pricings if ctx.api_prices is None else gpu_pricings[:1]):
+        at = _serving_at(ctx, base, option)
+        first, final = at(1.0, 0), at(scales[-1], horizon)
+        out.append(OptionPath(
+            gpu_pricing=option, first=first, last=final, scales=scales, at=at,
+            total_usd=None if first.llm_usd is None else rest0 + first.llm_usd,
+            total_usd_at_horizon=None if final.llm_usd is None else rest_h + final.llm_usd,
+            api_tier=m0.api.tier if m0.api else None, tier_checked=bool(m0.api.tier_checked) if m0.api else False,
+            tier_note=m0.api.tier_note if m0.api else "",
+            meets_slo=bool(getattr(slo, "meets_slo", True)) if slo is not None else True,
+            bound=str(slo.bound) if slo is not None else "", precision=str(slo.precision) if slo is not None else None,
+            tensor_parallel=int(slo.tensor_parallel) if slo is not None else None,
+            gpu_instance=hs.offer.instance if hs else None, gpus=hs.gpus if hs else 0, replicas=hs.replicas if hs else 0,
+            gpu_utilization=_utilization(ctx, hs) if hs else None,
+            itl_ms=float(slo.itl_ms) if slo is not None else None, ttft_ms=float(slo.ttft_ms) if slo is not None else None,
+            input_tokens_per_call=ctx.shape.input_tokens_per_call, output_tokens_per_call=ctx.shape.output_tokens_per_call,
+            app_instance_type=ctx.app_choice.best.shape.name,
+            worker_instance_type=ctx.worker_choice.best.shape.name if ctx.worker_choice else None))
     return out

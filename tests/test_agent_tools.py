@@ -31,7 +31,7 @@ def test_schemas_are_chat_completions_functions(registry: ToolRegistry) -> None:
     schemas = registry.schemas()
     names = [s["function"]["name"] for s in schemas]
     assert names == ["forecast", "what_if", "compare", "explain", "assumptions", "adopt", "show_plan",
-                     "usage_calibrate", "usage_compare", "how_sure", "what_matters_most"]
+                     "serving_options", "usage_calibrate", "usage_compare", "how_sure", "what_matters_most"]
     for s in schemas:
         assert s["type"] == "function"
         params = s["function"]["parameters"]
