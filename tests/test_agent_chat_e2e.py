@@ -68,7 +68,7 @@ def test_full_conversation_and_transcript(server: FakeOpenAIServer, monkeypatch:
     assert first["messages"][0] == {"role": "system", "content": load_prompt()}
     assert [t["function"]["name"] for t in first["tools"]] == ["forecast", "what_if", "compare", "explain",
                                                                 "assumptions", "adopt", "show_plan",
-                                                                "usage_calibrate", "usage_compare", "how_sure",
+                                                                "serving_options", "usage_calibrate", "usage_compare", "how_sure",
                                                                 "what_matters_most"]
     second = server.requests[1].body["messages"]
     assert second[-2]["tool_calls"][0]["id"] == "call_f"
