@@ -16,6 +16,9 @@ from typing import Any
 from agent.guided.replies import DEFAULT_CONCURRENT_SHARE as SHARE  # the default online share, from where it lives
 
 BASE = "We run a support chatbot with 200k users, 3,000 online at once, growing 8% a month"
+ACTUALS = Path(__file__).resolve().parents[1] / "tests" / "data" / "actuals"  # usage-file fixtures (issue 10)
+AZURE = str(ACTUALS / "azure_llm_inference_2023_conv.csv")
+OPENAI_USAGE = str(ACTUALS / "openai_usage.json")
 BASE_IN = {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3000, "monthly_growth_rate": 0.08}
 
 
@@ -27,6 +30,9 @@ class Case:
     final_name: str | None = "baseline"  # None: don't check
     count: int | None = None  # number of scenarios made
     others: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario name -> expected inputs subset
+    # tools called, in this order among the guided mode's calls, each with these arguments (a subset) and an ok outcome
+    tools: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    says: list[str] = field(default_factory=list)  # text every one of which some assistant reply contains
 
 
 CASES: list[Case] = [
@@ -161,6 +167,31 @@ CASES: list[Case] = [
     Case("what-if-more-users", [BASE, "what if we had 10k more users"], BASE_IN, count=2,
          others={"210k users": {"registered_users": 210_000, "concurrent_users": 3150}}),
     Case("slash-commands", [BASE, "/scenarios", "/plan", "what if we double?"], BASE_IN, count=2),
+    # -- the tools of issues 9, 10 and 13 from the guided mode (both chat paths) ---------------------------
+    Case("options-self-host", [BASE, "should we self-host?"], BASE_IN, count=1,
+         tools=[("forecast", {}), ("serving_options", {"name": "baseline"})],
+         says=["Cheapest hosted:", "Cheapest self-hosted:", "Break-even:", "I do not judge model quality"]),
+    Case("options-cheapest", [BASE, "what's the cheapest way to run this?"], BASE_IN, count=1,
+         tools=[("serving_options", {"name": "baseline"})], says=["Ways to serve **baseline**"]),
+    Case("options-pay-off", [BASE, "when does running our own GPUs pay off?"], BASE_IN, count=1,
+         tools=[("serving_options", {"name": "baseline"})], says=["Break-even:"]),
+    Case("options-after-what-if", [BASE, "what if we double?", "should we self-host the doubled one?"],
+         BASE_IN, count=2, tools=[("what_if", {}), ("serving_options", {"name": "double users"})]),
+    Case("options-with-facts", [BASE + ". Should we self-host?"], BASE_IN, count=1,
+         tools=[("forecast", {}), ("serving_options", {"name": "baseline"})], says=["Cheapest self-hosted:"]),
+    Case("how-sure", [BASE, "how sure are you?"], BASE_IN, count=1,
+         tools=[("how_sure", {"name": "baseline"})], says=["(P10–P90)", "in the middle", "Least-regret"]),
+    Case("what-matters", [BASE, "which assumption drives the cost?"], BASE_IN, count=1,
+         tools=[("what_matters_most", {"name": "baseline"})], says=["a swing of", "most worth measuring"]),
+    Case("sure-then-matters-one-message", [BASE, "what matters most, and how sure are you?"], BASE_IN, count=1,
+         tools=[("what_matters_most", {"name": "baseline"}), ("how_sure", {"name": "baseline"})]),
+    Case("usage-compare", [BASE, f"compare with {AZURE}"], BASE_IN, count=1,
+         tools=[("usage_compare", {"path": AZURE, "name": "baseline"})],
+         says=["Off by more than 20%:", "LLM calls per second at peak", "To match what happened:"]),
+    Case("usage-calibrate", [BASE, f"calibrate from {OPENAI_USAGE}"], BASE_IN, count=1,
+         tools=[("usage_calibrate", {"path": OPENAI_USAGE})], says=["3,500 requests", "gpt-4o-mini"]),
+    Case("usage-calibrate-first", [f"calibrate from {OPENAI_USAGE}", BASE], BASE_IN, count=1,
+         tools=[("usage_calibrate", {"path": OPENAI_USAGE}), ("forecast", {})]),
 ]
 
 
@@ -278,6 +309,35 @@ def check(transcript: dict[str, Any], case: Case) -> list[str]:
                 problems.append(f"{name}: {path} = {got.get(path)!r}, expected {value!r}")
         if not scenarios[name].get("plan"):
             problems.append(f"{name}: no plan")
+    return problems + _tool_problems(transcript, case)
+
+
+def tool_calls(transcript: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
+    """(tool, arguments, ok) for every tool call in a transcript, in order."""
+    outcomes = transcript.get("tool_outcomes") or {}
+    out = []
+    for m in transcript.get("messages") or []:
+        for c in m.get("tool_calls") or []:
+            fn = c.get("function") or {}
+            args = json.loads(fn.get("arguments") or "{}")
+            out.append((str(fn.get("name")), args, bool((outcomes.get(c.get("id")) or {}).get("ok"))))
+    return out
+
+
+def _tool_problems(transcript: dict[str, Any], case: Case) -> list[str]:
+    problems: list[str] = []
+    calls, start = tool_calls(transcript), 0
+    for tool, wanted in case.tools:
+        hit = next((i for i in range(start, len(calls)) if calls[i][0] == tool
+                    and all(_same(calls[i][1].get(k), v) for k, v in wanted.items())), None)
+        if hit is None:
+            problems.append(f"no call of {tool} with {wanted} after call {start} (calls: {[(c[0], c[1]) for c in calls]})")
+            continue
+        if not calls[hit][2]:
+            problems.append(f"{tool} call {hit} did not succeed")
+        start = hit + 1
+    said = "\n".join(str(m.get("content") or "") for m in transcript.get("messages") or [] if m.get("role") == "assistant")
+    problems += [f"no reply says {text!r}" for text in case.says if text not in said]
     return problems
 
 

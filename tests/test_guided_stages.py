@@ -1,6 +1,8 @@
 """The guided pipeline's new stages, each on its own: normalise, usage figures, facts; and held-out round 4."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agent.guided.activity import read_activity
@@ -177,3 +179,64 @@ def test_the_smaller_model_is_the_same_family_at_another_size():
 def test_a_contrast_corrects_the_fact_that_had_the_old_value():
     t = run_library(["We have 450k daily actives on the support chatbot.", "no wait, 45k rather than 450k"])
     assert [s["inputs"].get("daily_active_users") for s in t["scenarios"]] == [45_000]
+
+
+# -- questions for the options, uncertainty and usage-file tools (issues 9, 10, 13) ------------------------
+@pytest.mark.parametrize("text, questions", [
+    ("should we self-host?", ["options"]),
+    ("what's the cheapest way to run this?", ["options"]),
+    ("when does running our own GPUs pay off?", ["options"]),
+    ("how sure are you?", ["how_sure"]),
+    ("what matters most?", ["what_matters"]),
+    ("which assumption drives the cost?", ["what_matters"]),
+    ("how sure are you, and what matters most?", ["how_sure", "what_matters"]),
+    ("what matters most? and should we self-host?", ["what_matters", "options"]),
+    ("why does it cost that much?", []),
+    ("what if we self-host on H200s", []),
+])
+def test_questions_for_the_new_tools_in_the_order_asked(text, questions):
+    from agent.guided.understand import understand
+
+    u = understand(text)
+    assert u.questions == questions
+    if questions:
+        assert "explain" not in u.intents
+
+
+def test_should_we_self_host_asks_and_does_not_state_a_deployment():
+    from agent.guided.understand import understand
+
+    assert understand("should we self-host?").deployment is None
+    assert understand("we self-host Llama 3.1 70B on H100s").deployment == "self_hosted"
+    assert understand("should we self-host Llama 3.1 70B on H100s?").deployment == "self_hosted"  # names what
+
+
+@pytest.mark.parametrize("text, tool, path", [
+    ("compare with logs/requests.csv", "usage_compare", "logs/requests.csv"),
+    ("how close were we? check against ./exports/usage.json", "usage_compare", "./exports/usage.json"),
+    ("calibrate from usage.json", "usage_calibrate", "usage.json"),
+    ("can you analyse /data/vllm_1.prom", "usage_calibrate", "/data/vllm_1.prom"),
+])
+def test_usage_file_requests_take_the_path_exactly_as_typed(text, tool, path):
+    transcript = run_library(["support chatbot, 200k users, 3,000 online at once", text])
+    calls = [c for m in transcript["messages"] for c in m.get("tool_calls") or []]
+    assert calls[-1]["function"]["name"] == tool
+    assert json.loads(calls[-1]["function"]["arguments"])["path"] == path
+    assert transcript["tool_outcomes"][calls[-1]["id"]]["ok"] is False  # no such file here: said, not raised
+    assert path in transcript["messages"][-1]["content"]
+    assert transcript["messages"][-1]["content"].startswith("I couldn't read that file:")
+
+
+def test_usage_compare_before_a_plan_asks_for_one_and_calibrate_does_not_need_it():
+    transcript = run_library(["compare with logs/requests.csv"])
+    assert not [c for m in transcript["messages"] for c in m.get("tool_calls") or []]
+    assert "no plan yet" in transcript["messages"][-1]["content"]
+    transcript = run_library(["calibrate from logs/requests.csv"])
+    calls = [c for m in transcript["messages"] for c in m.get("tool_calls") or []]
+    assert [c["function"]["name"] for c in calls] == ["usage_calibrate"]
+
+
+def test_new_questions_before_a_plan_say_there_is_none():
+    transcript = run_library(["how sure are you?"])
+    assert not transcript["scenarios"]
+    assert "no plan yet" in transcript["messages"][-1]["content"]

@@ -30,7 +30,7 @@ class AfterTools(TurnState):
             name = calls.get(m.get("tool_call_id"), "")
             content = str(m.get("content") or "")
             if content.startswith("Error"):
-                texts.append(replies.error_summary(content))
+                texts.append(replies.error_summary(content, reading=name in ("usage_compare", "usage_calibrate")))
                 self.state.pop("queued_what_if", None)
                 continue
             data = replies.parse(content) or {}
@@ -46,6 +46,11 @@ class AfterTools(TurnState):
             if not problem:
                 self.notes.extend(notes)
                 return self._call("what_if", args, text="\n\n".join(texts))
+        asked = self.state.get("queued_questions") if planned and not queued else None
+        if asked and self.session.scenarios:
+            self.state.pop("queued_questions", None)
+            u = Understanding(questions=list(asked.get("questions") or []))
+            return self._calls(self._question_calls(u, str(asked.get("text") or "")), text="\n\n".join(texts))
         return Reply(text="\n\n".join(t for t in texts if t) or "Done.")
 
     def _describe(self, tool: str, data: dict[str, Any]) -> str:
@@ -63,10 +68,23 @@ class AfterTools(TurnState):
             return replies.explain_summary(data)
         if tool == "assumptions":
             return replies.assumptions_summary(data)
+        if tool == "serving_options":
+            return replies.options_summary(data)
+        if tool == "how_sure":
+            return replies.how_sure_summary(data)
+        if tool == "what_matters_most":
+            return replies.what_matters_summary(data)
+        if tool == "usage_compare":
+            return replies.usage_compare_summary(data)
+        if tool == "usage_calibrate":
+            return replies.usage_calibrate_summary(data)
         if tool == "adopt":
             return (f"**{data.get('final')}** is now the final plan: the saved transcript will show it. "
                     "Type /save PATH to save.")
         return "Done."
+
+    def _question_calls(self, u: Understanding, text: str) -> list[tuple[str, dict[str, Any]]]:
+        raise NotImplementedError  # Requests
 
     def _what_if_args(self, u: Understanding, text: str) -> tuple[dict[str, Any], list[str], str | None]:
         raise NotImplementedError  # WhatIfReading

@@ -64,8 +64,16 @@ class _Turn(Requests, Facts, Interview, WhatIfReading, AfterTools):
     def _on_user(self, text: str) -> Reply:
         if not text.strip():
             return Reply(text=self._next_question() or "I'm listening: describe your app, or ask a what-if.")
+        self.state.pop("queued_questions", None)  # asked with facts before a plan: only for the plan made then
+        usage = self._usage_request(text)  # a file path the person typed: read before any number in it
+        if usage is not None:
+            return usage
         u = understand(text)
         intents = u.intents
+        if u.questions and not self.has_plan and not u.has_facts():
+            return Reply(text="There is no plan yet to answer that from. " + (self._next_question() or ""))
+        if u.questions and self.has_plan and not u.has_numbers() and "what_if" not in intents:
+            return self._calls(self._question_calls(u, text))
         corrected = self._contrast(text) if "what_if" not in intents else None
         if corrected:
             return self._plan_or_ask(corrected)
@@ -88,6 +96,8 @@ class _Turn(Requests, Facts, Interview, WhatIfReading, AfterTools):
         if not self.has_plan and intents & {"show_plan", "explain", "assumptions", "adopt", "compare"} \
                 and not u.has_facts() and not u.bare_numbers:
             return Reply(text="There is no plan yet. " + (self._next_question() or ""))
+        if u.questions and not self.has_plan:
+            self.state["queued_questions"] = {"questions": u.questions, "text": text}
         if "what_if" in intents and not self.has_plan and u.multiply and self._complete_after(u, text):
             self.state["queued_what_if"] = {"multiply": u.multiply}
         changed = self._merge(u, text, answer_pending=True)

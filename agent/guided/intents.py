@@ -9,7 +9,7 @@ import re
 
 from agent.guided import names
 from agent.guided.patterns import (
-    ADOPT, ADOPT_TARGETS, APP_AGENT, APP_CHATBOT, ASSUMPTIONS, CONSIDERING, CORRECTION, EXPLAIN, EXPLAIN_TOPICS, GREETING, HELP, HOSTED_API, HUMAN_AGENT, NO, RESET, SAVE, SELF_HOST, SHOW_PLAN, THANKS, UNSURE, WHAT_IF, YES, _I,
+    ADOPT, ADOPT_TARGETS, HOW_SURE, OPTIONS, WHAT_MATTERS, APP_AGENT, APP_CHATBOT, ASSUMPTIONS, CONSIDERING, CORRECTION, EXPLAIN, EXPLAIN_TOPICS, GREETING, HELP, HOSTED_API, HUMAN_AGENT, NO, RESET, SAVE, SELF_HOST, SHOW_PLAN, THANKS, UNSURE, WHAT_IF, YES, _I,
 )
 from typing import TYPE_CHECKING
 
@@ -54,6 +54,15 @@ def _intents(text: str, u: Understanding) -> None:
             u.intents.add(name)
     if re.search(r"\bcompare\b|\bside by side\b|\bdifference\b", text, _I):
         u.intents.add("compare")
+    asked = sorted((m.start(), name) for name, pat in (("options", OPTIONS), ("how_sure", HOW_SURE),
+                                                       ("what_matters", WHAT_MATTERS)) for m in [pat.search(text)] if m)
+    if asked:  # questions for the options / uncertainty tools, in the order asked (issues 9, 13)
+        u.questions = [name for _, name in asked]
+        u.intents.update(u.questions)
+        u.intents.discard("explain")  # "which assumption drives the cost?" is not "why does it cost that much?"
+        u.intents.discard("assumptions")
+        if "options" in u.questions and u.gpu is None and u.model is None:
+            u.deployment = None  # "should we self-host?" asks; it does not say they do
     if "explain" in u.intents:
         for pat, metric in EXPLAIN_TOPICS:
             if pat.search(text):

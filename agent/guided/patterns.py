@@ -147,3 +147,15 @@ ADOPT_TARGETS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bconcurren\w*|\bpeak\b|\bonline\b", _I), "concurren"),
     (re.compile(r"\b(?:last|latest|that|this|new|what[- ]if|second|other|previous)\b", _I), "@latest"),
 ]
+
+# Questions answered by the uncertainty, serving-options and usage-file tools (issues 9, 10, 13)
+OPTIONS = re.compile(r"\bshould (?:we|i) (?:self[- ]?host|host (?:it )?ourselves|run (?:it|our own))\b|\bcheapest (?:way|option|setup)\b"
+                     r"|\bpays? (?:off|for itself)\b|\bbreak[- ]?even\b|\bworth (?:it )?(?:to )?self[- ]?host\w*\b"
+                     r"|\bserving options\b|\bhosted (?:api )?or (?:self[- ]?host\w*|our own)\b|\bapi or (?:self[- ]?host\w*|our own gpus)\b", _I)
+HOW_SURE = re.compile(r"\bhow (?:sure|certain|confident|accurate|reliable)\b|\bhow much (?:could|might) (?:it|that|this) (?:vary|change)\b"
+                      r"|\b(?:margin of error|error bars?|confidence interval)\b", _I)
+WHAT_MATTERS = re.compile(r"\bwhat matters (?:the )?most\b|\bmatters most\b|\bwhich (?:assumptions?|inputs?|factors?|figures?)\b.{0,30}"
+                          r"\b(?:drives?|matters?|moves?|affects?)\b|\bwhat drives the cost\b|\bbiggest (?:cost )?drivers?\b", _I)
+USAGE_PATH = re.compile(r"(?<![\w/.~-])((?:~/|\.{1,2}/|/)?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:csv|jsonl|ndjson|json|prom|txt|log))(?![\w/])", _I)
+USAGE_CALIBRATE = re.compile(r"\bcalibrat\w*|\bmeasure\w*|\banaly[sz]\w*|\bread (?:it|this|the|our)?\b|\bplan from\b|\blearn from\b", _I)
+USAGE_COMPARE = re.compile(r"\bcompar\w*|\bagainst\b|\bvs\.?\b|\bversus\b|\bcheck\w*|\bhow (?:close|far|accurate)\b", _I)

@@ -208,8 +208,113 @@ def assumptions_summary(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def error_summary(content: str) -> str:
+def error_summary(content: str, reading: bool = False) -> str:
     body = content.removeprefix("Error:").strip()
     body = body.replace("Ask the person for a valid value, or correct the arguments.", "").strip()
     body = body.replace("Fix them and try again, or ask the person for a missing value.", "").strip()
+    if reading:  # a usage file the person named (issue 10)
+        return f"I couldn't read that file: {body}\nCheck the path and type it again."
     return f"I couldn't plan that: {body}\nTell me a different value and I'll try again."
+
+
+# -- uncertainty, serving options and usage files (issues 9, 10, 13): words from the tool results only ---------
+def how_sure_summary(data: dict[str, Any]) -> str:
+    lines = [f"How sure: for **{data.get('scenario')}**, cost is {data.get('monthly_cost')}."]
+    bands = data.get("bands_p10_p50_p90") or {}
+    for path in ("load.peak_concurrent_users", "llm.self_hosted.gpus", "compute.app.instances"):
+        if path in bands:
+            lo, mid, hi = bands[path]
+            lines.append(f"- {LABELS.get(path, path)}: {num(lo)} to {num(hi)}, {num(mid)} in the middle.")
+    lines.append(f"- That is over {num(data.get('draws'))} draws of {data.get('basis')}. {_sentence_case(str(data.get('meaning') or ''))}.")
+    lr = data.get("least_regret") or {}
+    if lr.get("monthly_usd") is not None:
+        lines.append(f"- Least-regret provisioning: {money(lr.get('monthly_usd'))} a month "
+                     f"(P{num(lr.get('cost_percentile'))} of cost), because {str(lr.get('why') or '').rstrip('.')}.")
+    lines.append("Ask \"what matters most?\" to see which assumption moves the cost most.")
+    return "\n".join(lines)
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def what_matters_summary(data: dict[str, Any]) -> str:
+    rows = data.get("inputs") or []
+    if not rows:
+        return f"Nothing I varied moves the monthly cost of **{data.get('scenario')}**."
+    lines = [f"What moves the monthly cost of **{data.get('scenario')}** most (each input from its low to its high end, "
+             "the rest at their middle):"]
+    for r in rows:
+        lines.append(f"- **{r.get('input')}** ({r.get('range')}, {r.get('source')}): {money(r.get('monthly_usd_at_low'))} "
+                     f"to {money(r.get('monthly_usd_at_high'))} a month, a swing of {money(r.get('swing_usd'))}.")
+    lines.append(f"The top one, {rows[0].get('input')}, is the figure most worth measuring or telling me more exactly.")
+    return "\n".join(lines)
+
+
+def options_summary(data: dict[str, Any]) -> str:
+    horizon_key = next((k for k in (data.get("best") or [{}])[0] if k.startswith("monthly_usd_at_month_")), None) \
+        if data.get("best") else None
+
+    def line(o: dict[str, Any]) -> str:
+        text = f"{o.get('option')}: {money(o.get('monthly_usd'))} a month"
+        if horizon_key and o.get(horizon_key) is not None:
+            text += f" ({money(o.get(horizon_key))} in month {horizon_key.rsplit('_', 1)[-1]})"
+        return text
+
+    lines = [f"Ways to serve **{data.get('scenario')}** ({num(data.get('compared'))} compared, cheapest first among "
+             "those that meet the latency targets; costs are the whole plan a month):"]
+    lines += [f"{i}. {line(o)}" for i, o in enumerate(data.get("best") or [], 1)]
+    hosted, own = data.get("cheapest_hosted"), data.get("cheapest_self_hosted")
+    lines.append(f"- Cheapest hosted: {line(hosted)}." if hosted else "- No hosted option meets the latency targets.")
+    if own:
+        lines.append(f"- Cheapest self-hosted: {line(own)}."
+                     + (f" Break-even: {own['break_even']}." if own.get("break_even") else ""))
+    else:
+        lines.append("- No self-hosted option meets the latency targets for this load.")
+    if data.get("cannot_serve"):
+        lines.append(f"- {num(data.get('cannot_serve'))} options cannot serve this load at all (`capplan options` lists why).")
+    lines.append("The options run different models: I say which model each runs, and I do not judge model quality; "
+                 "that choice is yours.")
+    return "\n".join(lines)
+
+
+def usage_compare_summary(data: dict[str, Any]) -> str:
+    metrics = data.get("metrics") or []
+    off = [m for m in metrics if m.get("within_20pct") is False]
+    lines = [f"**{data.get('scenario')}** against {data.get('file')}: {num(data.get('within'))} of {num(data.get('of'))} "
+             "metrics within 20%."]
+    if off:
+        lines.append("Off by more than 20%:")
+        lines += [f"- {m.get('metric')}: forecast {num(m.get('forecast'))}, actual {num(m.get('actual'))} "
+                  f"({_signed(m.get('error_pct'))})" for m in off]
+    else:
+        lines.append("No metric is off by more than 20%.")
+    changes = data.get("changes") or []
+    if changes:
+        lines.append("To match what happened:")
+        lines += [f"- {c}" for c in changes]
+    lines += [f"- Note: {n}" for n in (data.get("notes") or [])[:2]]
+    return "\n".join(lines)
+
+
+def _signed(pct: Any) -> str:
+    return f"{pct:+g}%" if isinstance(pct, (int, float)) and not isinstance(pct, bool) else "error unknown"
+
+
+def usage_calibrate_summary(data: dict[str, Any]) -> str:
+    lines = [f"What the file shows ({data.get('format')}): {num(data.get('requests'))} requests over "
+             f"{num(data.get('window_s'))} s, {num(data.get('average_requests_per_second'))} a second on average and "
+             f"{num(data.get('peak_requests_per_second'))} at peak ({num(data.get('peak_bin_s'))}-second bins, "
+             f"{num(data.get('peak_to_average'))}x the average)."]
+    for key, label in (("input_tokens_per_request", "Input"), ("output_tokens_per_request", "Output")):
+        t = data.get(key)
+        if isinstance(t, dict):
+            spread = "".join(f", {num(t[k])} {w}" for k, w in (("p50", "median"), ("p90", "at P90")) if t.get(k) is not None)
+            lines.append(f"- {label} tokens per request: {num(t.get('mean'))} on average{spread}.")
+    if data.get("cached_input_share") is not None:
+        lines.append(f"- Cached input: {num(data.get('cached_input_share'))} of input tokens.")
+    if data.get("models"):
+        lines.append(f"- Models: {', '.join(str(m) for m in data['models'])}.")
+    lines += [f"- Note: {n}" for n in (data.get("notes") or [])[:2]]
+    lines.append("To plan from these figures, run `capplan calibrate FILE --into scenario.json` and plan that scenario.")
+    return "\n".join(lines)

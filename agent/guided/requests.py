@@ -8,7 +8,10 @@ from __future__ import annotations
 import json
 import re
 
+from typing import Any
+
 from agent.backends.base import Reply
+from agent.guided.patterns import USAGE_CALIBRATE, USAGE_COMPARE, USAGE_PATH
 from agent.guided.state import TurnState
 from agent.guided.understand import Understanding
 
@@ -16,6 +19,8 @@ from agent.guided.understand import Understanding
 class Requests(TurnState):
     def _request(self, u: Understanding, text: str) -> Reply | None:
         intents = u.intents
+        if u.questions:
+            return self._calls(self._question_calls(u, text))
         if "adopt" in intents and not ({"explain", "assumptions"} & intents):
             name = self._adopt_name(u, text)
             if name is None:
@@ -30,6 +35,37 @@ class Requests(TurnState):
         if "show_plan" in intents:
             name = self._mentioned(text) or self.session.final
             return self._call("show_plan", {"name": name})
+        return None
+
+    def _question_calls(self, u: Understanding, text: str) -> list[tuple[str, dict[str, Any]]]:
+        """ "should we self-host?", "how sure are you?", "what matters most?": one tool each, in the order asked."""
+        name = self._mentioned(text) or self._named_by_change(text) or self.session.final
+        tools = {"options": "serving_options", "how_sure": "how_sure", "what_matters": "what_matters_most"}
+        return [(tools[q], {"name": name}) for q in u.questions]
+
+    def _named_by_change(self, text: str) -> str | None:
+        """ "the doubled one", "the original": a scenario named by its change (not "self-host", which is the question)."""
+        from agent.guided.patterns import ADOPT_TARGETS
+
+        target = next((t for pat, t in ADOPT_TARGETS if t not in ("self", "@latest") and pat.search(text)), None)
+        if target is None:
+            return None
+        return self._adopt_name(Understanding(adopt_target=target), text)
+
+    def _usage_request(self, text: str) -> Reply | None:
+        """ "compare with logs/requests.csv", "calibrate from usage.json": the path exactly as typed (issue 10)."""
+        m = USAGE_PATH.search(text)
+        if not m:
+            return None
+        path = m.group(1)
+        rest = text[:m.start()] + " " + text[m.end():]
+        if USAGE_CALIBRATE.search(rest):
+            return self._call("usage_calibrate", {"path": path})
+        if USAGE_COMPARE.search(rest):
+            if not self.has_plan:
+                return Reply(text=f"There is no plan yet to compare {path} with. Describe your app first, or say "
+                                  f"\"calibrate from {path}\" to see what the file says. " + (self._next_question() or ""))
+            return self._call("usage_compare", {"path": path, "name": self._mentioned(rest) or self.session.final})
         return None
 
     def _explain(self, u: Understanding) -> Reply:

@@ -54,6 +54,7 @@ class Understanding:
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     activity: Activity = field(default_factory=Activity)  # usage figures people know (agent/guided/activity.py)
+    questions: list[str] = field(default_factory=list)  # "options" | "how_sure" | "what_matters", in order asked
     users_are_staff: bool = False  # "our 500 agents": people called agents use the app
 
     def has_numbers(self) -> bool:
