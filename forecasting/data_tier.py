@@ -3,10 +3,11 @@
 Why storage is sized at steady state: a service that keeps `retention_days` of history holds
 daily volume x retention once it has run that long; planning for that (rather than for the bytes
 written so far) means the month-0 figure is what a running service needs, and growth adds to it.
-Why storage ramps up (issue 8): a new service holds no history on day one; month m holds
-min(existing_history_days + m x 30.4, retention_days) days of conversations (and of request logs, capped
-at their own retention), at that month's daily volume. Planning a full year of history at launch bills
-storage that does not exist yet.
+Why storage ramps up (issue 8): a new service holds no history on day one; by the end of month m it holds
+min(existing_history_days + (m + 1) x 30.4, retention_days) days of conversations (and of request logs,
+capped at their own retention), at that month's daily volume. Planning a full year of history at launch
+bills storage that does not exist yet; planning the start of the month (0 days at launch) would leave
+month 0 with no database to write into. A month is provisioned for what it holds when it ends.
 Why provisioned sizes come in steps: databases and caches are bought in sizes, and the month a size
 step is crossed is a scale event a team must act on.
 """
@@ -59,8 +60,8 @@ def size_step(gb: float) -> float:
 
 
 def history_days(data: ResolvedData, month: int) -> float:
-    """Days of conversations held at month m: what existed at launch plus what the months since added."""
-    return float(min(data["existing_history_days"] + month * DAYS_PER_MONTH, data["retention_days"]))
+    """Days of conversations held at the end of month m: what existed at launch plus what months 0..m added."""
+    return float(min(data["existing_history_days"] + (month + 1) * DAYS_PER_MONTH, data["retention_days"]))
 
 
 def size_data(load: Load, shape: CallShape, margin: float, workload: ResolvedWorkload, data: ResolvedData,
@@ -78,7 +79,7 @@ def size_data(load: Load, shape: CallShape, margin: float, workload: ResolvedWor
     session_bytes = (shape.history_tokens + workload["prompt_tokens"] + shape.output_tokens_per_call) * bpt + data["session_state_overhead_bytes"]
     cache_gb = load.peak_concurrent_users * (1.0 + margin) * session_bytes / GB
     vector_gb = data["vector_chunks"] * data["vector_dimensions"] * 4.0 * data["vector_index_overhead"] / GB
-    log_days = min(data["existing_history_days"] + month * DAYS_PER_MONTH, data["log_retention_days"])
+    log_days = min(data["existing_history_days"] + (month + 1) * DAYS_PER_MONTH, data["log_retention_days"])
     log_gb = load.monthly_llm_calls * (shape.input_tokens_per_call + shape.output_tokens_per_call) * bpt * (log_days / DAYS_PER_MONTH) / GB
     attach_gb = per_day * data["attachment_bytes_per_message"] * held / GB
     egress_per_msg = n * shape.output_tokens_per_call * data["egress_bytes_per_output_token"] + data["egress_bytes_per_message"]

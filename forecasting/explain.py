@@ -100,8 +100,8 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
         e["compute.workers.choice"] = ctx.worker_choice.why
         e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
-    e["storage.database.history_days"] = (f"days of history held at month 0 = min({_n(r.data['existing_history_days'])} existing"
-                                          f" + 0 months x 30.4, {_n(r.data['retention_days'])} retention) = {_n(d.history_days)};"
+    e["storage.database.history_days"] = (f"days of history held at the end of month 0 = min({_n(r.data['existing_history_days'])} existing"
+                                          f" + 1 month x {DAYS_PER_MONTH:.1f}, {_n(r.data['retention_days'])} retention) = {_n(d.history_days)};"
                                           f" at month {r.horizon_months}: {_n(last.data.history_days)}")
     e["storage.database.read_replicas"] = m.db.basis
     e["storage.database.choice"] = m.db.basis

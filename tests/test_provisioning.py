@@ -159,19 +159,20 @@ def test_storage_ramps_up_from_launch():
     p = plan(BASE)
     per_message = (100 + 200) * 4 + 500
     for m in (0, 1, 6, 12, 13, 14):
-        days = min(m * 730 / 24, 365)  # month m holds min(m x 30.4, retention) days of history
+        days = min((m + 1) * 730 / 24, 365)  # by the end of month m: min((m + 1) x 30.4, retention) days of history
         per_day = 1_000 * 1.1 ** m / CYCLE * 86_400
         assert p.timeline[m].db_storage_gb == pytest.approx(per_day * per_message * days * 1.3 * 2 / 1e9), m
-    assert p.storage.database.storage_gb == 0 and p.storage.database.history_days == 0
+    assert p.storage.database.history_days == pytest.approx(730 / 24) and p.storage.database.storage_gb > 0
     running = plan({**BASE, "data": {"existing_history_days": 100}})
-    assert running.storage.database.history_days == 100
+    assert running.storage.database.history_days == pytest.approx(100 + 730 / 24)
     assert running.timeline[9].db_storage_gb == pytest.approx(
-        1_000 * 1.1 ** 9 / CYCLE * 86_400 * per_message * 365 * 1.3 * 2 / 1e9)  # 100 + 9 x 30.4 > 365: capped
+        1_000 * 1.1 ** 9 / CYCLE * 86_400 * per_message * 365 * 1.3 * 2 / 1e9)  # 100 + 10 x 30.4 > 365: capped
 
 
 def test_burstable_classes_only_for_small_primaries_and_read_replicas_when_reads_need_them():
-    small = plan(BASE).storage.database
-    assert small.burstable and small.instance_class.startswith("db.t4g")
+    # a month of history at a tenth of the load: under 100 GB, a burstable primary is allowed and cheapest
+    small = plan({**BASE, "registered_users": 10_000, "concurrent_users": 100}).storage.database
+    assert small.storage_gb < 100 and small.burstable and small.instance_class.startswith("db.t4g")
     # a running service holding more than 100 GB: no burstable primary
     big = plan({**BASE, "data": {"existing_history_days": 365}}).storage.database
     assert big.storage_gb > 100 and not big.burstable and big.engine.startswith("PostgreSQL on RDS")
