@@ -240,3 +240,19 @@ def test_new_questions_before_a_plan_say_there_is_none():
     transcript = run_library(["how sure are you?"])
     assert not transcript["scenarios"]
     assert "no plan yet" in transcript["messages"][-1]["content"]
+
+
+@pytest.mark.parametrize("text, ranges", [
+    ("between 2 and 5 thousand online", {"concurrent_users": (2000, 5000)}),
+    ("2-3k daily users", {"daily_active_users": (2000, 3000)}),
+    ("growth 5–10% a month", {"monthly_growth_rate": (0.05, 0.10)}),
+    ("200k users, 3,000 online at once", {}),
+    ("between 100k and 300k registered users", {}),  # registered users stay one number
+])
+def test_ranges_are_kept_as_ranges(text, ranges):
+    from agent.guided.understand import understand
+
+    got = understand(text).ranges
+    assert set(got) == set(ranges)
+    for path, (low, high) in ranges.items():
+        assert got[path] == pytest.approx((low, high))

@@ -44,6 +44,14 @@ class Facts(TurnState):
     def _merge(self, u: Understanding, text: str, answer_pending: bool) -> list[str]:
         """Fold what the message said into the baseline facts; return what changed, in words."""
         f, changed = self.facts, []
+        stated = {"concurrent_users": u.concurrent, "peak_concurrent_users": u.peak, "monthly_growth_rate": u.growth,
+                  "daily_active_users": u.activity.daily_active_users}
+        for path, value in stated.items():  # a figure stated again: a range replaces it, an exact one drops the range
+            if value is not None and path in u.ranges:
+                low, high = u.ranges[path]
+                f.setdefault("ranges", {})[path] = {"low": low, "high": high}
+            elif value is not None:
+                (f.get("ranges") or {}).pop(path, None)
         pending = self.state.get("pending")
         bare = list(u.bare_numbers)
         percents = list(u.bare_percents)

@@ -103,10 +103,15 @@ def plan_summary(data: dict[str, Any], notes: list[str]) -> str:
     lines.append(app + ".")
     lines.append(f"- Data: {num(f.get('storage.database.storage_gb'))} GB of conversation database, "
                  f"{num(f.get('storage.cache.memory_gb'))} GB of cache.")
-    cost = f"- Cost: **{money(f.get('cost.monthly_usd'))} a month**"
-    if "cost.per_registered_user_usd" in f:
-        cost += f" ({money(f.get('cost.per_registered_user_usd'))} per registered user)"
-    lines.append(cost + ".")
+    bands = data.get("uncertainty") or {}
+    if bands.get("monthly_cost"):  # ranges given: the band, never one exact figure (issue 9)
+        lines.append(f"- Cost: **{bands['monthly_cost']}** (the figures above are the plan at "
+                     f"{str(bands.get('provision_at', 'p50')).upper()}; ranges: {', '.join(bands.get('uncertain_inputs') or [])}).")
+    else:
+        cost = f"- Cost: **{money(f.get('cost.monthly_usd'))} a month**"
+        if "cost.per_registered_user_usd" in f:
+            cost += f" ({money(f.get('cost.per_registered_user_usd'))} per registered user)"
+        lines.append(cost + ".")
     horizon = data.get("at_horizon") or {}
     if horizon.get("month"):
         lines.append(f"- In month {num(horizon.get('month'))}: {num(horizon.get('registered_users'))} registered "
@@ -149,6 +154,9 @@ def what_if_summary(data: dict[str, Any], notes: list[str], base_horizon: dict[s
     elif horizon.get("month"):
         lines.append(f"- In month {num(horizon.get('month'))}: {num(horizon.get('registered_users'))} registered "
                      f"users, {money(horizon.get('monthly_usd'))} a month.")
+    bands = data.get("uncertainty") or {}
+    if bands.get("monthly_cost"):
+        lines.append(f"- Cost with the ranges: **{bands['monthly_cost']}**.")
     for w in (data.get("warnings") or [])[:2]:
         lines.append(f"- Note: {w}" + ("..." if len(w) >= 200 else ""))
     lines.extend(notes)

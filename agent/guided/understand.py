@@ -54,6 +54,7 @@ class Understanding:
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     activity: Activity = field(default_factory=Activity)  # usage figures people know (agent/guided/activity.py)
+    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # scenario path -> (low, high) said as a range
     questions: list[str] = field(default_factory=list)  # "options" | "how_sure" | "what_matters", in order asked
     users_are_staff: bool = False  # "our 500 agents": people called agents use the app
 
@@ -97,8 +98,33 @@ def understand(message: str) -> Understanding:
         u.growth = factor ** (1.0 / months) - 1.0
         u.growth_note = f"{factor:g}x over {months:g} months is {u.growth:.2%} a month, compounded"
         u.multiply.pop("users", None)
+    _ranges(text, u)
     validate_counts(u)
     return u
+
+
+_RANGED = (("concurrent", "concurrent_users"), ("peak", "peak_concurrent_users"), ("growth", "monthly_growth_rate"))
+
+
+def _ranges(text: str, u: Understanding) -> None:
+    """ "between 2 and 5 thousand online", "growth 5-10% a month": the figure a range gave stays a range (issue 9).
+
+    Why matched after the readers: they give each number its meaning (its midpoint stands in); a range is
+    kept for the figure whose value is that midpoint. Registered users stay one number (the plan needs it
+    exact); a growth rate converted from another period keeps its midpoint (its value is no longer the range's).
+    """
+    from agent.guided.numbers import find_numbers
+
+    for n in find_numbers(text):
+        if not n.is_range or n.low is None or n.high is None or n.low >= n.high:
+            continue
+        scale = 0.01 if n.percent else 1.0
+        value, low, high = n.value * scale, n.low * scale, n.high * scale
+        found = [(path, getattr(u, attr)) for attr, path in _RANGED]
+        found.append(("daily_active_users", u.activity.daily_active_users))
+        for path, got in found:
+            if got is not None and abs(float(got) - value) <= 1e-9 * max(1.0, abs(value)):
+                u.ranges[path] = (low, high)
 
 
 def as_dict(u: Understanding) -> dict[str, Any]:
