@@ -118,6 +118,9 @@ def read_activity(text: str) -> Activity:
             continue
         if TOKENS_AFTER.match(after):
             cue = before[-35:]
+            if not (OUTPUT_CUE.search(cue) or PROMPT_CUE.search(cue)):  # "300 to 800 tokens per message"
+                cue = re.match(r"^\s*(?:tokens?|toks?)\s+(?:per|each|an?|for each)\s+(\w+)", after, _I)
+                cue = cue.group(1) if cue else ""
             if OUTPUT_CUE.search(cue):
                 a.output_tokens = n.value
             elif PROMPT_CUE.search(cue):

@@ -45,7 +45,8 @@ class Facts(TurnState):
         """Fold what the message said into the baseline facts; return what changed, in words."""
         f, changed = self.facts, []
         stated = {"concurrent_users": u.concurrent, "peak_concurrent_users": u.peak, "monthly_growth_rate": u.growth,
-                  "daily_active_users": u.activity.daily_active_users}
+                  "daily_active_users": u.activity.daily_active_users,
+                  "workload.prompt_tokens": u.activity.prompt_tokens, "workload.output_tokens": u.activity.output_tokens}
         for path, value in stated.items():  # a figure stated again: a range replaces it, an exact one drops the range
             if value is not None and path in u.ranges:
                 low, high = u.ranges[path]

@@ -101,8 +101,9 @@ class Interview(TurnState):
             if key in f:
                 args[key] = f[key]
         usage_facts.load_args(f, args, self.notes)
+        given = {**args, **(args.get("other") or {})}  # workload.* figures travel in `other`
         ranges = {path: r for path, r in (f.get("ranges") or {}).items()
-                  if isinstance(args.get(path), (int, float)) and abs(float(args[path]) - (r["low"] + r["high"]) / 2) <= 1e-6 * max(1.0, abs(float(args[path])))}
+                  if isinstance(given.get(path), (int, float)) and abs(float(given[path]) - (r["low"] + r["high"]) / 2) <= 0.5 + 1e-6 * abs(float(given[path]))}
         if ranges:  # said as a range: planned as one (P10-P90 bands), never as its midpoint (issue 9)
             args["ranges"] = ranges
         if "added_per_month" in f:

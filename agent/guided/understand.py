@@ -121,7 +121,8 @@ def _ranges(text: str, u: Understanding) -> None:
         scale = 0.01 if n.percent else 1.0
         value, low, high = n.value * scale, n.low * scale, n.high * scale
         found = [(path, getattr(u, attr)) for attr, path in _RANGED]
-        found.append(("daily_active_users", u.activity.daily_active_users))
+        found += [("daily_active_users", u.activity.daily_active_users),
+                  ("workload.prompt_tokens", u.activity.prompt_tokens), ("workload.output_tokens", u.activity.output_tokens)]
         for path, got in found:
             if got is not None and abs(float(got) - value) <= 1e-9 * max(1.0, abs(value)):
                 u.ranges[path] = (low, high)
