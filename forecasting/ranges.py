@@ -199,6 +199,11 @@ def _problems(path: str, exc: ValidationError) -> list[str]:
 
 def parse_range(path: str, value: Any, field: NumericField) -> Range:
     """A Range checked like the field's number: low, high and mid must each be valid values of it."""
+    if isinstance(value, dict):  # strict numbers, as for a plain field (issue 17): no booleans, no numeric text
+        wrong = [f"{path}.{k}: must be a number (got {type(value[k]).__name__})" for k in ("low", "high", "mid")
+                 if k in value and value[k] is not None and (isinstance(value[k], bool) or not isinstance(value[k], (int, float)))]
+        if wrong:
+            raise ScenarioError(wrong)
     try:
         r = Range.model_validate(value)
     except ValidationError as exc:
