@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from forecasting.errors import known
 from forecasting.instance_search import Fit, Need, Rules, Shape, fit, hourly_counts
 from forecasting.workload import Load
 
@@ -52,29 +53,29 @@ class TierSizing:
 
 def app_need(load: Load, margin: float, app: "ResolvedApp") -> Need:
     k = 1.0 + margin
-    vcpu = (load.peak_messages_per_s * app["cpu_ms_per_message"] + load.peak_llm_calls_per_s * app["cpu_ms_per_llm_call"]) / 1000.0 * k
+    vcpu = (load.peak_messages_per_s * app.cpu_ms_per_message + load.peak_llm_calls_per_s * app.cpu_ms_per_llm_call) / 1000.0 * k
     users = load.peak_concurrent_users * k
-    return Need(vcpu, users * app["memory_mb_per_session"] / 1024.0, users)
+    return Need(vcpu, users * app.memory_mb_per_session / 1024.0, users)
 
 
 def app_rules(app: "ResolvedApp") -> Rules:
-    return Rules(app["target_cpu_utilization"], app["base_memory_gb"], 1.0, app["max_connections_per_instance"],
-                 int(app["min_instances"]))
+    return Rules(app.target_cpu_utilization, app.base_memory_gb, 1.0, app.max_connections_per_instance,
+                 int(app.min_instances))
 
 
 def worker_need(load: Load, margin: float, app: "ResolvedApp") -> Need:
     k = 1.0 + margin
     tasks = load.peak_concurrent_tasks * k
-    if app.get("worker_vcpu_per_task") is not None:  # the scenario reserves CPU per running task
-        vcpu = tasks * app["worker_vcpu_per_task"]
+    if app.worker_vcpu_per_task is not None:  # the scenario reserves CPU per running task
+        vcpu = tasks * app.worker_vcpu_per_task
     else:
-        vcpu = load.peak_llm_calls_per_s * k * app["worker_cpu_ms_per_step"] / 1000.0
-    return Need(vcpu, tasks * app["memory_mb_per_task"] / 1024.0, tasks)
+        vcpu = load.peak_llm_calls_per_s * k * known(app.worker_cpu_ms_per_step, "app.worker_cpu_ms_per_step") / 1000.0
+    return Need(vcpu, tasks * app.memory_mb_per_task / 1024.0, tasks)
 
 
 def worker_rules(app: "ResolvedApp") -> Rules:
-    return Rules(app["target_cpu_utilization"], 0.0, app["worker_memory_utilization"], app["max_connections_per_instance"],
-                 int(app["min_instances"]))
+    return Rules(app.target_cpu_utilization, 0.0, known(app.worker_memory_utilization, "app.worker_memory_utilization"), app.max_connections_per_instance,
+                 int(app.min_instances))
 
 
 def size_tier(load: Load, margin: float, app: "ResolvedApp", shape: Shape, curve_to_peak: tuple[float, ...],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, TypeVar
 
 # "llm.model: unknown ...", "--prices: ...", "workload.output_tokens: ...": a field path, then the message
 _FIELD_PREFIX = re.compile(r"(--[a-z][a-z0-9-]*|[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)", re.S)
@@ -67,3 +67,14 @@ class InputError(ValueError):
 
 
 ScenarioError = InputError  # the core's first name for it: the same class, kept for the code that uses it
+
+
+_T = TypeVar("_T")
+
+
+def known(value: _T | None, field: str) -> _T:
+    """A field `resolve()` always fills where it applies (a self-hosted target, an agent's worker setting)
+    read where it applies. None there is a capplan bug, not an input error: it surfaces as one."""
+    if value is None:
+        raise AssertionError(f"{field} is unset after resolve() where it applies (a capplan bug)")
+    return value

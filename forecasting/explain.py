@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from forecasting.errors import known
 from forecasting.vocabulary import number_text
 from forecasting.workload import DAYS_PER_MONTH, MONTH_IN_SECONDS_TEXT
 
@@ -31,18 +32,18 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                           + ("" if r.concurrent_users and abs(r.concurrent_users - L.average_concurrent_users) < 1e-9
                                              else f" (peak {_n(L.peak_concurrent_users)} / peak multiplier {_n(r.peak_multiplier)})"))
     e["load.response_time_s"] = (f"response time = {_n(s.calls_per_message)} LLM call(s) x ({_n(s.call_latency_s)} s per call"
-                                 f" + {_n(w['tool_seconds_per_call'])} s tools) = {_n(s.response_time_s)} s; a call takes time to first token"
+                                 f" + {_n(w.tool_seconds_per_call)} s tools) = {_n(s.response_time_s)} s; a call takes time to first token"
                                  f" + {_n(s.output_tokens_per_call)} output tokens x time per token")
-    e["load.seconds_between_messages"] = (f"a user's cycle = {_n(w['think_time_s'])} s think time + {_n(s.response_time_s)} s response"
+    e["load.seconds_between_messages"] = (f"a user's cycle = {_n(w.think_time_s)} s think time + {_n(s.response_time_s)} s response"
                                           f" = {_n(s.cycle_s)} s between messages")
     e["load.messages_per_second"] = e["load.requests_per_second"] = (f"messages/s at peak = {_n(L.peak_concurrent_users)} users / {_n(s.cycle_s)} s per cycle"
                                      f" = {_n(L.peak_messages_per_s)} messages/s (Little's law)")
     e["load.llm_calls_per_second"] = (f"LLM calls/s at peak = {_n(L.peak_messages_per_s)} messages/s x {_n(s.calls_per_message)} calls/message"
                                       f" = {_n(L.peak_llm_calls_per_s)} calls/s")
     e["load.input_tokens_per_call"] = (
-        f"input tokens/call = {w['system_prompt_tokens']} system + {w['retrieved_context_tokens']} retrieved + {w['prompt_tokens']} new message"
-        f" + {_n(s.history_tokens)} history ((messages per session {_n(w['messages_per_session'])} - 1) / 2 x ({w['prompt_tokens']} + {_n(s.output_tokens_per_call)}))"
-        + (f" + {_n(s.task_context_tokens)} task context (({_n(s.calls_per_message)} calls - 1) / 2 x ({w['appended_tokens_per_call']} appended + {_n(s.output_tokens_per_call)} output))"
+        f"input tokens/call = {w.system_prompt_tokens} system + {w.retrieved_context_tokens} retrieved + {w.prompt_tokens} new message"
+        f" + {_n(s.history_tokens)} history ((messages per session {_n(w.messages_per_session)} - 1) / 2 x ({w.prompt_tokens} + {_n(s.output_tokens_per_call)}))"
+        + (f" + {_n(s.task_context_tokens)} task context (({_n(s.calls_per_message)} calls - 1) / 2 x ({w.appended_tokens_per_call} appended + {_n(s.output_tokens_per_call)} output))"
            if s.task_context_tokens else "")
         + f" = {_n(s.input_tokens_per_call)} tokens")
     e["load.input_tokens_per_minute"] = (f"input tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.input_tokens_per_call)} tokens x 60"
@@ -51,7 +52,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                           f" = {_n(L.peak_output_tokens_per_min)}")
     e["load.monthly_messages"] = (f"monthly messages = {_n(L.average_messages_per_s)} messages/s at average load x {MONTH_IN_SECONDS_TEXT}"
                                   f" = {_n(L.monthly_messages)}")
-    e["load.monthly_conversations"] = (f"monthly conversations = {_n(L.monthly_messages)} messages / {_n(w['messages_per_session'])} per session"
+    e["load.monthly_conversations"] = (f"monthly conversations = {_n(L.monthly_messages)} messages / {_n(w.messages_per_session)} per session"
                                        f" = {_n(L.monthly_conversations)}")
     e["load.concurrent_llm_requests"] = (f"LLM calls in flight at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.call_latency_s)} s per call"
                                          f" = {_n(L.peak_concurrent_llm_requests)}")
@@ -59,25 +60,25 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["load.concurrent_agent_tasks"] = (f"agent tasks running at peak = {_n(L.peak_messages_per_s)} tasks/s x {_n(s.response_time_s)} s per task"
                                             f" = {_n(L.peak_concurrent_tasks)}")
         e["load.external_calls_per_second"] = (f"external tool/service calls at peak = {_n(L.peak_llm_calls_per_s)} LLM calls/s x"
-                                               f" {_n(w['tool_calls_per_llm_call'])} tool calls per LLM call = {_n(L.peak_external_calls_per_s)}/s"
+                                               f" {_n(w.tool_calls_per_llm_call)} tool calls per LLM call = {_n(L.peak_external_calls_per_s)}/s"
                                                " (size rate limits of the services the agent calls)")
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
     k = 1 + margin
     e["compute.app.instances"] = (f"app instances at the peak hour = {a.peak.basis}. CPU need: ({_n(L.peak_messages_per_s)} messages/s x"
-                                  f" {r.app['cpu_ms_per_message']} ms + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app['cpu_ms_per_llm_call']} ms)"
+                                  f" {r.app.cpu_ms_per_message} ms + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app.cpu_ms_per_llm_call} ms)"
                                   f" x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
     e["compute.app.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.app_choice.why}"
     e["compute.app.runner_up"] = (ctx.app_choice.runner_up.basis if ctx.app_choice.runner_up else "no other candidate")
     e["compute.app.runner_up_usd_per_hour"] = e["compute.app.runner_up"]
     e["compute.app.candidates_tried"] = (f"{ctx.app_choice.candidates} instance types in {ctx.cat.region} (burstable and GPU types excluded"
-                                         + (f"; families {r.app['instance_families']}" if r.app.get("instance_families") else "")
-                                         + (f"; pinned to {r.app['instance_type']}" if r.app.get("instance_type") else "") + ")")
+                                         + (f"; families {r.app.instance_families}" if r.app.instance_families else "")
+                                         + (f"; pinned to {r.app.instance_type}" if r.app.instance_type else "") + ")")
     e["compute.app.instance_usd_per_hour"] = f"{i.name}: {ctx.app_rate.basis}"
     e["compute.autoscaling"] = (
         f"the same fit at each hour of the daily curve ({ctx.curve.basis}): min replicas {a.min_replicas} at the trough,"
-        f" max {a.max_replicas} at the peak with {_n(margin * 100)}% margin; track {r.app['target_cpu_utilization']:.0%} CPU,"
-        f" step out above {min(0.9, r.app['target_cpu_utilization'] + 0.15):.0%}, in below {r.app['scale_in_utilization']:.0%}")
+        f" max {a.max_replicas} at the peak with {_n(margin * 100)}% margin; track {r.app.target_cpu_utilization:.0%} CPU,"
+        f" step out above {min(0.9, r.app.target_cpu_utilization + 0.15):.0%}, in below {r.app.scale_in_utilization:.0%}")
     e["compute.autoscaling.hourly_replicas"] = "app instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(a.hourly_counts))
     e["compute.autoscaling.load_curve"] = ctx.curve.basis
     auto_parts = [m.app_cost] + ([m.worker_cost] if m.worker_cost else [])
@@ -87,47 +88,47 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     e["compute.autoscaling.pricing"] = f"pricing option {r.pricing}: {ctx.app_rate.basis}"
     if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
         wk, wi = m.workers, ctx.worker_inst
-        cpu = (f"{_n(wk.need.connections)} tasks x {r.app['worker_vcpu_per_task']} vCPU reserved per task (given)"
-               if r.app.get("worker_vcpu_per_task") is not None else
-               f"{_n(L.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {r.app['worker_cpu_ms_per_step']} vCPU-ms of orchestration per step"
+        cpu = (f"{_n(wk.need.connections)} tasks x {r.app.worker_vcpu_per_task} vCPU reserved per task (given)"
+               if r.app.worker_vcpu_per_task is not None else
+               f"{_n(L.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {r.app.worker_cpu_ms_per_step} vCPU-ms of orchestration per step"
                f" (a task waiting on the model holds memory and a connection, not a vCPU)")
         e["compute.workers.instances"] = (f"worker instances at the peak hour = {wk.peak.basis}. CPU need: {cpu} = {_n(wk.need.vcpu)} vCPU;"
-                                          f" memory: {_n(wk.need.connections)} tasks x {r.app['memory_mb_per_task']} MiB = {_n(wk.need.memory_gib)} GiB,"
-                                          f" at most {r.app['worker_memory_utilization']:.0%} of each {wi.name}'s memory")
+                                          f" memory: {_n(wk.need.connections)} tasks x {r.app.memory_mb_per_task} MiB = {_n(wk.need.memory_gib)} GiB,"
+                                          f" at most {r.app.worker_memory_utilization:.0%} of each {wi.name}'s memory")
         e["compute.workers.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.worker_choice.why}"
         e["compute.workers.runner_up"] = ctx.worker_choice.runner_up.basis if ctx.worker_choice.runner_up else "no other candidate"
         e["compute.workers.connections_required"] = f"one open connection to the model API per running task: {_n(wk.need.connections)}"
         e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
         e["compute.workers.choice"] = ctx.worker_choice.why
         e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
-    e["storage.database.history_days"] = (f"days of history held at the end of month 0 = min({_n(r.data['existing_history_days'])} existing"
-                                          f" + 1 month x {DAYS_PER_MONTH:.1f}, {_n(r.data['retention_days'])} retention) = {_n(d.history_days)};"
+    e["storage.database.history_days"] = (f"days of history held at the end of month 0 = min({_n(r.data.existing_history_days)} existing"
+                                          f" + 1 month x {DAYS_PER_MONTH:.1f}, {_n(r.data.retention_days)} retention) = {_n(d.history_days)};"
                                           f" at month {r.horizon_months}: {_n(last.data.history_days)}")
     e["storage.database.read_replicas"] = m.db.basis
     e["storage.database.choice"] = m.db.basis
     e["storage.database.burstable"] = m.db.basis
-    e["storage.database.reads_per_second_peak"] = (f"{_n(L.peak_messages_per_s)} messages/s x {r.data['db_reads_per_message']} reads per message"
+    e["storage.database.reads_per_second_peak"] = (f"{_n(L.peak_messages_per_s)} messages/s x {r.data.db_reads_per_message} reads per message"
                                                    f" (session-cache misses) x {_n(k)} margin = {_n(d.reads_per_s_peak)} reads/s")
     e["storage.cache.service"] = next((x.basis for x in m.lines if x.component == "session cache"), "")
     e["storage.database.storage_gb"] = (
         f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(d.history_days)} days of history"
-        f" x (1 + {r.data['index_overhead']} index overhead) x {r.data['db_replicas']} copies = {_n(d.db_storage_gb, 1)} GB"
+        f" x (1 + {r.data.index_overhead} index overhead) x {r.data.db_replicas} copies = {_n(d.db_storage_gb, 1)} GB"
         f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
     e["storage.database.write_iops_peak"] = (f"write IOPS at peak = {_n(L.peak_messages_per_s)} messages/s x (1 user row + {_n(s.calls_per_message)} model rows)"
                                              f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
-    e["storage.database.instance_class"] = (f"{m.db.basis}. vCPU: {_n(d.write_iops_peak)} writes/s at {_n(r.data['db_writes_per_vcpu'])} writes/s"
-                                            f" per vCPU; RAM: {_n(r.data['db_hot_days'])} day(s) of conversations with indexes kept hot")
+    e["storage.database.instance_class"] = (f"{m.db.basis}. vCPU: {_n(d.write_iops_peak)} writes/s at {_n(r.data.db_writes_per_vcpu)} writes/s"
+                                            f" per vCPU; RAM: {_n(r.data.db_hot_days)} day(s) of conversations with indexes kept hot")
     e["storage.cache.memory_gb"] = (f"session cache = {_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(d.cache_bytes_per_session)} bytes"
-                                    f" (history + last turn at {r.data['bytes_per_token']} bytes/token + {r.data['session_state_overhead_bytes']} overhead)"
+                                    f" (history + last turn at {r.data.bytes_per_token} bytes/token + {r.data.session_state_overhead_bytes} overhead)"
                                     f" = {_n(d.cache_memory_gb, 2)} GB")
-    e["storage.vector.storage_gb"] = (f"vector store = {r.data['vector_chunks']:,} chunks x {r.data['vector_dimensions']} dimensions x 4 bytes"
-                                      f" x {r.data['vector_index_overhead']} index overhead = {_n(d.vector_storage_gb, 2)} GB")
-    e["storage.object.storage_gb"] = (f"object storage = {_n(d.log_storage_gb, 1)} GB of LLM request logs ({r.data['log_retention_days']} days)"
-                                      f" + {_n(d.attachment_storage_gb, 1)} GB of attachments ({r.data['attachment_bytes_per_message']} bytes/message,"
-                                      f" {_n(r.data['retention_days'])} days) = {_n(d.object_storage_gb, 1)} GB")
+    e["storage.vector.storage_gb"] = (f"vector store = {r.data.vector_chunks:,} chunks x {r.data.vector_dimensions} dimensions x 4 bytes"
+                                      f" x {r.data.vector_index_overhead} index overhead = {_n(d.vector_storage_gb, 2)} GB")
+    e["storage.object.storage_gb"] = (f"object storage = {_n(d.log_storage_gb, 1)} GB of LLM request logs ({r.data.log_retention_days} days)"
+                                      f" + {_n(d.attachment_storage_gb, 1)} GB of attachments ({r.data.attachment_bytes_per_message} bytes/message,"
+                                      f" {_n(r.data.retention_days)} days) = {_n(d.object_storage_gb, 1)} GB")
     e["network.egress_gb_per_month"] = (f"egress = {_n(L.monthly_messages)} messages x {_n(d.egress_bytes_per_message)} bytes"
-                                        f" ({_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x {r.data['egress_bytes_per_output_token']} bytes"
-                                        f" + {r.data['egress_bytes_per_message']} bytes) = {_n(d.egress_gb_per_month, 1)} GB/month")
+                                        f" ({_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x {r.data.egress_bytes_per_output_token} bytes"
+                                        f" + {r.data.egress_bytes_per_message} bytes) = {_n(d.egress_gb_per_month, 1)} GB/month")
     e["cost.monthly_usd"] = "monthly cost = " + " + ".join(f"{x.component} ${x.monthly_usd:,.0f}" for x in m.lines) + f" = ${m.total:,.0f}"
     for x in m.lines:
         e[f"cost.breakdown.{x.component}"] = f"{x.component}: {x.basis} = ${x.monthly_usd:,.2f}/month"
@@ -153,9 +154,9 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     w, k, app = r.workload, 1 + r.safety_margin, r.app
     e["load.average_messages_per_second"] = e["load.average_requests_per_second"] = (f"messages/s at average load = {_n(L.average_concurrent_users)} users / {_n(s.cycle_s)} s"
                                              f" = {_n(L.average_messages_per_s)}")
-    e["load.output_tokens_per_call"] = _given("workload.output_tokens", w["output_tokens"], "tokens per LLM call", assumed)
+    e["load.output_tokens_per_call"] = _given("workload.output_tokens", w.output_tokens, "tokens per LLM call", assumed)
     e.setdefault("load.concurrent_agent_tasks", "0: chatbots answer each message with one call and run no agent tasks")
-    e.setdefault("load.external_calls_per_second", f"{_n(L.peak_external_calls_per_s)}: {_given('workload.tool_calls_per_llm_call', w['tool_calls_per_llm_call'], 'tool calls per LLM call', assumed)}")
+    e.setdefault("load.external_calls_per_second", f"{_n(L.peak_external_calls_per_s)}: {_given('workload.tool_calls_per_llm_call', w.tool_calls_per_llm_call, 'tool calls per LLM call', assumed)}")
     e["load.monthly_llm_calls"] = (f"monthly LLM calls = {_n(L.monthly_messages)} messages x {_n(s.calls_per_message)} calls"
                                    f" = {_n(L.monthly_llm_calls)}")
     e["load.monthly_input_tokens"] = (f"monthly input tokens = {_n(L.monthly_llm_calls)} calls x {_n(s.input_tokens_per_call)} tokens"
@@ -184,7 +185,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     if m.hosted is not None:
         h, slo, llm = m.hosted, ctx.slo, r.llm
         e["llm.self_hosted.tensor_parallel"] = (f"tensor parallel {slo.tensor_parallel}: "
-                                                + ("given in the scenario" if llm.get("tensor_parallel") else
+                                                + ("given in the scenario" if llm.tensor_parallel else
                                                    "chosen by the estimator (most sequences per GPU within the latency targets)"))
         e["llm.self_hosted.gpus_per_replica"] = f"{h.gpus_per_replica} GPUs per replica = tensor parallel degree"
         e["llm.self_hosted.gpus"] = f"GPUs = {h.replicas} replicas x {h.gpus_per_replica} GPUs = {h.gpus}"
@@ -202,8 +203,8 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         e["llm.self_hosted.operating_point.share_of_max_throughput"] = (
             f"{_n(slo.output_tokens_per_s_at_slo)} / {_n(op_top)} = {slo.output_tokens_per_s_at_slo / op_top:.0%} of the"
             f" saturation throughput: the price of the latency targets" if op_top > 0 else "0: no throughput")
-        e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm["itl_target_ms"], "ms", assumed)
-        e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm["ttft_target_ms"], "ms", assumed)
+        e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm.itl_target_ms, "ms", assumed)
+        e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm.ttft_target_ms, "ms", assumed)
         if h.offer.instance is not None:
             e["llm.self_hosted.gpu_instances"] = (f"{h.replicas} replicas of {h.gpus_per_replica} GPUs packed"
                                                   f" {h.offer.gpus_per_instance // h.gpus_per_replica} per {h.offer.instance}"
@@ -214,57 +215,57 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
     e["compute.app.instance_family"] = e["compute.app.instance_vcpu"]
     e["compute.app.choice"] = ctx.app_choice.why
-    e["compute.app.vcpu_required"] = (f"({_n(L.peak_messages_per_s)} messages/s x {app['cpu_ms_per_message']} ms + {_n(L.peak_llm_calls_per_s)}"
-                                      f" calls/s x {app['cpu_ms_per_llm_call']} ms) / 1000 x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
-    e["compute.app.memory_gib_required"] = (f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {app['memory_mb_per_session']} MiB"
+    e["compute.app.vcpu_required"] = (f"({_n(L.peak_messages_per_s)} messages/s x {app.cpu_ms_per_message} ms + {_n(L.peak_llm_calls_per_s)}"
+                                      f" calls/s x {app.cpu_ms_per_llm_call} ms) / 1000 x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
+    e["compute.app.memory_gib_required"] = (f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {app.memory_mb_per_session} MiB"
                                             f" (connection, buffers and session state) = {_n(a.need.memory_gib)} GiB")
     e["compute.app.connections_required"] = f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin = {_n(a.need.connections)} streams"
-    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.need.vcpu)} vCPU / ({_n(i.vcpu)} vCPU x {app['target_cpu_utilization']} target))"
+    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.need.vcpu)} vCPU / ({_n(i.vcpu)} vCPU x {app.target_cpu_utilization} target))"
                                          f" = {a.peak.by_cpu}")
-    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.need.memory_gib)} GiB / ({_n(i.memory_gib)} - {app['base_memory_gb']} GiB runtime))"
+    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.need.memory_gib)} GiB / ({_n(i.memory_gib)} - {app.base_memory_gb} GiB runtime))"
                                             f" = {a.peak.by_memory}")
-    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.need.connections)} / {app['max_connections_per_instance']:,} per instance)"
+    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.need.connections)} / {app.max_connections_per_instance:,} per instance)"
                                                  f" = {a.peak.by_connections}")
     e["compute.app.limiting_factor"] = f"the largest of the three limits: {a.peak.limiting}"
-    e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app["max_connections_per_instance"], "connections", assumed)
-    e["compute.autoscaling.min_replicas"] = f"the fewest instances any hour of the daily curve needs (the trough), at least {app['min_instances']} = {a.min_replicas}"
+    e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app.max_connections_per_instance, "connections", assumed)
+    e["compute.autoscaling.min_replicas"] = f"the fewest instances any hour of the daily curve needs (the trough), at least {app.min_instances} = {a.min_replicas}"
     e["compute.autoscaling.max_replicas"] = f"the peak-hour fit with margin (compute.app.instances) = {a.max_replicas}"
-    e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app["target_cpu_utilization"], "", assumed)
-    e["compute.autoscaling.scale_out_cpu_utilization"] = (f"target {app['target_cpu_utilization']} + 0.15, at most 0.9: a step-scaling alarm"
+    e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app.target_cpu_utilization, "", assumed)
+    e["compute.autoscaling.scale_out_cpu_utilization"] = (f"target {app.target_cpu_utilization} + 0.15, at most 0.9: a step-scaling alarm"
                                                           " that adds capacity before saturation")
-    e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app["scale_in_utilization"], "", assumed)
+    e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app.scale_in_utilization, "", assumed)
     if m.workers is not None and ctx.worker_inst is not None:
         wk = m.workers
         e["compute.workers.concurrent_tasks"] = f"{_n(L.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(wk.need.connections)}"
         e["compute.workers.vcpu_required"] = e["compute.workers.instances"]
-        e["compute.workers.memory_gib_required"] = (f"{_n(wk.need.connections)} tasks x {app['memory_mb_per_task']} MiB"
+        e["compute.workers.memory_gib_required"] = (f"{_n(wk.need.connections)} tasks x {app.memory_mb_per_task} MiB"
                                                     f" = {_n(wk.need.memory_gib)} GiB")
         e["compute.autoscaling.workers_min_replicas"] = f"the fewest worker instances any hour needs (the trough) = {wk.min_replicas}"
         e["compute.autoscaling.workers_max_replicas"] = f"the worker fit at the peak hour with margin = {wk.max_replicas}"
     e["storage.database.provisioned_storage_gb"] = f"{_n(d.db_storage_gb, 1)} GB rounded up to the next size step = {_n(d.db_storage_step_gb)} GB"
     e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")
-    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / {_n(r.data['db_writes_per_vcpu'])} writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
-    stored = f"({w['prompt_tokens']} + {_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)}"
+    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / {_n(r.data.db_writes_per_vcpu)} writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
+    stored = f"({w.prompt_tokens} + {_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)}"
     if s.calls_per_message > 1:
-        stored += f" + {_n(s.calls_per_message - 1)} x {w['appended_tokens_per_call']}"
-    e["storage.database.bytes_per_message"] = (f"{stored}) tokens x {r.data['bytes_per_token']} bytes + {r.data['message_overhead_bytes']} bytes"
+        stored += f" + {_n(s.calls_per_message - 1)} x {w.appended_tokens_per_call}"
+    e["storage.database.bytes_per_message"] = (f"{stored}) tokens x {r.data.bytes_per_token} bytes + {r.data.message_overhead_bytes} bytes"
                                                f" metadata = {_n(d.bytes_per_message)} bytes")
     e["storage.database.messages_per_day"] = f"{_n(L.average_messages_per_s)} messages/s at average load x 86,400 s = {_n(d.messages_per_day)}"
-    e["storage.database.retention_days"] = _given("data.retention_days", r.data["retention_days"], "days", assumed)
+    e["storage.database.retention_days"] = _given("data.retention_days", r.data.retention_days, "days", assumed)
     e["storage.cache.provisioned_gb"] = f"{_n(d.cache_memory_gb, 2)} GB rounded up to the next size step = {_n(d.cache_step_gb)} GB"
-    e["storage.cache.bytes_per_session"] = (f"({_n(s.history_tokens)} history + {w['prompt_tokens']} + {_n(s.output_tokens_per_call)} tokens)"
-                                            f" x {r.data['bytes_per_token']} bytes + {r.data['session_state_overhead_bytes']} bytes = {_n(d.cache_bytes_per_session)}")
-    e["storage.vector.chunks"] = _given("data.vector_chunks", r.data["vector_chunks"], "chunks", assumed)
-    e["storage.vector.dimensions"] = _given("data.vector_dimensions", r.data["vector_dimensions"], "dimensions", assumed)
+    e["storage.cache.bytes_per_session"] = (f"({_n(s.history_tokens)} history + {w.prompt_tokens} + {_n(s.output_tokens_per_call)} tokens)"
+                                            f" x {r.data.bytes_per_token} bytes + {r.data.session_state_overhead_bytes} bytes = {_n(d.cache_bytes_per_session)}")
+    e["storage.vector.chunks"] = _given("data.vector_chunks", r.data.vector_chunks, "chunks", assumed)
+    e["storage.vector.dimensions"] = _given("data.vector_dimensions", r.data.vector_dimensions, "dimensions", assumed)
     e["storage.object.log_storage_gb"] = (f"{_n(L.monthly_llm_calls)} calls/month x ({_n(s.input_tokens_per_call)} + {_n(s.output_tokens_per_call)})"
-                                          f" tokens x {r.data['bytes_per_token']} bytes x {r.data['log_retention_days']} days / {DAYS_PER_MONTH:.1f} = {_n(d.log_storage_gb, 1)} GB")
-    e["storage.object.attachment_storage_gb"] = (f"{_n(d.messages_per_day)} messages/day x {r.data['attachment_bytes_per_message']} bytes x"
-                                                 f" {_n(r.data['retention_days'])} days = {_n(d.attachment_storage_gb, 1)} GB")
+                                          f" tokens x {r.data.bytes_per_token} bytes x {r.data.log_retention_days} days / {DAYS_PER_MONTH:.1f} = {_n(d.log_storage_gb, 1)} GB")
+    e["storage.object.attachment_storage_gb"] = (f"{_n(d.messages_per_day)} messages/day x {r.data.attachment_bytes_per_message} bytes x"
+                                                 f" {_n(r.data.retention_days)} days = {_n(d.attachment_storage_gb, 1)} GB")
     e["network.peak_egress_mbps"] = (f"{_n(L.peak_messages_per_s)} messages/s x {_n(d.egress_bytes_per_message)} bytes x 8 bits"
                                      f" = {_n(d.peak_egress_mbps)} Mbit/s")
     e["network.egress_bytes_per_message"] = (f"{_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x"
-                                             f" {r.data['egress_bytes_per_output_token']} bytes + {r.data['egress_bytes_per_message']} bytes"
+                                             f" {r.data.egress_bytes_per_output_token} bytes + {r.data.egress_bytes_per_message} bytes"
                                              f" = {_n(d.egress_bytes_per_message)} bytes")
 
 
@@ -289,12 +290,12 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
             f"sequences generating at peak = {_n(L.peak_llm_calls_per_s)} calls/s x ({_n(slo.ttft_ms)} ms TTFT"
             f" + {_n(ctx.shape.output_tokens_per_call)} tokens x {_n(slo.itl_ms)} ms ITL) = {_n(h.concurrent_sequences)}")
         e["llm.self_hosted.sequences_per_replica_at_slo"] = (
-            f"one replica ({h.gpus_per_replica} x {r.llm['gpu']}) serves at most {h.sequences_per_replica} concurrent sequences while meeting"
-            f" ITL <= {_n(r.llm['itl_target_ms'])} ms and TTFT <= {_n(r.llm['ttft_target_ms'])} ms (the estimator; bound: {slo.bound})")
+            f"one replica ({h.gpus_per_replica} x {r.llm.gpu}) serves at most {h.sequences_per_replica} concurrent sequences while meeting"
+            f" ITL <= {_n(known(r.llm.itl_target_ms, 'llm.itl_target_ms'))} ms and TTFT <= {_n(known(r.llm.ttft_target_ms, 'llm.ttft_target_ms'))} ms (the estimator; bound: {slo.bound})")
         e["llm.self_hosted.replicas"] = (f"replicas = ceil({_n(h.concurrent_sequences)} sequences x (1 + {margin:.0%} margin) /"
                                          f" {h.sequences_per_replica} per replica) = {h.replicas}; GPUs = {h.replicas} x {h.gpus_per_replica}"
                                          f" = {h.gpus}")
-        floor = int(r.llm["min_replicas"])
+        floor = known(r.llm.min_replicas, "llm.min_replicas")
         e["llm.self_hosted.replicas"] += f" at the peak hour; each hour of the daily curve needs its share of that, at least {floor} (llm.min_replicas)"
         if h.monthly_usd is not None and m.gpu_cost is not None:
             e["llm.monthly_usd"] = (f"GPU cost = {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each), {m.gpu_cost.basis}"
@@ -307,7 +308,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
         e["llm.self_hosted.autoscaling.hourly_replicas"] = "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(h.hourly_replicas))
         e["llm.self_hosted.autoscaling.min_replicas"] = f"the trough hour's replicas, at least llm.min_replicas {floor}: {min(h.hourly_replicas)}"
         e["llm.self_hosted.autoscaling.max_replicas"] = f"the peak hour's replicas (llm.self_hosted.replicas): {max(h.hourly_replicas)}"
-        e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm['model_load_s']} s"
+        e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm.model_load_s} s"
         if m.gpu_cost is not None:
             e["llm.self_hosted.autoscaling.autoscaled_monthly_usd"] = m.gpu_cost.basis
             e["llm.self_hosted.autoscaling.always_on_monthly_usd"] = m.gpu_cost.basis
@@ -332,9 +333,9 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
     if m.hosted is not None:
         if not getattr(ctx.slo, "meets_slo", True):
             out.append(f"self-hosted: even one sequence per replica misses the latency targets (ITL {ctx.slo.itl_ms:.0f} ms vs"
-                       f" {r.llm['itl_target_ms']:.0f} ms target); choose a faster GPU, more tensor parallelism, or a smaller model")
+                       f" {r.llm.itl_target_ms:.0f} ms target); choose a faster GPU, more tensor parallelism, or a smaller model")
         if m.hosted.monthly_usd is None:
-            out.append(f"self-hosted: no price for {r.llm['gpu']} in the catalog; GPU cost is not in the total (add it with --prices)")
+            out.append(f"self-hosted: no price for {r.llm.gpu} in the catalog; GPU cost is not in the total (add it with --prices)")
         if m.hosted.replicas == 1:
             out.append("self-hosted: a single model replica has no redundancy; a second replica keeps the service up during failures and deploys")
     if not m.db_fits:
@@ -350,9 +351,9 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
     elif not last.db_managed:
         out.append(f"database: by month {r.horizon_months} it outgrows the largest managed PostgreSQL class priced for {ctx.cat.region}; from then on"
                    f" it is planned as self-managed PostgreSQL on {last.db_class} (add managed classes with --prices, rds_instances)")
-    if r.data["retention_days"] and m.data.db_storage_gb > 64_000:
+    if r.data.retention_days and m.data.db_storage_gb > 64_000:
         out.append(f"database: {m.data.db_storage_gb:,.0f} GB exceeds a single RDS volume (64 TB); shard or archive old conversations")
-    if r.app_type == "agent" and r.workload["llm_calls_per_message"] <= 1:
+    if r.app_type == "agent" and r.workload.llm_calls_per_message <= 1:
         out.append("workload: an agent with one LLM call per task behaves like a chatbot; check llm_calls_per_message")
     if r.horizon_months and r.monthly_growth_rate > 0.3:
         out.append(f"growth: {r.monthly_growth_rate:.0%} a month compounds to {(1 + r.monthly_growth_rate) ** r.horizon_months:,.0f}x"

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from forecasting.defaults import lookup
-from forecasting.errors import ScenarioError
+from forecasting.errors import ScenarioError, known
 from forecasting.workload import MONTH_IN_SECONDS_TEXT, SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -171,9 +171,9 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
 
 
 def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
-    if w.get("session_minutes") is not None:
-        return float(w["session_minutes"]) * 60.0
-    return float(w["messages_per_session"]) * cycle_s
+    if w.session_minutes is not None:
+        return float(w.session_minutes) * 60.0
+    return float(w.messages_per_session) * cycle_s
 
 
 def _n(x: float) -> str:
@@ -189,11 +189,11 @@ def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per
     e["load.load_source"] = f"the load comes from {src} ({'given' if src != 'monthly_active_users' else 'given, with the stickiness default'})"
     if src in ("daily_active_users", "monthly_active_users"):
         session_s = _session_seconds(w, cycle_s)
-        how = (f"{_n(w['session_minutes'])} min per session" if w.get("session_minutes") is not None else
-               f"{_n(session_s / 60)} min per session ({_n(w['messages_per_session'])} messages x {_n(cycle_s)} s cycle)")
+        how = (f"{_n(w.session_minutes)} min per session" if w.session_minutes is not None else
+               f"{_n(session_s / 60)} min per session ({_n(w.messages_per_session)} messages x {_n(cycle_s)} s cycle)")
         e["load.average_concurrent_users"] = (
             f"average concurrent users = {_n(r.daily_active_users or 0)} daily active users x "
-            f"{_n(w['sessions_per_active_user_per_day'])} sessions/day x {how} / 1,440 min per day = {_n(avg)} users (Little's law)")
+            f"{_n(known(w.sessions_per_active_user_per_day, 'workload.sessions_per_active_user_per_day'))} sessions/day x {how} / 1,440 min per day = {_n(avg)} users (Little's law)")
     elif src == "measured.llm_calls_per_second":
         assert s.measured is not None
         e["load.average_concurrent_users"] = (
@@ -202,7 +202,7 @@ def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per
             + (f"; measured: {s.measured.source}" if s.measured.source else ""))
     elif src in VOLUMES:
         volume = float(getattr(s, src))
-        per = (f" x {_n(w['messages_per_session'])} messages per conversation" if src == "monthly_conversations" else "")
+        per = (f" x {_n(w.messages_per_session)} messages per conversation" if src == "monthly_conversations" else "")
         e["load.average_concurrent_users"] = (
             f"average concurrent users = {_n(volume)} {src.removeprefix('monthly_')}/month{per} / {MONTH_IN_SECONDS_TEXT} x "
             f"{_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)")
@@ -218,7 +218,7 @@ def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per
     if r.daily_active_users is not None:
         e["load.daily_active_users"] = (
             f"daily active users = {_n(r.daily_active_users)} (given)" if s.daily_active_users is not None else
-            f"daily active users = {_n(float(s.monthly_active_users or 0))} monthly active x {_n(w['dau_mau_ratio'])} DAU/MAU"
+            f"daily active users = {_n(float(s.monthly_active_users or 0))} monthly active x {_n(known(w.dau_mau_ratio, 'workload.dau_mau_ratio'))} DAU/MAU"
             f" = {_n(r.daily_active_users)}")
     if r.monthly_active_users is not None:
         e["load.monthly_active_users"] = f"monthly active users = {_n(r.monthly_active_users)} (given)"

@@ -16,7 +16,7 @@ from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
 from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
 from forecasting.curve import Curve, daily_curve
 from forecasting.serving import replicas
-from forecasting.errors import Problem, ScenarioError
+from forecasting.errors import Problem, ScenarioError, known
 from forecasting.plan_model import (
     ApiOut, AppOut, AutoscalingOut, CacheOut, GpuAutoscalingOut, CapacityPlan, ComputeOut, CostLine, CostOut, DatabaseOut,
     LLMOut, LoadOut, OperatingPointOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
@@ -37,17 +37,21 @@ def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
     return app_tier.InstanceType(name, float(i["vcpu"]), float(i["memory_gib"]), float(i["usd_per_hour"]))
 
 
+def _families_there(cat: Catalog) -> list[str]:
+    """The instance families the search may pick from in this region, for an error that names them."""
+    return sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
+
+
 def _choose(cat: Catalog, r: ResolvedScenario, load: Load, workers: bool, curve: Curve) -> tuple[instance_search.Choice, pricing.Rate]:
     """The instance type whose hour-by-hour autoscaled cost over month 0's daily curve is lowest, under the
     scenario's pricing option (the type is kept over the timeline; the count follows the load)."""
     pin_key, fam_key = ("worker_instance_type", "worker_instance_families") if workers else ("instance_type", "instance_families")
-    pin, families = r.app.get(pin_key), r.app.get(fam_key)
+    pin, families = getattr(r.app, pin_key), getattr(r.app, fam_key)
     if pin:
         _instance(cat, pin, f"app.{pin_key}")
     shapes = instance_search.candidates(cat.cpu_instances.values(), pin, families)
     if not shapes:
-        known = sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
-        raise ScenarioError(f"app.{fam_key}: no instance of {families} in {cat.region}; families there: {', '.join(known)}")
+        raise ScenarioError(f"app.{fam_key}: no instance of {families} in {cat.region}; families there: {', '.join(_families_there(cat))}")
     tier: pricing.Tier = "workers" if workers else "app"
     need = (app_tier.worker_need if workers else app_tier.app_need)(load, r.safety_margin, r.app)
     rules = app_tier.worker_rules(r.app) if workers else app_tier.app_rules(r.app)
@@ -65,24 +69,24 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
     problems: list[str] = []
     api_prices = slo = None
     w = r.workload
-    if llm["deployment"] == "api":
-        if llm["model"] not in cat.api_models:
-            problems.append(f"llm.model: unknown hosted model {llm['model']!r}{suggest(llm['model'], list(cat.api_models))} "
+    if llm.deployment == "api":
+        if llm.model not in cat.api_models:
+            problems.append(f"llm.model: unknown hosted model {llm.model!r}{suggest(llm.model, list(cat.api_models))} "
                             f"(`capplan catalog models` lists them; for open models set llm.deployment to \"self_hosted\")")
         else:
-            api_prices = llm_api.prices_for(cat, llm["model"])
-        if llm.get("gpu"):
+            api_prices = llm_api.prices_for(cat, llm.model)
+        if llm.gpu:
             problems.append("llm.gpu: only used when llm.deployment is \"self_hosted\"")
-        latency = (llm["api_ttft_ms"] / 1000.0, 1.0 / llm["api_output_tokens_per_s"])
+        latency = (known(llm.api_ttft_ms, "llm.api_ttft_ms") / 1000.0, 1.0 / known(llm.api_output_tokens_per_s, "llm.api_output_tokens_per_s"))
     else:
-        latency = (llm["ttft_target_ms"] / 1000.0, llm["itl_target_ms"] / 1000.0)
-    unused = (("precision", "tensor_parallel", "itl_target_ms", "ttft_target_ms", "min_replicas", "model_load_s") if llm["deployment"] == "api"
+        latency = (known(llm.ttft_target_ms, "llm.ttft_target_ms") / 1000.0, known(llm.itl_target_ms, "llm.itl_target_ms") / 1000.0)
+    unused = (("precision", "tensor_parallel", "itl_target_ms", "ttft_target_ms", "min_replicas", "model_load_s") if llm.deployment == "api"
               else ("api_ttft_ms", "api_output_tokens_per_s"))
     notes = [f"llm.{k} is ignored: it applies only when llm.deployment is "
-             f"\"{'self_hosted' if llm['deployment'] == 'api' else 'api'}\"" for k in unused if llm.get(k) is not None]
-    if r.app["scale_in_utilization"] >= r.app["target_cpu_utilization"]:
-        problems.append(f"app.scale_in_utilization ({r.app['scale_in_utilization']}) must be below "
-                        f"app.target_cpu_utilization ({r.app['target_cpu_utilization']})")
+             f"\"{'self_hosted' if llm.deployment == 'api' else 'api'}\"" for k in unused if getattr(llm, k) is not None]
+    if r.app.scale_in_utilization >= r.app.target_cpu_utilization:
+        problems.append(f"app.scale_in_utilization ({r.app.scale_in_utilization}) must be below "
+                        f"app.target_cpu_utilization ({r.app.target_cpu_utilization})")
     measured_in = (r.measured or {}).get("input_tokens_per_call")
     shape = call_shape(w, latency, measured_in)
     r, shape = _prefix_cache(r, assumptions, shape, api_prices, serving_catalog, latency, measured_in, notes)
@@ -93,25 +97,25 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         problems.append(f"workload: {shape.input_tokens_per_call:,.0f} input tokens per call exceed {api_prices.model}'s"
                         f" {api_prices.max_input_tokens:,}-token context window; shorten the prompt, history or retrieved context,"
                         f" or choose a model with a longer context")
-    if llm["deployment"] == "self_hosted" and not problems:
+    if llm.deployment == "self_hosted" and not problems:
         from forecasting import serving  # the estimator is only loaded when a plan self-hosts
 
         try:
             n_in = max(1, round(shape.input_tokens_per_call))
             slo = serving.slo_capacity(
-                llm["model"], llm["gpu"], input_tokens=n_in,
-                output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=llm["itl_target_ms"],
-                ttft_target_ms=llm["ttft_target_ms"], precision=llm.get("precision"), tp=llm.get("tensor_parallel"),
+                llm.model, known(llm.gpu, "llm.gpu"), input_tokens=n_in,
+                output_tokens=max(1, round(shape.output_tokens_per_call)), itl_target_ms=known(llm.itl_target_ms, "llm.itl_target_ms"),
+                ttft_target_ms=known(llm.ttft_target_ms, "llm.ttft_target_ms"), precision=llm.precision, tp=llm.tensor_parallel,
                 catalog=serving_catalog,
-                cached_input_tokens=min(shape.cached_input_share * n_in, n_in - 1.0) if llm["prefix_caching"] else 0.0)
+                cached_input_tokens=min(shape.cached_input_share * n_in, n_in - 1.0) if llm.prefix_caching else 0.0)
         except ScenarioError as e:  # the estimator's input errors; anything else is a bug and surfaces as one
             problems += [_serving_problem(p, llm, cat) for p in e.issues]
         else:
             shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0), measured_in)
-            if not llm.get("precision"):
+            if not llm.precision:
                 assumptions.append(Assumption(name="llm.precision", value=str(slo.precision), unit="",
                                               source="the model's native precision (set fp8 to halve weight memory where the GPU supports it)"))
-            if not llm.get("tensor_parallel"):
+            if not llm.tensor_parallel:
                 assumptions.append(Assumption(name="llm.tensor_parallel", value=int(slo.tensor_parallel), unit="GPUs/replica",
                                               source="chosen by the estimator: most sequences per GPU within the latency targets, among TP 1/2/4/8 that fit"))
     curve = daily_curve(r.peak_multiplier, r.daily_load_curve)
@@ -122,14 +126,13 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
             notes.append(f"daily_load_curve: its peak is {own:.2f} x its mean but the peak multiplier in effect is"
                          f" {r.peak_multiplier:.2f}; the curve's shape was rescaled to that peak")
     for key, fam in (("instance_type", "instance_families"), ("worker_instance_type", "worker_instance_families")):
-        pin = r.app.get(key)
+        pin = getattr(r.app, key)
         if pin and pin not in cat.cpu_instances:
             problems.append(f"app.{key}: unknown instance type {pin!r} in {cat.region}{suggest(pin, list(cat.cpu_instances))}; "
                             f"known: {', '.join(sorted(cat.cpu_instances))}")
-        wanted = r.app.get(fam)
+        wanted = getattr(r.app, fam)
         if wanted and not pin and not instance_search.candidates(cat.cpu_instances.values(), None, wanted):
-            known = sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
-            problems.append(f"app.{fam}: no instance of {wanted} in {cat.region}; families there: {', '.join(known)}")
+                problems.append(f"app.{fam}: no instance of {wanted} in {cat.region}; families there: {', '.join(_families_there(cat))}")
     if problems:
         raise ScenarioError(problems)
     return _Context(r, cat, shape, _NO_INSTANCE, None, api_prices, slo, cat.db_options(), notes, curve)
@@ -173,25 +176,25 @@ def _prefix_cache(r: ResolvedScenario, assumptions: list[Assumption], shape: Cal
     defaulted = any(a.name == "workload.cached_input_share" for a in assumptions)
     share: float | None = None
     why = ""
-    if not llm["prefix_caching"]:
-        if not defaulted and w["cached_input_share"]:
+    if not llm.prefix_caching:
+        if not defaulted and w.cached_input_share:
             notes.append("workload.cached_input_share is ignored: llm.prefix_caching is off")
         share, why = 0.0, "llm.prefix_caching is off"
     elif defaulted:
         engine = None
-        if llm["deployment"] == "self_hosted":
+        if llm.deployment == "self_hosted":
             from forecasting import serving
 
             prof = (serving_catalog or serving.load_serving_catalog()).profile(None)
             engine = (prof.id, prof.kv_block_tokens, prof.prefix_caching)
-        got = prompt_cache.scenario_share(r.app_type, llm["deployment"], api_prices.provider if api_prices else None,
-                                          llm["model"], w, shape.cycle_s, engine)
+        got = prompt_cache.scenario_share(r.app_type, llm.deployment, api_prices.provider if api_prices else None,
+                                          llm.model, w, shape.cycle_s, engine)
         if got is not None:
             share, why = got
-    if share is None or share == w["cached_input_share"] and not why:
+    if share is None or share == w.cached_input_share and not why:
         return r, shape
     assumptions[:] = [a for a in assumptions if a.name != "workload.cached_input_share"]
-    if defaulted or not llm["prefix_caching"]:
+    if defaulted or not llm.prefix_caching:
         assumptions.append(Assumption(name="workload.cached_input_share", value=round(share, 4),
                                       unit="fraction of input tokens", source=why))
     r = r.model_copy(update={"workload": w.model_copy(update={"cached_input_share": share})})
@@ -203,7 +206,7 @@ def _prefix_pool_warning(ctx: _Context, m: _Month) -> list[str]:
     slo, h, r = ctx.slo, m.hosted, ctx.r
     if slo is None or h is None or not slo.cached_input_tokens or not slo.kv_tokens_capacity:
         return []
-    system = float(r.workload["system_prompt_tokens"])
+    system = float(r.workload.system_prompt_tokens)
     idle = max(m.load.peak_concurrent_users - h.concurrent_sequences, 0.0) / h.replicas
     need = system + idle * max(slo.cached_input_tokens - system, 0.0)
     free = slo.kv_tokens_capacity - slo.max_sequences_at_slo * slo.kv_tokens_per_sequence
@@ -239,11 +242,11 @@ def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True
     api = hosted = gpu_cost = None
     if ctx.api_prices is not None:
         api = llm_api.size_api(load, r.safety_margin, ctx.api_prices, cat)
-        lines.append(cost.Line(f"LLM API ({r.llm['model']})", api.monthly_usd,
+        lines.append(cost.Line(f"LLM API ({r.llm.model})", api.monthly_usd,
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
     else:
-        hosted = replicas.size_self_hosted(load, r.safety_margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, r.llm["gpu"], h,
-                                           int(r.llm["min_replicas"]), ctx.curve.relative_to_peak)
+        hosted = replicas.size_self_hosted(load, r.safety_margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, known(r.llm.gpu, "llm.gpu"), h,
+                                           known(r.llm.min_replicas, "llm.min_replicas"), ctx.curve.relative_to_peak)
         if hosted.monthly_usd is not None and hosted.offer.entry is not None:
             g_rate = pricing.rate(cat, hosted.offer.entry, gpu_pricing, "gpu")
             gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
@@ -270,7 +273,7 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _
                              data.db_read_vcpu_required, text)
     db, db_fits, db_class = dbc.option, dbc.fits, dbc.option["name"]
     db_rate = pricing.rate(cat, db, r.pricing, "db_managed" if db["managed"] else "db_self")
-    lines += cost.data_lines(load, data, cat, db, int(r.data["db_replicas"]), data.vector_storage_gb,
+    lines += cost.data_lines(load, data, cat, db, int(r.data.db_replicas), data.vector_storage_gb,
                              db_rate.baseline_usd_per_hour, db_rate.basis if text else "", dbc.read_replicas, text)
     lines.append(cost.load_balancer_line(load, data, cat))
     return _Month(load, api, hosted, app, app_cost, workers, worker_cost, gpu_cost, data, db_class, db_fits, bool(db["managed"]), lines,
@@ -438,7 +441,7 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
     r = ctx.r
     if m.api is not None and ctx.api_prices is not None:
         p, a = ctx.api_prices, m.api
-        return LLMOut(deployment="api", model=r.llm["model"], provider=p.provider, monthly_usd=a.monthly_usd, api=ApiOut(
+        return LLMOut(deployment="api", model=r.llm.model, provider=p.provider, monthly_usd=a.monthly_usd, api=ApiOut(
             required_rpm=a.required_rpm, required_input_tpm=a.required_input_tpm, required_output_tpm=a.required_output_tpm,
             required_tpm=a.required_tpm, tier=a.tier, tier_covers_peak=a.tier is not None, tier_checked=a.tier_checked, tier_note=a.tier_note,
             price_input_usd_per_mtok=p.input, price_cached_input_usd_per_mtok=p.cached_input,
@@ -448,14 +451,14 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
             monthly_output_usd=a.monthly_output_usd))
     hs, slo = m.hosted, ctx.slo
     assert hs is not None
-    return LLMOut(deployment="self_hosted", model=r.llm["model"], provider="self-hosted",
+    return LLMOut(deployment="self_hosted", model=r.llm.model, provider="self-hosted",
                   monthly_usd=hs.monthly_usd or 0.0, self_hosted=SelfHostedOut(
-                      gpu=r.llm["gpu"], precision=str(getattr(slo, "precision", r.llm.get("precision") or "")),
+                      gpu=r.llm.gpu, precision=str(getattr(slo, "precision", r.llm.precision or "")),
                       tensor_parallel=int(slo.tensor_parallel), gpus_per_replica=hs.gpus_per_replica,
                       replicas=hs.replicas, gpus=hs.gpus, concurrent_sequences_at_peak=hs.concurrent_sequences,
                       sequences_per_replica_at_slo=hs.sequences_per_replica, itl_ms=float(slo.itl_ms),
-                      ttft_ms=float(slo.ttft_ms), itl_target_ms=r.llm["itl_target_ms"],
-                      ttft_target_ms=r.llm["ttft_target_ms"], meets_slo=bool(getattr(slo, "meets_slo", True)),
+                      ttft_ms=float(slo.ttft_ms), itl_target_ms=r.llm.itl_target_ms,
+                      ttft_target_ms=r.llm.ttft_target_ms, meets_slo=bool(getattr(slo, "meets_slo", True)),
                       bound=str(slo.bound), gpu_instance=hs.offer.instance, gpu_instances=hs.instances,
                       usd_per_gpu_hour=hs.offer.usd_per_gpu_hour, price_source=hs.offer.source,
                       estimator_derivation=list(slo.derivation), operating_point=_operating_point(slo),
@@ -480,7 +483,7 @@ def _gpu_auto(ctx: _Context, m: _Month) -> GpuAutoscalingOut:
     gc = m.gpu_cost
     return GpuAutoscalingOut(
         min_replicas=min(hs.hourly_replicas), max_replicas=max(hs.hourly_replicas), hourly_replicas=list(hs.hourly_replicas),
-        model_load_s=float(ctx.r.llm["model_load_s"]), scale_out_sequences_per_replica=sig.scale_out_sequences_per_replica,
+        model_load_s=float(known(ctx.r.llm.model_load_s, "llm.model_load_s")), scale_out_sequences_per_replica=sig.scale_out_sequences_per_replica,
         scale_out_kv_cache_usage_perc=sig.kv_cache_usage_threshold, scale_out_num_requests_waiting=sig.waiting_requests_threshold,
         signal=sig.basis, autoscaled_monthly_usd=gc.autoscaled_monthly_usd if gc else 0.0,
         always_on_monthly_usd=gc.always_on_monthly_usd if gc else 0.0)
@@ -494,17 +497,17 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
                  vcpu_required=a.need.vcpu, memory_gib_required=a.need.memory_gib,
                  connections_required=a.need.connections, instances_by_cpu=a.peak.by_cpu, instances_by_memory=a.peak.by_memory,
                  instances_by_connections=a.peak.by_connections, limiting_factor=a.peak.limiting,
-                 max_connections_per_instance=int(r.app["max_connections_per_instance"]),
+                 max_connections_per_instance=int(r.app.max_connections_per_instance),
                  instance_family=ch.best.shape.family, instance_usd_per_hour=ctx.app_rate.baseline_usd_per_hour,
                  runner_up=f"{ru.count} x {ru.shape.name}" if ru else None, runner_up_usd_per_hour=ru.usd_per_hour if ru else None,
                  choice=ch.why, candidates_tried=ch.candidates)
     workers = None
-    target = r.app["target_cpu_utilization"]
+    target = r.app.target_cpu_utilization
     auto_usd = m.app_cost.autoscaled_monthly_usd + (m.worker_cost.autoscaled_monthly_usd if m.worker_cost else 0.0)
     always_usd = m.app_cost.always_on_monthly_usd + (m.worker_cost.always_on_monthly_usd if m.worker_cost else 0.0)
     auto = AutoscalingOut(min_replicas=a.min_replicas, max_replicas=a.max_replicas, target_cpu_utilization=target,
                           scale_out_cpu_utilization=app_tier.scale_out_threshold(target),
-                          scale_in_cpu_utilization=r.app["scale_in_utilization"], hourly_replicas=list(a.hourly_counts),
+                          scale_in_cpu_utilization=r.app.scale_in_utilization, hourly_replicas=list(a.hourly_counts),
                           load_curve=[round(x, 4) for x in ctx.curve.relative_to_mean],
                           autoscaled_monthly_usd=auto_usd, always_on_monthly_usd=always_usd, pricing=r.pricing)
     if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
@@ -523,8 +526,8 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
 def gpu_scaling(ctx: _Context, m: _Month) -> GpuSignal:
     slo, r = ctx.slo, ctx.r
     return gpu_signal(int(slo.max_sequences_at_slo), int(slo.max_concurrent_sequences), r.safety_margin,
-                      ctx.curve.max_hourly_rise, float(r.llm["model_load_s"]), float(slo.ttft_ms),
-                      float(r.llm["ttft_target_ms"]), ctx.shape.call_latency_s)
+                      ctx.curve.max_hourly_rise, float(known(r.llm.model_load_s, "llm.model_load_s")), float(slo.ttft_ms),
+                      float(known(r.llm.ttft_target_ms, "llm.ttft_target_ms")), ctx.shape.call_latency_s)
 
 
 def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
@@ -534,13 +537,13 @@ def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
                              instance_class=m.db_class, storage_gb=d.db_storage_gb, provisioned_storage_gb=d.db_storage_step_gb,
                              storage_gb_at_horizon=last.data.db_storage_gb, write_iops_peak=d.write_iops_peak,
                              vcpu_required=d.db_vcpu_required, bytes_per_message=d.bytes_per_message,
-                             messages_per_day=d.messages_per_day, retention_days=r.data["retention_days"],
+                             messages_per_day=d.messages_per_day, retention_days=r.data.retention_days,
                              history_days=d.history_days, read_replicas=m.db.read_replicas, reads_per_second_peak=d.reads_per_s_peak,
                              burstable=database.is_burstable(m.db.option), choice=m.db.basis),
         cache=CacheOut(memory_gb=d.cache_memory_gb, provisioned_gb=d.cache_step_gb, bytes_per_session=d.cache_bytes_per_session,
                        service=next((x.basis.split(":")[0].split(" x ")[-1] if "nodes" in x.basis else "ElastiCache Serverless (Valkey)"
                                      for x in m.lines if x.component == "session cache"), "")),
-        vector=VectorOut(chunks=int(r.data["vector_chunks"]), dimensions=int(r.data["vector_dimensions"]), storage_gb=d.vector_storage_gb),
+        vector=VectorOut(chunks=int(r.data.vector_chunks), dimensions=int(r.data.vector_dimensions), storage_gb=d.vector_storage_gb),
         object=ObjectOut(storage_gb=d.object_storage_gb, log_storage_gb=d.log_storage_gb, attachment_storage_gb=d.attachment_storage_gb),
     )
 
@@ -557,7 +560,7 @@ def _cost_out(ctx: _Context, m: _Month) -> CostOut:
     r = ctx.r
     unpriced = []
     if m.hosted is not None and m.hosted.monthly_usd is None:
-        unpriced.append(f"GPUs: {m.hosted.gpus} x {r.llm['gpu']} (no price in the catalog; add one with --prices)")
+        unpriced.append(f"GPUs: {m.hosted.gpus} x {r.llm.gpu} (no price in the catalog; add one with --prices)")
     convs = m.load.monthly_conversations
     return CostOut(
         monthly_usd=m.total, breakdown=[CostLine(component=x.component, monthly_usd=x.monthly_usd, basis=x.basis) for x in m.lines],
@@ -618,8 +621,8 @@ def chosen_instance_types(s: Scenario, cat: Catalog, serving: Any = None) -> dic
     r, assumptions = resolve(s)
     ctx = _context(r, cat, assumptions, serving)
     _base_load(ctx, s, assumptions)
-    out = {} if r.app.get("instance_type") else {"app.instance_type": ctx.app_inst.name}
-    if ctx.worker_inst is not None and not r.app.get("worker_instance_type"):
+    out = {} if r.app.instance_type else {"app.instance_type": ctx.app_inst.name}
+    if ctx.worker_inst is not None and not r.app.worker_instance_type:
         out["app.worker_instance_type"] = ctx.worker_inst.name
     return out
 

@@ -25,7 +25,10 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.scenario import ResolvedWorkload
 
 DATA = Path(__file__).resolve().parent / "data" / "prompt_caching.json"
 
@@ -132,7 +135,7 @@ def cached_share(c: Conversation, rule: CacheRule) -> CacheShare:
                       explanation=why)
 
 
-def scenario_share(app_type: str, deployment: str, provider: str | None, model: str, w: Any,
+def scenario_share(app_type: str, deployment: str, provider: str | None, model: str, w: "ResolvedWorkload",
                    seconds_between_calls: float, engine: tuple[str, int, bool] | None) -> tuple[float, str] | None:
     """The chatbot default of `workload.cached_input_share`, derived; None where a measured default stands.
 
@@ -142,10 +145,10 @@ def scenario_share(app_type: str, deployment: str, provider: str | None, model: 
     """
     if app_type != "chatbot":
         return None
-    conv = Conversation(system_prompt_tokens=float(w["system_prompt_tokens"]),
-                        retrieved_context_tokens=float(w["retrieved_context_tokens"]),
-                        prompt_tokens=float(w["prompt_tokens"]), output_tokens=float(w["output_tokens"]),
-                        messages_per_session=float(w["messages_per_session"]), seconds_between_calls=seconds_between_calls)
+    conv = Conversation(system_prompt_tokens=float(w.system_prompt_tokens),
+                        retrieved_context_tokens=float(w.retrieved_context_tokens),
+                        prompt_tokens=float(w.prompt_tokens), output_tokens=float(w.output_tokens),
+                        messages_per_session=float(w.messages_per_session), seconds_between_calls=seconds_between_calls)
     if deployment == "self_hosted":
         assert engine is not None
         if not engine[2]:

@@ -190,20 +190,11 @@ Number = int | float  # a JSON number: ints stay ints, so the plan's `inputs` ec
 class _ResolvedSection(BaseModel):
     """A scenario section after `resolve()`: every default filled, frozen, read as attributes.
 
-    Why `__getitem__` and `get`: the sizing modules were written against the dict sections
-    (`r.app["cpu_ms_per_message"]`); they keep working while each moves to attribute access. New code
-    reads attributes, which mypy checks.
+    Why frozen attributes, not dicts: mypy checks every read (`r.app.cpu_ms_per_message`), and a misspelt
+    field is an error where it is written, not a KeyError in the middle of a plan.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-    def __getitem__(self, key: str) -> Any:
-        if key not in type(self).__pydantic_fields__:
-            raise KeyError(key)
-        return getattr(self, key)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return getattr(self, key) if key in type(self).__pydantic_fields__ else default
 
 
 class ResolvedLLM(_ResolvedSection):

@@ -79,23 +79,23 @@ def call_shape(workload: ResolvedWorkload, llm_latency_s: tuple[float, float], m
     `measured_input_tokens` (a measured mean, from `capplan calibrate`) replaces the computed input.
     """
     w = workload
-    n = float(w["llm_calls_per_message"])
-    out = float(w["output_tokens"])
-    history = (float(w["messages_per_session"]) - 1.0) / 2.0 * (w["prompt_tokens"] + out)
-    task_context = (n - 1.0) / 2.0 * (w["appended_tokens_per_call"] + out)
-    inp = w["system_prompt_tokens"] + w["retrieved_context_tokens"] + w["prompt_tokens"] + history + task_context
+    n = float(w.llm_calls_per_message)
+    out = float(w.output_tokens)
+    history = (float(w.messages_per_session) - 1.0) / 2.0 * (w.prompt_tokens + out)
+    task_context = (n - 1.0) / 2.0 * (w.appended_tokens_per_call + out)
+    inp = w.system_prompt_tokens + w.retrieved_context_tokens + w.prompt_tokens + history + task_context
     if measured_input_tokens is not None:
         inp = float(measured_input_tokens)
     ttft, per_token = llm_latency_s
     call_latency = ttft + out * per_token
-    response = n * (call_latency + float(w["tool_seconds_per_call"]))
+    response = n * (call_latency + float(w.tool_seconds_per_call))
     return CallShape(
         input_tokens_per_call=inp, output_tokens_per_call=out, history_tokens=history,
         task_context_tokens=task_context, calls_per_message=n, call_latency_s=call_latency,
-        response_time_s=response, cycle_s=float(w["think_time_s"]) + response,
-        cached_input_share=float(w["cached_input_share"]),
-        messages_per_session=float(w["messages_per_session"]),
-        tool_calls_per_llm_call=float(w["tool_calls_per_llm_call"]),
+        response_time_s=response, cycle_s=float(w.think_time_s) + response,
+        cached_input_share=float(w.cached_input_share),
+        messages_per_session=float(w.messages_per_session),
+        tool_calls_per_llm_call=float(w.tool_calls_per_llm_call),
     )
 
 
