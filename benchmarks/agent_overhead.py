@@ -30,7 +30,7 @@ from agent.saving import TranscriptSaver  # noqa: E402
 from agent.session import Session  # noqa: E402
 from agent.tools import ToolRegistry  # noqa: E402
 from agent.ui import ChatUI  # noqa: E402
-from tests.fake_openai_server import FakeOpenAIServer, Turn  # noqa: E402
+from agent.backends.local_server import FakeOpenAIServer, Turn  # noqa: E402
 
 FORECAST = {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3_000, "monthly_growth_rate": 0.08}
 

@@ -20,7 +20,7 @@ from agent.loop import MAX_TOOL_ROUNDS, ChatLoop, load_prompt
 from agent.session import Session
 from agent.saving import TranscriptSaver
 from agent.ui import ChatUI
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 
 KEY = "sk-test-SECRETKEY1234567890"
 FORECAST = {"app_type": "chatbot", "registered_users": 200000, "concurrent_users": 3000, "monthly_growth_rate": 0.08}

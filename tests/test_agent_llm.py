@@ -7,7 +7,7 @@ import pytest
 
 from agent.backends.base import Backend, BackendError
 from agent.backends.openai_compatible import OpenAIBackend, is_transient
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 
 KEY = "sk-test-SECRETKEY1234567890"
 HI = [{"role": "user", "content": "hi"}]

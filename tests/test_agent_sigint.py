@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -1,6 +1,6 @@
 """Hostile round, class "Crashes": where the README promises a clear message, there is one.
 
-A misbehaving model server (tests/fake_openai_server.py MODES) never ends the chat: what arrived is
+A misbehaving model server (agent/backends/local_server.py MODES) never ends the chat: what arrived is
 kept, the person is told, and the next line is read. Hostile files and arguments give exit 2 with a
 line naming the field, never a traceback or exit 1; a --batch line fails on its own line.
 """
@@ -19,7 +19,7 @@ import pytest
 
 from agent.session import Session
 from agent.tools import ToolRegistry
-from tests.fake_openai_server import MODES, FakeOpenAIServer, Turn
+from agent.backends.local_server import MODES, FakeOpenAIServer, Turn
 from tests.hostile import SCENARIO, one_problem_line, run, write_json
 
 ROOT = Path(__file__).resolve().parents[1]

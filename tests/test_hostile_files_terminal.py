@@ -17,7 +17,7 @@ from typing import Iterator
 import pytest
 
 from agent import redact
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 from tests.hostile import SCENARIO, run, write_json
 
 ESC = "\x1b]0;pwned\x07\x1b[2J\x1b[31m"  # set window title, clear screen, red

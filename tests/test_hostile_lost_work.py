@@ -16,7 +16,7 @@ import pytest
 from agent.saving import TranscriptSaver
 from agent.session import Session
 from agent.tools import ToolRegistry
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 from tests.hostile import SCENARIO, one_problem_line, run
 
 KEY = "local-key-not-secret-shape-0000"

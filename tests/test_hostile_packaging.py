@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 
 ROOT = Path(__file__).resolve().parents[1]
 

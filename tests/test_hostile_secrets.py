@@ -14,7 +14,7 @@ from typing import Iterator
 import pytest
 
 from agent import redact
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 from tests.hostile import AZURE_KEY, PROJ_KEY, SCENARIO, assert_no_secret, run, write_json
 
 

@@ -14,7 +14,7 @@ import pytest
 from agent.cli import main
 from agent.session import Session
 from agent.tools import ToolRegistry
-from tests.fake_openai_server import FakeOpenAIServer, Turn
+from agent.backends.local_server import FakeOpenAIServer, Turn
 
 RANGED = {"app_type": "chatbot", "registered_users": 200000, "concurrent_users": 3500,
           "ranges": {"concurrent_users": {"low": 2000, "high": 5000}, "monthly_growth_rate": {"low": 0.05, "high": 0.1}}}

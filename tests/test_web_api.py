@@ -313,7 +313,7 @@ def test_loopback_bind_refuses_other_host_names(client: TestClient) -> None:
 
 def test_the_api_key_never_reaches_the_browser(store: SessionStore, monkeypatch: pytest.MonkeyPatch) -> None:
     from agent.backends.openai_compatible import OpenAIBackend
-    from tests.fake_openai_server import FakeOpenAIServer, Turn
+    from agent.backends.local_server import FakeOpenAIServer, Turn
 
     key = "sk-test-BROWSERKEY1234567890abcdef"
     monkeypatch.setenv("OPENAI_API_KEY", key)

@@ -1,8 +1,10 @@
-"""A local stand-in for an OpenAI-compatible server, for tests and the overhead benchmark.
+"""A local server speaking the OpenAI Chat Completions wire format (JSON and streaming SSE), for
+offline tests, demos and benchmarks.
 
 Why a real HTTP server: the openai SDK 3.x runs on httpx2, so httpx-level mocks silently do nothing;
 a stdlib server on 127.0.0.1:0 exercises the real client, HTTP, SSE, timeouts and retries, and never
-touches the network. Tests push scripted turns; the server records every request it receives.
+touches the network. Callers push scripted turns (or give a responder); the server records every
+request it receives. It lives in the package, not in tests/, so the benchmarks can use it too.
 """
 from __future__ import annotations
 
