@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from forecasting.defaults import lookup
-from forecasting.errors import ScenarioError, known
+from forecasting.errors import Problem, ScenarioError, known
 from forecasting.workload import MONTH_IN_SECONDS_TEXT, SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,8 +60,8 @@ def given_source(s: "Scenario") -> str:
     return "peak_concurrent_users"
 
 
-def check_sources(s: "Scenario") -> list[str]:
-    """Exactly one load source, consistent with registered users; one line per problem, naming the fields."""
+def check_sources(s: "Scenario") -> list[Problem]:
+    """Exactly one load source, consistent with registered users; one problem each, with the field to fix."""
     sources = []
     if s.concurrent_users is not None:
         sources.append("concurrent_users")
@@ -73,34 +73,36 @@ def check_sources(s: "Scenario") -> list[str]:
     if s.measured is not None:
         sources.append("measured.llm_calls_per_second")
     if not sources and s.peak_concurrent_users is None:
-        return ["give one load source: concurrent_users or peak_concurrent_users (users online at once), "
-                "daily_active_users, monthly_active_users, monthly_conversations / monthly_messages / monthly_tasks, "
-                "or measured.llm_calls_per_second"]
+        return [Problem("", "give one load source: concurrent_users or peak_concurrent_users (users online at once), "
+                        "daily_active_users, monthly_active_users, monthly_conversations / monthly_messages / monthly_tasks, "
+                        "or measured.llm_calls_per_second")]
     problems = []
     if len(sources) > 1:
-        problems.append(f"{' and '.join(sources)} each set the load; give only one of them "
-                        "(monthly_active_users may accompany daily_active_users, peak_concurrent_users any of them)")
+        problems.append(Problem(sources[-1], f"{' and '.join(sources)} each set the load; give only one of them "
+                                "(monthly_active_users may accompany daily_active_users, peak_concurrent_users any of them)"))
     if s.monthly_messages is not None and s.app_type == "agent":
-        problems.append("monthly_messages: agents count tasks; use monthly_tasks")
+        problems.append(Problem("monthly_messages", "agents count tasks; use monthly_tasks"))
     if s.monthly_tasks is not None and s.app_type == "chatbot":
-        problems.append("monthly_tasks: chatbots count messages; use monthly_messages (or monthly_conversations)")
+        problems.append(Problem("monthly_tasks", "chatbots count messages; use monthly_messages (or monthly_conversations)"))
     if s.peak_multiplier is not None and s.peak_concurrent_users is not None and sources:
-        problems.append(f"peak_multiplier and peak_concurrent_users both set the peak (with {sources[0]} as the "
-                        "average); give one")
+        problems.append(Problem("peak_multiplier", f"peak_multiplier and peak_concurrent_users both set the peak (with "
+                                f"{sources[0]} as the average); give one"))
     if s.measured is not None and s.measured.peak_llm_calls_per_second is not None:
+        peak = "measured.peak_llm_calls_per_second"
         if s.peak_concurrent_users is not None or s.peak_multiplier is not None:
-            problems.append("measured.peak_llm_calls_per_second and peak_concurrent_users / peak_multiplier both set the peak; give one")
+            problems.append(Problem(peak, f"{peak} and peak_concurrent_users / peak_multiplier both set the peak; give one"))
         if s.measured.peak_llm_calls_per_second < s.measured.llm_calls_per_second:
-            problems.append(f"measured.peak_llm_calls_per_second ({s.measured.peak_llm_calls_per_second:,.4g}) cannot be "
-                            f"below measured.llm_calls_per_second ({s.measured.llm_calls_per_second:,.4g})")
+            problems.append(Problem(peak, f"{s.measured.peak_llm_calls_per_second:,.4g} cannot be below "
+                                    f"measured.llm_calls_per_second ({s.measured.llm_calls_per_second:,.4g})"))
     dau, mau, reg = s.daily_active_users, s.monthly_active_users, s.registered_users
     if dau is not None and mau is not None and dau > mau:
-        problems.append(f"daily_active_users ({dau:,.0f}) cannot exceed monthly_active_users ({mau:,.0f})")
+        problems.append(Problem("daily_active_users", f"{dau:,.0f} cannot exceed monthly_active_users ({mau:,.0f})"))
     for f, v in (("daily_active_users", dau), ("monthly_active_users", mau)):
         if v is not None and v > reg:
-            problems.append(f"{f} ({v:,.0f}) cannot exceed registered_users ({reg:,})")
+            problems.append(Problem(f, f"{v:,.0f} cannot exceed registered_users ({reg:,})"))
     if s.measured is not None and s.measured.output_tokens_per_call is not None and s.workload.output_tokens is not None:
-        problems.append("measured.output_tokens_per_call and workload.output_tokens both set the output per call; give one")
+        problems.append(Problem("measured.output_tokens_per_call", "measured.output_tokens_per_call and "
+                                "workload.output_tokens both set the output per call; give one"))
     return problems
 
 

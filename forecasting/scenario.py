@@ -165,21 +165,23 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
-        if self.daily_load_curve is not None and (any(v < 0 for v in self.daily_load_curve) or max(self.daily_load_curve) <= 0):
-            raise ValueError("daily_load_curve: 24 non-negative hourly values, not all zero")
+        # an InputError (a ValueError) so each problem keeps its field through pydantic (validate.describe_errors)
+        from forecasting.errors import InputError, Problem
         from forecasting.load_sources import check_sources
 
+        if self.daily_load_curve is not None and (any(v < 0 for v in self.daily_load_curve) or max(self.daily_load_curve) <= 0):
+            raise InputError(Problem("daily_load_curve", "24 non-negative hourly values, not all zero"))
         problems = check_sources(self)
         if problems:
-            raise ValueError("; ".join(problems))
+            raise InputError(problems)
         for field in ("concurrent_users", "peak_concurrent_users"):
             value = getattr(self, field)
             if value is not None and value > self.registered_users:
-                raise ValueError(f"{field} ({value:,.0f}) cannot exceed registered_users ({self.registered_users:,})")
+                raise InputError(Problem(field, f"{value:,.0f} cannot exceed registered_users ({self.registered_users:,})"))
         if (self.concurrent_users is not None and self.peak_concurrent_users is not None
                 and self.peak_concurrent_users < self.concurrent_users):
-            raise ValueError(f"peak_concurrent_users ({self.peak_concurrent_users:,.0f}) cannot be below "
-                             f"concurrent_users ({self.concurrent_users:,.0f})")
+            raise InputError(Problem("peak_concurrent_users", f"{self.peak_concurrent_users:,.0f} cannot be below "
+                                     f"concurrent_users ({self.concurrent_users:,.0f})"))
         return self
 
 

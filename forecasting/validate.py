@@ -45,7 +45,10 @@ def describe_errors(exc: ValidationError) -> list[str]:
         loc = tuple(err.get("loc", ()))
         path = ".".join(str(p) for p in loc) or "scenario"
         kind = err.get("type", "")
-        if kind == "extra_forbidden":
+        raised = (err.get("ctx") or {}).get("error")
+        if kind == "value_error" and isinstance(raised, ScenarioError):  # a check that names its own fields
+            lines += [f"{'.'.join(str(p) for p in loc + (i.field,) if p) or 'scenario'}: {i.message}" for i in raised.issues]
+        elif kind == "extra_forbidden":
             lines.append(f"{path}: unknown field{suggest(str(loc[-1]), _fields_at(loc[:-1]))}")
         elif kind == "missing":
             lines.append(f"{path}: required field is missing")

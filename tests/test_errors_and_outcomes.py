@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from forecasting import plan
 from forecasting.errors import InputError, Problem, ScenarioError
 from forecasting.serving import ServingInputError
 
+ROOT = Path(__file__).resolve().parents[1]
 CHATBOT = {"app_type": "chatbot", "registered_users": 200_000, "concurrent_users": 3_000}
 
 
@@ -118,3 +121,41 @@ def test_a_transcript_from_a_newer_capplan_is_refused_clearly(tmp_path: Path) ->
     path.write_text(json.dumps({"schema_version": SCHEMA_VERSION + 1, "messages": []}))
     with pytest.raises(transcript.TranscriptError, match="newer capplan"):
         transcript.load(path)
+
+
+@pytest.mark.parametrize("extra, field, words", [
+    ({"daily_active_users": 500_000}, "daily_active_users", "500,000 cannot exceed registered_users"),
+    ({"daily_active_users": 5_000, "monthly_active_users": 4_000}, "daily_active_users", "cannot exceed monthly_active_users"),
+    ({"monthly_active_users": 20_000, "concurrent_users": 100}, "monthly_active_users", "each set the load"),
+    ({"monthly_tasks": 1_000, "concurrent_users": None}, "monthly_tasks", "chatbots count messages"),
+    ({"concurrent_users": 300_000}, "concurrent_users", "cannot exceed registered_users"),
+])
+def test_load_source_problems_name_their_field_through_the_tools_and_the_cli(extra: dict[str, object], field: str,
+                                                                              words: str) -> None:
+    scenario = {k: v for k, v in {**CHATBOT, **extra}.items() if v is not None}
+    if "concurrent_users" not in extra:
+        scenario.pop("concurrent_users")
+    result = ToolRegistry().call("forecast", json.dumps(scenario), Session())
+    assert not result.ok and [e["field"] for e in result.outcome()["error"]] == [field], result.outcome()
+    assert f"- {field}: " in result.content and words in result.content
+    proc = subprocess.run([sys.executable, "-m", "agent.cli", "plan", "-"], input=json.dumps(scenario),
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and f"capplan plan: {field}: " in proc.stderr and words in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_guided_mode_and_the_web_history_read_the_stored_outcome_not_the_text() -> None:
+    from agent.guided.backend import GuidedBackend
+    from agent.web.views import history
+
+    s = Session()
+    call = {"id": "c1", "type": "function", "function": {"name": "forecast", "arguments": json.dumps(CHATBOT)}}
+    s.messages = [{"role": "user", "content": "plan it"}, {"role": "assistant", "content": None, "tool_calls": [call]},
+                  {"role": "tool", "tool_call_id": "c1", "content": "the planner refused: registered_users is too small"}]
+    s.tool_outcomes["c1"] = {"ok": False, "error": [{"field": "registered_users", "message": "too small"}]}
+    reply = GuidedBackend(strict=True).respond(s.messages, [], s)
+    assert reply.text.startswith("I couldn't plan that") and not reply.tool_calls
+    assert history(s)[1]["tools"][0]["ok"] is False
+    s.tool_outcomes["c1"] = {"ok": True}
+    s.messages[-1]["content"] = "Error: a result that merely starts with the word"
+    assert history(s)[1]["tools"][0]["ok"] is True

@@ -29,7 +29,7 @@ class AfterTools(TurnState):
         for m in results:
             name = calls.get(m.get("tool_call_id"), "")
             content = str(m.get("content") or "")
-            if content.startswith("Error"):
+            if not self.session.tool_ok(m.get("tool_call_id")):  # the stored outcome, not the text
                 texts.append(replies.error_summary(content, reading=name in ("usage_compare", "usage_calibrate")))
                 self.state.pop("queued_what_if", None)
                 continue

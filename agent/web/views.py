@@ -148,10 +148,8 @@ def history(session: Session) -> list[dict[str, Any]]:
         elif role == "tool":
             done = steps.get(str(m.get("tool_call_id")))
             if done is not None:
-                content = str(m.get("content") or "")
-                outcome = session.tool_outcomes.get(str(m.get("tool_call_id"))) or {}
-                done["ok"] = bool(outcome["ok"]) if "ok" in outcome else not content.startswith("Error")
-                done["summary"] = tool_summary(content)
+                done["ok"] = session.tool_ok(m.get("tool_call_id"))  # stored outcome; old transcripts migrated
+                done["summary"] = tool_summary(str(m.get("content") or ""))
     return items
 
 
