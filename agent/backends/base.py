@@ -49,6 +49,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Protocol, runtime_checkable
 
+# The chat agent's own model (here, not in openai_compatible, so `--help` names it without importing openai): OpenAI's current "mini" tier, the class gpt-5-mini held before its deprecation
+# (2026-12-11, LiteLLM deprecation_date). gpt-5.4-mini: $0.75/$4.50 per M in/out, 272k context, no
+# deprecation date (LiteLLM price map, litellm 1.110.2, 2026-11-27; ../shared/reference/catalog_facts.json).
+# A mini model, not the cheapest (gpt-6-luna), because the agent's whole job is reliable tool calls.
+DEFAULT_MODEL = "gpt-5.4-mini"
+
 if TYPE_CHECKING:  # only for type hints: keeps start-up free of the session's imports
     from agent.session import Session
 

@@ -21,9 +21,8 @@ from tenacity import wait_random_exponential
 
 from agent import redact
 from agent.backends.stream_guard import GuardedStream, StreamStalled
-from agent.backends.base import BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
+from agent.backends.base import DEFAULT_MODEL, BackendError, Message, Reply, TextCallback, ToolCall, ToolSchema, Usage
 
-DEFAULT_MODEL = "gpt-5-mini"
 PLACEHOLDER_KEY = "local"  # local servers ignore the key, but the SDK refuses to run without one
 MAX_RETRY_AFTER_S = 120.0
 Notify = Callable[[str], None]

@@ -24,8 +24,10 @@ from agent.errors import InputError
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--offline", action="store_true",
                         help="use the built-in guided mode even when an LLM is configured")
+    from agent.backends.base import DEFAULT_MODEL
+
     parser.add_argument("--model", metavar="NAME",
-                        help="chat model id (default: $CAPPLAN_MODEL or gpt-5-mini)")
+                        help=f"chat model id (default: $CAPPLAN_MODEL or {DEFAULT_MODEL})")
     parser.add_argument("--base-url", metavar="URL",
                         help="OpenAI-compatible server, e.g. http://localhost:11434/v1 (default: $OPENAI_BASE_URL)")
     parser.add_argument("--save", metavar="PATH",

@@ -21,6 +21,8 @@ LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    from agent.backends.base import DEFAULT_MODEL
+
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1; others need a token)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
     p.add_argument("--db", metavar="PATH|URL", help="SQLite file, or postgresql://user@host/db (default: "
@@ -28,7 +30,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--token", help="require this token on every request (generated when binding beyond loopback)")
     p.add_argument("--open", action="store_true", help="open the page in a browser")
     p.add_argument("--offline", action="store_true", help="use the built-in guided mode even when an LLM is configured")
-    p.add_argument("--model", metavar="NAME", help="chat model id (default: $CAPPLAN_MODEL or gpt-5-mini)")
+    p.add_argument("--model", metavar="NAME", help=f"chat model id (default: $CAPPLAN_MODEL or {DEFAULT_MODEL})")
     p.add_argument("--base-url", metavar="URL", help="OpenAI-compatible server (default: $OPENAI_BASE_URL)")
 
 
