@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from forecasting.workload import DAYS_PER_MONTH
+
 AppType = Literal["chatbot", "agent"]
 
 ESTIMATE = "capplan estimate: no published measurement exists (reference gap list)"
@@ -61,7 +63,7 @@ COMMON: dict[str, Default] = {
     "app.memory_mb_per_session": Default(1.0, "MiB/session", ESTIMATE + "; in-process connection and buffers (Node.js idle WebSocket ~32 KB, low-confidence)", Plausible(0.03, 4, JUDGEMENT + "; Node.js idle WebSocket ~32 KB (low-confidence) up to buffered streams")),
     "app.base_memory_gb": Default(1.0, "GiB/instance", ESTIMATE + "; runtime and framework", Plausible(0.25, 4, JUDGEMENT + "; a small Go service to a large Python/JVM runtime")),
     # --- provisioning (issue 8) ---
-    "data.existing_history_days": Default(0.0, "days", "a new service: by the end of month m it holds min((m + 1) x 30.4, retention) days of history (set this for a service already running)"),
+    "data.existing_history_days": Default(0.0, "days", f"a new service: by the end of month m it holds min((m + 1) x {DAYS_PER_MONTH:.1f}, retention) days of history (set this for a service already running)"),
     "data.db_reads_per_message": Default(1.0, "reads/message", ESTIMATE + "; the conversation is read from the database when the session cache misses", Plausible(0.2, 5, JUDGEMENT + " around an unmeasured estimate")),
     "data.db_reads_per_vcpu": Default(5000.0, "reads/s per vCPU", ESTIMATE + "; indexed point reads of one conversation served from memory", Plausible(1000, 20000, JUDGEMENT + " around an unmeasured estimate")),
     "app.max_connections_per_instance": Default(524288, "connections/instance", "open-file limit: systemd >= 240 raises the default hard RLIMIT_NOFILE to 512Ki; 1,000,382 WebSockets were held on one 32-core server (workload_and_pricing.md 5.5). A stream costs a file descriptor and memory (app.memory_mb_per_session), not CPU, so memory usually limits first", Plausible(65536, 1048576, "a common raised LimitNOFILE (64Ki) to 1Mi descriptors")),

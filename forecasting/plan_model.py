@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from forecasting.scenario import Assumption
+from forecasting.workload import DAYS_PER_MONTH
 
 SCHEMA_VERSION = "1.0"
 
@@ -189,7 +190,7 @@ class DatabaseOut(BaseModel):
     bytes_per_message: float
     messages_per_day: float
     retention_days: float
-    history_days: float = Field(0.0, description="days of conversations held this month: min(existing + month x 30.4, retention)")
+    history_days: float = Field(0.0, description=f"days of conversations held this month: min(existing + (month + 1) x {DAYS_PER_MONTH:.1f}, retention)")
     read_replicas: int = 0
     reads_per_second_peak: float = 0.0
     burstable: bool = False

@@ -22,7 +22,12 @@ from forecasting.defaults import (
     lookup,
 )
 
-MAX_USERS = 10_000_000_000  # more than everyone alive (8.2 billion, 2026)
+# Everyone alive, the ceiling of any count of people (the guided mode refuses more, agent/guided/meanings.py): about 8.3 billion in 2026 (UN DESA, World Population Prospects 2024, medium variant:
+# 8.2 billion in mid-2025, growing about 0.9% a year).
+PEOPLE_ALIVE = 8.3e9
+# A scenario counts accounts, and one person may hold several: the limit leaves headroom above PEOPLE_ALIVE
+# (rounded up to the next ten billion) and refuses only what no app can have.
+MAX_USERS = 10_000_000_000
 MAX_TOKENS = 2_000_000  # longer than any catalog model's context window
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
 

@@ -10,9 +10,11 @@ import re
 
 from agent.guided.numbers import Number, rate_period_months, to_monthly_rate
 from agent.guided.patterns import (
-    AVERAGE, BEFORE_CONC, BEFORE_GROWTH, BEFORE_PEAK, BEFORE_REG, BEFORE_SHRINK, CONCURRENT, EVERY, GROWTH, MULTIPLE, NO_GROWTH, OTHER_UNIT, PEAK, PEOPLE_ON_EARTH, REGISTERED, SHRINK, _I, _MULT_WORDS, _UNIT_MONTHS, _WORD_N,
+    AVERAGE, BEFORE_CONC, BEFORE_GROWTH, BEFORE_PEAK, BEFORE_REG, BEFORE_SHRINK, CONCURRENT, EVERY, GROWTH, MULTIPLE, NO_GROWTH, OTHER_UNIT, PEAK, REGISTERED, SHRINK, _I, _MULT_WORDS, _UNIT_MONTHS, _WORD_N,
 )
 from typing import TYPE_CHECKING
+
+from forecasting.scenario import PEOPLE_ALIVE
 
 if TYPE_CHECKING:  # pragma: no cover
     from agent.guided.understand import Understanding
@@ -164,9 +166,9 @@ def validate_counts(u: Understanding) -> None:
         if value <= 0:
             u.problems.append(f"The number of {label} must be a positive number; {value:,.0f} can't be right.")
             setattr(u, field_name, None)
-        elif not value <= PEOPLE_ON_EARTH:
+        elif not value <= PEOPLE_ALIVE:
             shown = f"{value:,.0f}" if value < 1e15 else f"{value:.3g}"
-            u.problems.append(f"{shown} {label} is more than everyone on Earth (about 8.3 billion).")
+            u.problems.append(f"{shown} {label} is more than everyone on Earth (about {PEOPLE_ALIVE / 1e9:.1f} billion).")
             setattr(u, field_name, None)
 
     bad("registered", "registered users")
@@ -186,7 +188,7 @@ def validate_counts(u: Understanding) -> None:
         u.horizon = None
     for name_, label in (("added_per_month", "new users a month"), ("added_users", "more users")):
         value = getattr(u, name_)
-        if value is not None and not 0 < value <= PEOPLE_ON_EARTH:
+        if value is not None and not 0 < value <= PEOPLE_ALIVE:
             u.problems.append(f"{value:,.0f} {label} is not something I can plan.")
             setattr(u, name_, None)
     for key, factor in list(u.multiply.items()):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 MAX_CHARS = 4000  # a pasted essay is read up to here; nobody describes a workload in more
-PEOPLE_ON_EARTH = 8.3e9
 
 _I = re.IGNORECASE
 CONCURRENT = re.compile(

@@ -11,16 +11,18 @@ import math
 from typing import Any
 
 from forecasting import vocabulary
+from forecasting.defaults import lookup
 
 INTRO = ("Guided mode: no language model is connected, so I run a short interview and understand plain "
          "numbers and phrases. To chat with a model instead, set OPENAI_API_KEY (or OPENAI_BASE_URL for a "
          "local server such as Ollama or vLLM) and run `capplan chat` again.")
 
 # A rough average concurrency when the person does not know it, from the reference figures:
-# 30% of registered users active each day (DAU/MAU, June.so and omegapoint 2026 benchmarks), one
-# 7-minute session each (the chatbot session default), spread over a 16-hour active day.
-DEFAULT_CONCURRENT_SHARE = 0.30 * 7 / (16 * 60)
-DEFAULT_CONCURRENT_SOURCE = ("30% of registered users active each day (DAU/MAU benchmarks), one 7-minute "
+# 30% of registered users active each day (DAU/MAU, June.so and omegapoint 2026 benchmarks: "30% ok"), one
+# session each of the chatbot session default (forecasting/defaults.py), spread over a 16-hour active day.
+_SESSION_MINUTES = float(lookup("chatbot", "workload.session_minutes").value)
+DEFAULT_CONCURRENT_SHARE = 0.30 * _SESSION_MINUTES / (16 * 60)
+DEFAULT_CONCURRENT_SOURCE = (f"30% of registered users active each day (DAU/MAU benchmarks), one {_SESSION_MINUTES:g}-minute "
                              "session each, over a 16-hour day")
 
 QUESTIONS: dict[str, str] = {
