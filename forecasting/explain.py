@@ -6,6 +6,7 @@ explanation can never disagree with the number it explains.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from forecasting.errors import known
@@ -31,37 +32,15 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     e["load.average_concurrent_users"] = (f"average concurrent users = {_n(L.average_concurrent_users)}"
                                           + ("" if r.concurrent_users and abs(r.concurrent_users - L.average_concurrent_users) < 1e-9
                                              else f" (peak {_n(L.peak_concurrent_users)} / peak multiplier {_n(r.peak_multiplier)})"))
-    e["load.response_time_s"] = (f"response time = {_n(s.calls_per_message)} LLM call(s) x ({_n(s.call_latency_s)} s per call"
-                                 f" + {_n(w.tool_seconds_per_call)} s tools) = {_n(s.response_time_s)} s; a call takes time to first token"
-                                 f" + {_n(s.output_tokens_per_call)} output tokens x time per token")
-    e["load.seconds_between_messages"] = (f"a user's cycle = {_n(w.think_time_s)} s think time + {_n(s.response_time_s)} s response"
-                                          f" = {_n(s.cycle_s)} s between messages")
-    e["load.messages_per_second"] = e["load.requests_per_second"] = (f"messages/s at peak = {_n(L.peak_concurrent_users)} users / {_n(s.cycle_s)} s per cycle"
-                                     f" = {_n(L.peak_messages_per_s)} messages/s (Little's law)")
-    e["load.llm_calls_per_second"] = (f"LLM calls/s at peak = {_n(L.peak_messages_per_s)} messages/s x {_n(s.calls_per_message)} calls/message"
-                                      f" = {_n(L.peak_llm_calls_per_s)} calls/s")
-    e["load.input_tokens_per_call"] = (
-        f"input tokens/call = {w.system_prompt_tokens} system + {w.retrieved_context_tokens} retrieved + {w.prompt_tokens} new message"
-        f" + {_n(s.history_tokens)} history ((messages per session {_n(w.messages_per_session)} - 1) / 2 x ({w.prompt_tokens} + {_n(s.output_tokens_per_call)}))"
-        + (f" + {_n(s.task_context_tokens)} task context (({_n(s.calls_per_message)} calls - 1) / 2 x ({w.appended_tokens_per_call} appended + {_n(s.output_tokens_per_call)} output))"
-           if s.task_context_tokens else "")
-        + f" = {_n(s.input_tokens_per_call)} tokens")
-    e["load.input_tokens_per_minute"] = (f"input tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.input_tokens_per_call)} tokens x 60"
-                                         f" = {_n(L.peak_input_tokens_per_min)}")
-    e["load.output_tokens_per_minute"] = (f"output tokens/min at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.output_tokens_per_call)} tokens x 60"
-                                          f" = {_n(L.peak_output_tokens_per_min)}")
-    e["load.monthly_messages"] = (f"monthly messages = {_n(L.average_messages_per_s)} messages/s at average load x {MONTH_IN_SECONDS_TEXT}"
-                                  f" = {_n(L.monthly_messages)}")
-    e["load.monthly_conversations"] = (f"monthly conversations = {_n(L.monthly_messages)} messages / {_n(w.messages_per_session)} per session"
-                                       f" = {_n(L.monthly_conversations)}")
-    e["load.concurrent_llm_requests"] = (f"LLM calls in flight at peak = {_n(L.peak_llm_calls_per_s)} calls/s x {_n(s.call_latency_s)} s per call"
-                                         f" = {_n(L.peak_concurrent_llm_requests)}")
+    _take(e, s.derivations, "load.response_time_s", "load.seconds_between_messages")
+    _take(e, L.derivations, "load.messages_per_second")
+    e["load.requests_per_second"] = e["load.messages_per_second"]  # the figure's first name (DESIGN.md keeps it)
+    _take(e, L.derivations, "load.llm_calls_per_second")
+    _take(e, s.derivations, "load.input_tokens_per_call")
+    _take(e, L.derivations, "load.input_tokens_per_minute", "load.output_tokens_per_minute", "load.monthly_messages",
+          "load.monthly_conversations", "load.concurrent_llm_requests")
     if r.app_type == "agent":
-        e["load.concurrent_agent_tasks"] = (f"agent tasks running at peak = {_n(L.peak_messages_per_s)} tasks/s x {_n(s.response_time_s)} s per task"
-                                            f" = {_n(L.peak_concurrent_tasks)}")
-        e["load.external_calls_per_second"] = (f"external tool/service calls at peak = {_n(L.peak_llm_calls_per_s)} LLM calls/s x"
-                                               f" {_n(w.tool_calls_per_llm_call)} tool calls per LLM call = {_n(L.peak_external_calls_per_s)}/s"
-                                               " (size rate limits of the services the agent calls)")
+        _take(e, L.derivations, "load.concurrent_agent_tasks", "load.external_calls_per_second")
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
     k = 1 + margin
@@ -142,6 +121,12 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     return e
 
 
+def _take(e: dict[str, str], derivations: Mapping[str, str], *keys: str) -> None:
+    """Copy the derivations a computation returned, in the order the plan lists them."""
+    for key in keys:
+        e[key] = derivations[key]
+
+
 def _given(path: str, value: object, unit: str, assumed: frozenset[str]) -> str:
     origin = "default, see assumptions for its source" if path in assumed else "given in the scenario"
     shown = _n(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
@@ -152,19 +137,14 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     """One line for every remaining number of the plan, so none is left without its origin."""
     r, s, L, d, a, i = ctx.r, ctx.shape, m.load, m.data, m.app, ctx.app_inst
     w, k, app = r.workload, 1 + r.safety_margin, r.app
-    e["load.average_messages_per_second"] = e["load.average_requests_per_second"] = (f"messages/s at average load = {_n(L.average_concurrent_users)} users / {_n(s.cycle_s)} s"
-                                             f" = {_n(L.average_messages_per_s)}")
+    _take(e, L.derivations, "load.average_messages_per_second")
+    e["load.average_requests_per_second"] = e["load.average_messages_per_second"]
     e["load.output_tokens_per_call"] = _given("workload.output_tokens", w.output_tokens, "tokens per LLM call", assumed)
+    # a chatbot's plan shows 0 agent tasks (planner._load_out), whatever the formula gives
     e.setdefault("load.concurrent_agent_tasks", "0: chatbots answer each message with one call and run no agent tasks")
     e.setdefault("load.external_calls_per_second", f"{_n(L.peak_external_calls_per_s)}: {_given('workload.tool_calls_per_llm_call', w.tool_calls_per_llm_call, 'tool calls per LLM call', assumed)}")
-    e["load.monthly_llm_calls"] = (f"monthly LLM calls = {_n(L.monthly_messages)} messages x {_n(s.calls_per_message)} calls"
-                                   f" = {_n(L.monthly_llm_calls)}")
-    e["load.monthly_input_tokens"] = (f"monthly input tokens = {_n(L.monthly_llm_calls)} calls x {_n(s.input_tokens_per_call)} tokens"
-                                      f" = {_n(L.monthly_input_tokens)}")
-    e["load.monthly_cached_input_tokens"] = (f"cached input tokens = {_n(L.monthly_input_tokens)} x {_n(s.cached_input_share)} prompt-cache"
-                                             f" hit share = {_n(L.monthly_cached_input_tokens)}")
-    e["load.monthly_output_tokens"] = (f"monthly output tokens = {_n(L.monthly_llm_calls)} calls x {_n(s.output_tokens_per_call)} tokens"
-                                       f" = {_n(L.monthly_output_tokens)}")
+    _take(e, L.derivations, "load.monthly_llm_calls", "load.monthly_input_tokens", "load.monthly_cached_input_tokens",
+          "load.monthly_output_tokens")
     if m.api is not None and ctx.api_prices is not None:
         p, api = ctx.api_prices, m.api
         src = f"{p.model} list price ({p.source}, as of {p.as_of})"

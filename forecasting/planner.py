@@ -64,7 +64,8 @@ def _choose(cat: Catalog, r: ResolvedScenario, load: Load, workers: bool, curve:
     return choice, pricing.rate(cat, choice.best.shape.entry, r.pricing, tier)
 
 
-def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], serving_catalog: Any = None) -> _Context:
+def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], serving_catalog: Any = None,
+             explain: bool = False) -> _Context:
     llm = r.llm
     problems: list[str] = []
     api_prices = slo = None
@@ -88,8 +89,8 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         problems.append(f"app.scale_in_utilization ({r.app.scale_in_utilization}) must be below "
                         f"app.target_cpu_utilization ({r.app.target_cpu_utilization})")
     measured_in = (r.measured or {}).get("input_tokens_per_call")
-    shape = call_shape(w, latency, measured_in)
-    r, shape = _prefix_cache(r, assumptions, shape, api_prices, serving_catalog, latency, measured_in, notes)
+    shape = call_shape(w, latency, measured_in, explain)
+    r, shape = _prefix_cache(r, assumptions, shape, api_prices, serving_catalog, latency, measured_in, notes, explain)
     w = r.workload
     if api_prices is not None:  # issue 8: a long prompt may be billed at the model's long-context tier
         api_prices = llm_api.with_long_context(api_prices, cat, shape.input_tokens_per_call)
@@ -111,7 +112,7 @@ def _context(r: ResolvedScenario, cat: Catalog, assumptions: list[Assumption], s
         except ScenarioError as e:  # the estimator's input errors; anything else is a bug and surfaces as one
             problems += [_serving_problem(p, llm, cat) for p in e.issues]
         else:
-            shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0), measured_in)
+            shape = call_shape(w, (slo.ttft_ms / 1000.0, slo.itl_ms / 1000.0), measured_in, explain)
             if not llm.precision:
                 assumptions.append(Assumption(name="llm.precision", value=str(slo.precision), unit="",
                                               source="the model's native precision (set fp8 to halve weight memory where the GPU supports it)"))
@@ -167,7 +168,7 @@ def _as_instance(c: instance_search.Choice) -> app_tier.InstanceType:
 
 def _prefix_cache(r: ResolvedScenario, assumptions: list[Assumption], shape: CallShape, api_prices: Any,
                   serving_catalog: Any, latency: tuple[float, float], measured_in: Any,
-                  notes: list[str]) -> tuple[ResolvedScenario, CallShape]:
+                  notes: list[str], explain: bool = False) -> tuple[ResolvedScenario, CallShape]:
     """Replace the defaulted `workload.cached_input_share` by the one the caching rules give (chatbots), or
     by 0 when `llm.prefix_caching` is off; the assumption records the derivation."""
     from forecasting import prompt_cache
@@ -198,7 +199,7 @@ def _prefix_cache(r: ResolvedScenario, assumptions: list[Assumption], shape: Cal
         assumptions.append(Assumption(name="workload.cached_input_share", value=round(share, 4),
                                       unit="fraction of input tokens", source=why))
     r = r.model_copy(update={"workload": w.model_copy(update={"cached_input_share": share})})
-    return r, call_shape(r.workload, latency, measured_in)
+    return r, call_shape(r.workload, latency, measured_in, explain)
 
 
 def _prefix_pool_warning(ctx: _Context, m: _Month) -> list[str]:
@@ -352,13 +353,13 @@ def _finite(obj: Any, path: str = "plan") -> None:
             _finite(v, f"{path}[{i}]")
 
 
-def _base_load(ctx: _Context, s: Scenario, assumptions: list[Assumption]) -> Load:
+def _base_load(ctx: _Context, s: Scenario, assumptions: list[Assumption], explain: bool = False) -> Load:
     """Month-0 load: the person's load input -> concurrency, now that the cycle is known (sets ctx.r).
     Shared by plan() and draw_figures(), so a Monte-Carlo draw is sized exactly like a plan."""
     from forecasting import load_sources
 
     ctx.r = load_sources.derive(ctx.r, s, ctx.shape.cycle_s, ctx.shape.calls_per_message, assumptions)
-    base = compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape)
+    base = compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape, explain)
     _provision(ctx, base)
     return base
 
@@ -387,11 +388,11 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
             loaded_serving_catalog = serving.load_serving_catalog(serving_catalog)
         except (ValueError, OSError) as exc:
             raise ScenarioError(f"--catalog: {exc}") from None
-    ctx = _context(r, cat, assumptions, loaded_serving_catalog)
+    ctx = _context(r, cat, assumptions, loaded_serving_catalog, explain=True)
     shape = ctx.shape
     from forecasting import load_sources  # used below for the plausibility warnings
 
-    base = _base_load(ctx, s, assumptions)
+    base = _base_load(ctx, s, assumptions, explain=True)
     r = ctx.r
     if s.daily_load_curve is None:
         assumptions.append(Assumption(name="daily_load_curve", value="default shape", unit="load / daily mean, by hour", source=ctx.curve.basis))
