@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
-
 from forecasting.catalog import Catalog
+from forecasting.catalog_entries import DbHost
 from forecasting.data_tier import DataSizing
 from forecasting.workload import Load
 
@@ -26,7 +25,7 @@ class Line:
     basis: str
 
 
-def tiered_egress_usd(gb: float, tiers: list[list[float]]) -> float:
+def tiered_egress_usd(gb: float, tiers: tuple[tuple[float, float], ...]) -> float:
     """Internet egress is priced in volume tiers; beyond the last tier the last rate applies."""
     left, usd = gb, 0.0
     for size, rate in tiers:
@@ -46,24 +45,24 @@ def cache_line(load: Load, d: DataSizing, cat: Catalog, text: bool = True) -> Li
     """The cheaper of serverless Valkey (billed per GB-hour and per ECPU) and node-based Redis/Valkey
     (a primary and a replica node per shard, 75% of node memory usable) for the session cache."""
     h = cat.hours_per_month
-    cache_gb_hour = cat.service("elasticache_serverless_valkey_gb_hour")
-    ecpu_price = cat.service("elasticache_serverless_valkey_million_ecpu")
+    cache_gb_hour = cat.services.elasticache_serverless_valkey_gb_hour.value
+    ecpu_price = cat.services.elasticache_serverless_valkey_million_ecpu.value
     kb = max(1.0, math.ceil(d.cache_bytes_per_session / 1024.0))
     ecpu_m = load.monthly_messages * CACHE_ACCESSES_PER_MESSAGE * kb / 1e6
-    usable = cat.service("elasticache_usable_memory_fraction")
+    usable = cat.services.elasticache_usable_memory_fraction.value
     billed_gb = max(d.cache_memory_gb / usable, 1.0)
     serverless = billed_gb * cache_gb_hour * h + ecpu_m * ecpu_price
     best = Line("session cache", serverless, "")
     node_basis = ""
     for c in cat.caches:
-        mem = CACHE_NODE_MEMORY_GIB.get(str(c.get("class")))
-        if c.get("usd_per_hour") and mem:
+        mem = CACHE_NODE_MEMORY_GIB.get(c.node_class)
+        if c.usd_per_hour and mem:
             shards = max(1, math.ceil(d.cache_memory_gb / (mem * usable) - 1e-9))
-            usd = shards * 2 * float(c["usd_per_hour"]) * h
+            usd = shards * 2 * c.usd_per_hour * h
             if usd < best.monthly_usd:
                 best = Line("session cache", usd, "")
-                node_basis = (f"{shards} shard(s) x 2 nodes (primary + replica) of {c['class']} ({c['engine']}, {mem} GiB,"
-                              f" {usable:.0%} usable) x ${c['usd_per_hour']}/h x {h:.0f} h; cheaper than serverless (${serverless:,.2f})")
+                node_basis = (f"{shards} shard(s) x 2 nodes (primary + replica) of {c.node_class} ({c.engine}, {mem} GiB,"
+                              f" {usable:.0%} usable) x ${c.usd_per_hour}/h x {h:.0f} h; cheaper than serverless (${serverless:,.2f})")
     if not text:
         return best
     if node_basis:
@@ -74,32 +73,31 @@ def cache_line(load: Load, d: DataSizing, cat: Catalog, text: bool = True) -> Li
                 + ("" if not cat.caches else "; cheaper than node-based classes"))
 
 
-def data_lines(load: Load, d: DataSizing, cat: Catalog, db: dict[str, Any], db_replicas: int, vector_gb: float,
+def data_lines(load: Load, d: DataSizing, cat: Catalog, db: DbHost, db_replicas: int, vector_gb: float,
                db_usd_per_hour: float | None = None, db_rate_basis: str = "", read_replicas: int = 0,
                text: bool = True) -> list[Line]:
     """Managed databases bill their storage and IOPS; self-managed ones block storage (3,000 IOPS included).
     `db_usd_per_hour` is the class's price under the pricing option (default: list price)."""
     h = cat.hours_per_month
-    storage_key = "rds_gp3_storage" if db["managed"] else "ebs_gp3"
-    storage_price = cat.service(storage_key)
+    storage_price = (cat.services.rds_gp3_storage if db.managed else cat.services.ebs_gp3).value
     included_iops = 3000
     extra_iops = max(0.0, d.write_iops_peak - included_iops)
-    iops_usd = extra_iops * cat.service("rds_extra_iops")
-    s3 = cat.service("s3_standard")
-    egress = tiered_egress_usd(d.egress_gb_per_month, cat.service("internet_egress_tiers"))
-    rate = float(db["usd_per_hour"]) if db_usd_per_hour is None else db_usd_per_hour
+    iops_usd = extra_iops * cat.services.rds_extra_iops.value
+    s3 = cat.services.s3_standard.value
+    egress = tiered_egress_usd(d.egress_gb_per_month, cat.services.internet_egress_tiers.value)
+    rate = db.usd_per_hour if db_usd_per_hour is None else db_usd_per_hour
     copies = db_replicas + read_replicas
     db_usd = rate * copies * h
     replica_gb = d.db_storage_gb / max(db_replicas, 1) * read_replicas
     lines = [
         Line("database instance", db_usd,
-             f"{db['name']} x {db_replicas} ({'managed, primary + standby' if db['managed'] else 'self-managed: no priced managed class fits'}"
+             f"{db.name} x {db_replicas} ({'managed, primary + standby' if db.managed else 'self-managed: no priced managed class fits'}"
              f"{f') + {read_replicas} read replica(s' if read_replicas else ''}) x ${rate:.4g}/h x {h:.0f} h"
              + (f"; {db_rate_basis}" if db_rate_basis else "") if text else ""),
         Line("database storage", (d.db_storage_gb + replica_gb) * storage_price + iops_usd,
              f"{d.db_storage_gb + replica_gb:,.1f} GB (all copies; {d.history_days:,.0f} days of history) x ${storage_price}/GB-month"
-             f" ({'managed' if db['managed'] else 'block'} storage)"
-             + (f" + {extra_iops:,.0f} IOPS above {included_iops:,} x ${cat.service('rds_extra_iops')}" if extra_iops else "") if text else ""),
+             f" ({'managed' if db.managed else 'block'} storage)"
+             + (f" + {extra_iops:,.0f} IOPS above {included_iops:,} x ${cat.services.rds_extra_iops.value}" if extra_iops else "") if text else ""),
         cache_line(load, d, cat, text),
         Line("object storage", d.object_storage_gb * s3,
              f"{d.object_storage_gb:,.1f} GB (logs + attachments) x ${s3}/GB-month" if text else ""),
@@ -116,6 +114,6 @@ def load_balancer_line(load: Load, d: DataSizing, cat: Catalog) -> Line:
     new_conn = load.average_messages_per_s  # streaming: about one request per message
     lcu = max(new_conn / ALB_NEW_CONN_PER_LCU, load.average_concurrent_users / ALB_ACTIVE_CONN_PER_LCU,
               d.egress_gb_per_month / h / ALB_GB_PER_HOUR_PER_LCU, 1.0)
-    hourly, per_lcu = cat.service("alb_hour"), cat.service("alb_lcu_hour")
+    hourly, per_lcu = cat.services.alb_hour.value, cat.services.alb_lcu_hour.value
     return Line("load balancer", (hourly + lcu * per_lcu) * h,
                 f"1 ALB x ${hourly}/h + {lcu:,.1f} LCU x ${per_lcu}/LCU-h, x {h:.0f} h")

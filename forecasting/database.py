@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+
+from forecasting.catalog_entries import DbHost
 
 BURSTABLE_BASELINE = {"micro": 0.10, "small": 0.20, "medium": 0.20, "large": 0.30, "xlarge": 0.40, "2xlarge": 0.40}
 BURSTABLE_MAX_GB = 100.0
@@ -23,44 +24,44 @@ REPLICA_TARGET = 0.6  # CPU target on a read replica
 
 @dataclass(frozen=True)
 class DbChoice:
-    option: dict[str, Any]
+    option: DbHost
     fits: bool
     read_replicas: int
     basis: str
 
     @property
     def managed(self) -> bool:
-        return bool(self.option.get("managed"))
+        return self.option.managed
 
 
-def is_burstable(o: dict[str, Any]) -> bool:
-    return "burstable" in (o.get("flags") or []) or ".t4g." in str(o.get("name")) or ".t3." in str(o.get("name"))
+def is_burstable(o: DbHost) -> bool:
+    return "burstable" in o.entry.flags or ".t4g." in o.name or ".t3." in o.name
 
 
-def _allowed(o: dict[str, Any], vcpu: float, storage_gb: float) -> bool:
+def _allowed(o: DbHost, vcpu: float, storage_gb: float) -> bool:
     if not is_burstable(o):
         return True
-    size = str(o.get("name", "")).rsplit(".", 1)[-1]
-    return vcpu <= BURSTABLE_BASELINE.get(size, 0.0) * float(o.get("vcpu", 0)) and storage_gb <= BURSTABLE_MAX_GB
+    size = o.name.rsplit(".", 1)[-1]
+    return vcpu <= BURSTABLE_BASELINE.get(size, 0.0) * o.vcpu and storage_gb <= BURSTABLE_MAX_GB
 
 
-def choose_db(options: list[dict[str, Any]], vcpu: float, memory_gib: float, storage_gb: float, read_vcpu: float,
+def choose_db(options: list[DbHost], vcpu: float, memory_gib: float, storage_gb: float, read_vcpu: float,
               text: bool = True) -> DbChoice:
     """First (cheapest, managed before self-managed) host with the vCPU for the writes and the memory for the
     hot data that a production primary may use; the largest host, flagged, when none is big enough."""
     chosen, fits = None, True
     for o in options:
-        if o.get("vcpu", 0) >= vcpu and o.get("memory_gib", 0) >= memory_gib and _allowed(o, vcpu, storage_gb):
+        if o.vcpu >= vcpu and o.memory_gib >= memory_gib and _allowed(o, vcpu, storage_gb):
             chosen = o
             break
     if chosen is None:
-        chosen, fits = max(options, key=lambda o: (o.get("memory_gib", 0), o.get("vcpu", 0))), False
-    cls_vcpu = float(chosen.get("vcpu", 1))
+        chosen, fits = max(options, key=lambda o: (o.memory_gib, o.vcpu)), False
+    cls_vcpu = float(chosen.vcpu)
     replicas = 0 if read_vcpu <= READS_ON_PRIMARY * cls_vcpu else math.ceil(read_vcpu / (cls_vcpu * REPLICA_TARGET) - 1e-9)
     if not text:
         return DbChoice(chosen, fits, replicas, "")
-    kind = "managed" if chosen.get("managed") else "self-managed"
-    basis = (f"{chosen['name']} ({kind}, {cls_vcpu:g} vCPU / {float(chosen.get('memory_gib', 0)):g} GiB): the cheapest class with"
+    kind = "managed" if chosen.managed else "self-managed"
+    basis = (f"{chosen.name} ({kind}, {cls_vcpu:g} vCPU / {float(chosen.memory_gib):g} GiB): the cheapest class with"
              f" >= {vcpu:.3g} vCPU for the writes and >= {memory_gib:.3g} GiB for the hot data"
              + ("" if not is_burstable(chosen) else f"; burstable allowed: {vcpu:.3g} vCPU is within its CPU-credit baseline and"
                 f" {storage_gb:,.0f} GB <= {BURSTABLE_MAX_GB:.0f} GB")

@@ -191,7 +191,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
                                                   f" ({h.offer.gpus_per_instance} GPUs) = {h.instances} instances, the cheapest packing in the catalog")
             e["llm.self_hosted.usd_per_gpu_hour"] = f"${h.offer.usd_per_hour}/h / {h.offer.gpus_per_instance} GPUs ({h.offer.source})"
     inst = ctx.cat.cpu_instances[i.name]
-    e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h on-demand ({inst.get('source')}, {inst.get('as_of')})"
+    e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h on-demand ({inst.source}, {inst.as_of})"
     e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
     e["compute.app.instance_family"] = e["compute.app.instance_vcpu"]
     e["compute.app.choice"] = ctx.app_choice.why
@@ -322,7 +322,7 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
         out.append(f"database: {m.data.write_iops_peak:,.0f} writes/s and {m.data.db_memory_gib_required:,.1f} GiB of hot data exceed"
                    f" the largest priced host ({m.db_class}); shard the conversation store or add larger classes with --prices")
     elif not m.db_managed:
-        largest = max(ctx.cat.rds_instances, key=lambda n: ctx.cat.rds_instances[n].get("memory_gib", 0), default=None)
+        largest = max(ctx.cat.rds_instances, key=lambda n: ctx.cat.rds_instances[n].memory_gib, default=None)
         out.append(f"database: needs ~{m.data.db_vcpu_required:.1f} vCPU and {m.data.db_memory_gib_required:,.1f} GiB RAM; "
                    + (f"more than the largest managed PostgreSQL class priced for {ctx.cat.region} ({largest})" if largest
                       else f"no managed PostgreSQL is priced for {ctx.cat.region} in the catalog")

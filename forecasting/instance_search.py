@@ -14,6 +14,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from forecasting.catalog_entries import CpuInstance
+
 # Burstable classes earn CPU credits and throttle when they run out: not for a production tier.
 EXCLUDED_CATEGORIES = frozenset({"burstable", "gpu"})
 
@@ -26,7 +28,7 @@ class Shape:
     vcpu: float
     memory_gib: float
     usd_per_hour: float
-    entry: dict[str, Any]
+    entry: CpuInstance
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,8 @@ def _ceil(x: float) -> int:
     return int(math.ceil(x - 1e-9))
 
 
-def shape_of(entry: dict[str, Any]) -> Shape:
-    name = str(entry["name"])
-    return Shape(name, str(entry.get("family") or name.split(".")[0]), str(entry.get("arch", "x86_64")),
-                 float(entry["vcpu"]), float(entry["memory_gib"]), float(entry["usd_per_hour"]), entry)
+def shape_of(entry: CpuInstance) -> Shape:
+    return Shape(entry.name, entry.family_name, entry.arch, float(entry.vcpu), float(entry.memory_gib), float(entry.usd_per_hour), entry)
 
 
 def fit(need: Need, shape: Shape, rules: Rules, usd_per_hour: float | None = None) -> Fit:
@@ -112,13 +112,13 @@ def hourly_counts(need: Need, shape: Shape, rules: Rules, scale: tuple[float, ..
     return tuple([max(floor, max(ceil(worst * x - 1e-9), 1) + spare) for x in scale])
 
 
-def candidates(entries: Iterable[dict[str, Any]], pin: str | None = None, families: list[str] | None = None) -> list[Shape]:
+def candidates(entries: Iterable[CpuInstance], pin: str | None = None, families: list[str] | None = None) -> list[Shape]:
     """The shapes a search may use: the pinned type alone, else the allowed families, never burstable or GPU."""
     if pin:  # only the pinned entry is shaped: Monte-Carlo draws pin the type and call this per draw
-        return [shape_of(e) for e in entries if str(e["name"]) == pin]
+        return [shape_of(e) for e in entries if e.name == pin]
     shapes = [shape_of(e) for e in entries]
     allowed = set(families or ())
-    return sorted((s for s in shapes if s.entry.get("category") not in EXCLUDED_CATEGORIES
+    return sorted((s for s in shapes if s.entry.category not in EXCLUDED_CATEGORIES
                    and (not allowed or s.family in allowed)), key=lambda s: s.name)
 
 

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from forecasting.catalog import Catalog
+from forecasting.catalog_entries import ApiModel
 from forecasting.workload import Load
 
 MTOK = 1_000_000.0
@@ -53,16 +54,14 @@ class ApiSizing:
 
 
 def prices_for(cat: Catalog, model: str) -> ApiPrices:
-    m: dict[str, Any] = cat.api_models[model]
-    inp = float(m["input_usd_per_mtok"])
-    cached = m.get("cached_input_usd_per_mtok")
-    write = m.get("cache_write_usd_per_mtok")
+    m = cat.api_models[model]
+    inp = float(m.input_usd_per_mtok)
+    cached, write = m.cached_input_usd_per_mtok, m.cache_write_usd_per_mtok
     return ApiPrices(
-        model=model, provider=str(m["provider"]), input=inp,
+        model=model, provider=m.provider, input=inp,
         cached_input=float(cached) if cached is not None else inp,
         cache_write=float(write) if write is not None else None,
-        output=float(m["output_usd_per_mtok"]), source=str(m.get("source", cat.api_price_source)),
-        as_of=str(m.get("as_of", "undated")), max_input_tokens=m.get("max_input_tokens"),
+        output=float(m.output_usd_per_mtok), source=m.source, as_of=m.as_of, max_input_tokens=m.max_input_tokens,
     )
 
 
@@ -71,15 +70,15 @@ def with_long_context(p: ApiPrices, cat: Catalog, input_tokens_per_call: float) 
     billed at the higher tier (Gemini and Claude bill the entire prompt, not only the tokens past it). The
     tier's cached-input and cache-write prices are not in the data; they are scaled by the same input ratio
     (derived, said in the note)."""
-    lc = cat.api_models[p.model].get("long_context")
-    if not lc or input_tokens_per_call <= float(lc["above_input_tokens"]):
+    lc = cat.api_models[p.model].long_context
+    if not lc or input_tokens_per_call <= float(lc.above_input_tokens):
         return p
-    k = float(lc["input_usd_per_mtok"]) / p.input if p.input > 0 else 1.0
-    note = (f"{input_tokens_per_call:,.0f} input tokens per call exceed {p.model}'s {int(lc['above_input_tokens']):,}-token"
-            f" long-context threshold: the whole request is billed at ${lc['input_usd_per_mtok']}/M input and"
-            f" ${lc['output_usd_per_mtok']}/M output instead of ${p.input}/M and ${p.output}/M ({lc['source']}, {lc['as_of']});"
+    k = float(lc.input_usd_per_mtok) / p.input if p.input > 0 else 1.0
+    note = (f"{input_tokens_per_call:,.0f} input tokens per call exceed {p.model}'s {int(lc.above_input_tokens):,}-token"
+            f" long-context threshold: the whole request is billed at ${lc.input_usd_per_mtok}/M input and"
+            f" ${lc.output_usd_per_mtok}/M output instead of ${p.input}/M and ${p.output}/M ({lc.source}, {lc.as_of});"
             f" cached input and cache writes scaled by the same x{k:.2f} (derived)")
-    return replace(p, input=float(lc["input_usd_per_mtok"]), output=float(lc["output_usd_per_mtok"]),
+    return replace(p, input=float(lc.input_usd_per_mtok), output=float(lc.output_usd_per_mtok),
                    cached_input=p.cached_input * k, cache_write=p.cache_write * k if p.cache_write is not None else None,
                    long_context_note=note)
 
@@ -88,27 +87,27 @@ def deprecation(cat: Catalog, model: str, horizon_months: int) -> str | None:
     """A warning when the model's deprecation date falls before the end of the horizon (counted from the
     price data's date), naming the successor where the data has one, else current same-provider models."""
     m = cat.api_models[model]
-    when = m.get("deprecation_date")
+    when = m.deprecation_date
     if not when:
         return None
-    start = _date(str(m.get("as_of") or ""), PRICE_DATA_DATE) or PRICE_DATA_DATE
+    start = _date(m.as_of, PRICE_DATA_DATE) or PRICE_DATA_DATE
     end = _add_months(start, horizon_months)
-    dep = _date(str(when), None)
+    dep = _date(when, None)
     if dep is None:
         return None
     if dep > end:
         return None
-    def alive(x: dict[str, Any]) -> bool:
-        d = _date(str(x.get("deprecation_date") or ""), None)
+    def alive(x: ApiModel) -> bool:
+        d = _date(x.deprecation_date or "", None)
         return d is None or d > end
-    successor = m.get("successor")
+    successor = m.successor
     if successor:
         instead = f"its successor is {successor}"
     else:
-        same = sorted((x for x in cat.api_models.values() if x["provider"] == m["provider"] and x["id"] != model and alive(x)),
-                      key=lambda x: (abs(float(x["output_usd_per_mtok"]) - float(m["output_usd_per_mtok"])), x["id"]))[:3]
-        instead = ("the price data names no successor; current " + str(m["provider"]) + " models priced closest: "
-                   + ", ".join(f"{x['id']} (${x['input_usd_per_mtok']}/${x['output_usd_per_mtok']} per M in/out)" for x in same)
+        same = sorted((x for x in cat.api_models.values() if x.provider == m.provider and x.id != model and alive(x)),
+                      key=lambda x: (abs(x.output_usd_per_mtok - m.output_usd_per_mtok), x.id))[:3]
+        instead = ("the price data names no successor; current " + m.provider + " models priced closest: "
+                   + ", ".join(f"{x.id} (${x.input_usd_per_mtok}/${x.output_usd_per_mtok} per M in/out)" for x in same)
                    if same else "the price data names no successor")
     tense = "was deprecated on" if dep <= start else f"is deprecated on"
     return (f"llm.model: {model} {tense} {when} (LiteLLM deprecation_date), inside this plan's {horizon_months}-month horizon"

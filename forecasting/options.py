@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from forecasting import llm_api, planner
 from forecasting.catalog import Catalog
+from forecasting.catalog_entries import ApiModel
 from forecasting.defaults import DEFAULT_API_MODEL, OPTIONS
 from forecasting.errors import ScenarioError
 from forecasting.ranges import has_ranges, split
@@ -141,8 +142,8 @@ def parse_candidates(doc: Any) -> CandidatesFile:
     return parsed
 
 
-def _per_call_usd(entry: dict[str, Any], tokens_in: float, tokens_out: float) -> float:
-    return (float(entry["input_usd_per_mtok"]) * tokens_in + float(entry["output_usd_per_mtok"]) * tokens_out) / 1e6
+def _per_call_usd(entry: ApiModel, tokens_in: float, tokens_out: float) -> float:
+    return (entry.input_usd_per_mtok * tokens_in + entry.output_usd_per_mtok * tokens_out) / 1e6
 
 
 def _provider_class(model_id: str) -> str:
@@ -188,8 +189,7 @@ def self_hosted_candidates(cat: Catalog, serving: Any, pricings: tuple[str, ...]
     largest GPU instance's memory (counted in a note, not listed one by one)."""
     largest: dict[str, int] = {}
     for inst in cat.gpu_instances:
-        g = str(inst.get("gpu"))
-        largest[g] = max(largest.get(g, 0), int(inst["gpus"]))
+        largest[inst.gpu] = max(largest.get(inst.gpu, 0), inst.gpus)
     out: list[Candidate] = []
     skipped = 0
     for mid, m in sorted(serving.models.items()):

@@ -34,12 +34,12 @@ def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
         raise ScenarioError(f"{field}: unknown instance type {name!r} in {cat.region}{suggest(name, list(cat.cpu_instances))}; "
                             f"known: {', '.join(sorted(cat.cpu_instances))}")
     i = cat.cpu_instances[name]
-    return app_tier.InstanceType(name, float(i["vcpu"]), float(i["memory_gib"]), float(i["usd_per_hour"]))
+    return app_tier.InstanceType(name, float(i.vcpu), float(i.memory_gib), float(i.usd_per_hour))
 
 
 def _families_there(cat: Catalog) -> list[str]:
     """The instance families the search may pick from in this region, for an error that names them."""
-    return sorted({str(i.get("family")) for i in cat.cpu_instances.values() if i.get("category") not in instance_search.EXCLUDED_CATEGORIES})
+    return sorted({str(i.family) for i in cat.cpu_instances.values() if i.category not in instance_search.EXCLUDED_CATEGORIES})
 
 
 def _choose(cat: Catalog, r: ResolvedScenario, load: Load, workers: bool, curve: Curve) -> tuple[instance_search.Choice, pricing.Rate]:
@@ -272,12 +272,12 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _
     data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month)
     dbc = database.choose_db(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required, data.db_storage_gb,
                              data.db_read_vcpu_required, text)
-    db, db_fits, db_class = dbc.option, dbc.fits, dbc.option["name"]
-    db_rate = pricing.rate(cat, db, r.pricing, "db_managed" if db["managed"] else "db_self")
+    db, db_fits, db_class = dbc.option, dbc.fits, dbc.option.name
+    db_rate = pricing.rate(cat, db.entry, r.pricing, "db_managed" if db.managed else "db_self")
     lines += cost.data_lines(load, data, cat, db, int(r.data.db_replicas), data.vector_storage_gb,
                              db_rate.baseline_usd_per_hour, db_rate.basis if text else "", dbc.read_replicas, text)
     lines.append(cost.load_balancer_line(load, data, cat))
-    return _Month(load, api, hosted, app, app_cost, workers, worker_cost, gpu_cost, data, db_class, db_fits, bool(db["managed"]), lines,
+    return _Month(load, api, hosted, app, app_cost, workers, worker_cost, gpu_cost, data, db_class, db_fits, db.managed, lines,
                   sum(line.monthly_usd for line in lines), dbc)
 
 

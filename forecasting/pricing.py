@@ -9,9 +9,10 @@ a database primary or a GPU replica that needs minutes to load its model does no
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from forecasting.catalog import Catalog
+from forecasting.catalog_entries import Instance, ManagedDb
 
 PricingOption = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
 Tier = Literal["app", "workers", "gpu", "db_self", "db_managed"]
@@ -27,14 +28,18 @@ class Rate:
     basis: str
 
 
-def rate(cat: Catalog, entry: dict[str, Any], option: str, tier: Tier, list_price: float | None = None) -> Rate:
-    od = float(entry["usd_per_hour"] if list_price is None else list_price)
-    name = entry.get("name", "?")
+def rate(cat: Catalog, entry: Instance | ManagedDb, option: str, tier: Tier, list_price: float | None = None) -> Rate:
+    """`list_price` stands in for a row without an on-demand price (or one the caller has already adjusted)."""
+    listed = entry.usd_per_hour if list_price is None else list_price
+    if listed is None:
+        raise ValueError(f"{entry.name} has no on-demand price: pass list_price")
+    od = float(listed)
+    name = entry.name
     if option == "on_demand":
         return Rate(od, od, od, f"on-demand ${od:g}/h")
     if option == "spot":
         spot_tiers = cat.pricing_options_spot_tiers()
-        spot = entry.get("spot_usd_per_hour")
+        spot = entry.spot_usd_per_hour if isinstance(entry, Instance) else None
         if tier not in spot_tiers:
             return Rate(od, od, od, f"on-demand ${od:g}/h (spot is not used for the {tier.replace('_', ' ')} tier)")
         if not spot:
@@ -42,10 +47,11 @@ def rate(cat: Catalog, entry: dict[str, Any], option: str, tier: Tier, list_pric
         return Rate(float(spot), float(spot), od, f"spot ${float(spot):g}/h (lowest zone; on-demand ${od:g}/h)")
     key = option if tier != "db_managed" else f"managed_db_{option}"
     term = "1-year" if option == "reserved_1y" else "3-year"
-    carried = entry.get("reserved_3y_usd_per_hour") if option == "reserved_3y" and tier != "db_managed" and list_price is None else None
-    if carried:
-        r = float(carried)
-        return Rate(r, od, od, f"{term} reserved ${r:g}/h for the always-on baseline ({entry.get('reserved_3y_source')}),"
+    carried = (entry.reserved_3y_usd_per_hour if isinstance(entry, Instance) and option == "reserved_3y" and tier != "db_managed"
+               and list_price is None else None)
+    if carried and isinstance(entry, Instance):
+        r = carried
+        return Rate(r, od, od, f"{term} reserved ${r:g}/h for the always-on baseline ({entry.reserved_3y_source}),"
                                f" on-demand ${od:g}/h above it")
     p = cat.pricing(key)
     if not p:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
     from forecasting.autoscale import TierCost
     from forecasting.catalog import Catalog
+    from forecasting.catalog_entries import DbHost
     from forecasting.curve import Curve
     from forecasting.scenario import ResolvedScenario
     from forecasting.serving import replicas
@@ -30,7 +31,7 @@ class PlanContext:
     worker_inst: app_tier.InstanceType | None
     api_prices: llm_api.ApiPrices | None
     slo: Any  # serving.SloCapacity for self-hosted
-    db_options: list[dict[str, Any]]
+    db_options: list[DbHost]
     notes: list[str]  # input the plan could not use, reported as warnings
     curve: Curve
     app_choice: instance_search.Choice = None  # type: ignore[assignment]  # set by _provision once the load is known

@@ -98,7 +98,7 @@ def test_every_model_table_names_models_in_the_price_data_once():
         for table in info.get("model_tables", []):
             assert table["source"] and table["as_of"], provider
             for m in table["models"]:
-                assert CAT.api_models[m]["provider"] == provider, m
+                assert CAT.api_models[m].provider == provider, m
                 seen.append(m)
             for t in table["tiers"]:
                 assert ("itpm" in t) == ("otpm" in t) and (("tpm" in t) != ("itpm" in t)), t
@@ -107,7 +107,7 @@ def test_every_model_table_names_models_in_the_price_data_once():
 
 def test_the_default_hosted_model_calls_tools_and_outlives_a_36_month_horizon():
     model = str(DEFAULT_API_MODEL.value)
-    assert CAT.api_models[model]["provider"] == "openai"
+    assert CAT.api_models[model].provider == "openai"
     assert deprecation(CAT, model, 36) is None
     s = {"app_type": "chatbot", "registered_users": 10_000, "concurrent_users": 100, "horizon_months": 36}
     p = plan(s)

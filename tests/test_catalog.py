@@ -10,20 +10,20 @@ from forecasting.catalog import default_catalog, with_overrides
 def test_every_price_carries_a_source_and_date():
     cat = default_catalog()
     assert len(cat.api_models) >= 50
-    assert {"openai", "anthropic", "gemini"} <= {m["provider"] for m in cat.api_models.values()}
+    assert {"openai", "anthropic", "gemini"} <= {m.provider for m in cat.api_models.values()}
     for m in cat.api_models.values():
-        assert m["source"] and m["as_of"] and m["input_usd_per_mtok"] >= 0 and m["output_usd_per_mtok"] >= 0
+        assert m.source and m.as_of and m.input_usd_per_mtok >= 0 and m.output_usd_per_mtok >= 0
     for i in [*cat.cpu_instances.values(), *cat.gpu_instances]:
-        assert i["source"] and i["as_of"] and i["usd_per_hour"] > 0
-    for key, s in cat.services.items():
-        assert s["source"] and s["as_of"], key
+        assert i.source and i.as_of and i.usd_per_hour is not None and i.usd_per_hour > 0
+    for key, s in cat.services.entries().items():
+        assert s.source and s.as_of, key
 
 
 def test_overrides_do_not_leak_into_the_default_catalog():
     custom = with_overrides({"services": {"s3_standard": {"value": 1.0}}, "source": "test"})
-    assert custom.service("s3_standard") == 1.0
-    assert custom.services["s3_standard"]["source"] == "test"
-    assert default_catalog().service("s3_standard") == 0.023
+    assert custom.services.s3_standard.value == 1.0
+    assert custom.services.s3_standard.source == "test"
+    assert default_catalog().services.s3_standard.value == 0.023
 
 
 @pytest.mark.parametrize("prices,expected", [

@@ -151,7 +151,7 @@ def check_values(p: dict[str, Any]) -> None:
         assert (w["minReplicas"], w["maxReplicas"]) == (auto["workers_min_replicas"], auto["workers_max_replicas"])
         inst = default_catalog().cpu_instances[p["compute"]["workers"]["instance_type"]]
         wreq = docs[("Deployment", "workers")]["spec"]["template"]["spec"]["containers"][0]["resources"]["requests"]
-        assert wreq["memory"] == f"{inst['memory_gib']:g}Gi" and float(wreq["cpu"]) == inst["vcpu"]
+        assert wreq["memory"] == f"{inst.memory_gib:g}Gi" and float(wreq["cpu"]) == inst.vcpu
     else:
         assert ("Deployment", "workers") not in docs
     sh = p["llm"]["self_hosted"]

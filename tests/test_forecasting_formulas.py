@@ -237,15 +237,15 @@ def test_database_host_is_the_cheapest_that_holds_a_day_of_hot_data():
     cat = default_catalog()
     # burstable (t4g) classes only for primaries of at most 100 GB (docs/provisioning.md); a month of history is more here
     burstable_ok = small.storage.database.storage_gb <= 100
-    fitting = [n for n, c in cat.rds_instances.items() if c["memory_gib"] >= hot and (burstable_ok or ".t4g." not in n)]
-    assert small.storage.database.instance_class == min(fitting, key=lambda n: cat.rds_instances[n]["usd_per_hour"])
+    fitting = [n for n, c in cat.rds_instances.items() if c.memory_gib >= hot and (burstable_ok or ".t4g." not in n)]
+    assert small.storage.database.instance_class == min(fitting, key=lambda n: cat.rds_instances[n].usd_per_hour)
     # 100x the users: more hot data than the burstable classes hold -> the cheapest larger managed class that does
     big = plan({**BASE, "registered_users": 10_000_000, "concurrent_users": 100_000})
     d = big.storage.database
     hot_big = d.messages_per_day * d.bytes_per_message * 1.3 / 2**30
     assert hot_big > 4 and d.engine.startswith("PostgreSQL on RDS")
-    fitting_big = [n for n, c in cat.rds_instances.items() if c["memory_gib"] >= hot_big and (d.storage_gb <= 100 or ".t4g." not in n)]
-    assert d.instance_class == min(fitting_big, key=lambda n: cat.rds_instances[n]["usd_per_hour"])
+    fitting_big = [n for n, c in cat.rds_instances.items() if c.memory_gib >= hot_big and (d.storage_gb <= 100 or ".t4g." not in n)]
+    assert d.instance_class == min(fitting_big, key=lambda n: cat.rds_instances[n].usd_per_hour)
 
 
 def _numeric_leaves(obj, path=""):

@@ -9,6 +9,7 @@ import pytest
 from forecasting import ScenarioError, plan
 from forecasting.autoscale import tier_cost
 from forecasting.catalog import default_catalog, regions
+from forecasting.catalog_entries import CpuInstance
 from forecasting.curve import daily_curve
 from forecasting.instance_search import Need, Rules, candidates, search
 from forecasting.pricing import Rate
@@ -18,8 +19,9 @@ SUPPORT = json.loads((ROOT / "examples" / "support-chatbot.json").read_text())
 RULES = Rules(target_cpu_utilization=0.5, reserved_memory_gib=1.0, memory_utilization=1.0, max_connections_per_instance=1e6, floor=2)
 
 
-def _e(name: str, vcpu: float, mem: float, usd: float, family: str = "", category: str = "general") -> dict:
-    return {"name": name, "vcpu": vcpu, "memory_gib": mem, "usd_per_hour": usd, "family": family or name.split(".")[0], "category": category}
+def _e(name: str, vcpu: float, mem: float, usd: float, family: str = "", category: str = "general") -> CpuInstance:
+    return CpuInstance(name=name, vcpu=vcpu, memory_gib=mem, usd_per_hour=usd, family=family or name.split(".")[0], category=category,
+                       source="test", as_of="test")
 
 
 def test_the_cheapest_fit_wins_and_the_runner_up_is_reported():
@@ -52,7 +54,7 @@ def test_pins_and_family_limits_are_honoured():
     fam = plan({**SUPPORT, "app": {"instance_families": ["m7i", "r7i"]}})
     assert fam.compute.app.instance_family in ("m7i", "r7i")
     cat = default_catalog()
-    allowed = [i for i in cat.cpu_instances.values() if i["family"] in ("m7i", "r7i")]
+    allowed = [i for i in cat.cpu_instances.values() if i.family in ("m7i", "r7i")]
     assert fam.compute.app.candidates_tried == len(allowed)
     with pytest.raises(ScenarioError) as exc:
         plan({**SUPPORT, "app": {"instance_families": ["z9"]}})
@@ -139,10 +141,10 @@ def test_pricing_options_cost_what_their_sources_say():
     app = od.compute.app.instance_type
     cat = default_catalog()
     entry = cat.cpu_instances[r3.compute.app.instance_type]
-    assert r3.compute.app.instance_usd_per_hour == pytest.approx(entry["reserved_3y_usd_per_hour"])  # Netflix's 3-year price
+    assert r3.compute.app.instance_usd_per_hour == pytest.approx(entry.reserved_3y_usd_per_hour)  # Netflix's 3-year price
     assert line(r3, "app instances").monthly_usd < line(od, "app instances").monthly_usd
     sp = cat.cpu_instances[spot.compute.app.instance_type]
-    assert spot.compute.app.instance_usd_per_hour == pytest.approx(sp["spot_usd_per_hour"])
+    assert spot.compute.app.instance_usd_per_hour == pytest.approx(sp.spot_usd_per_hour)
     assert line(spot, "database instance").monthly_usd == pytest.approx(line(od, "database instance").monthly_usd)  # no spot databases
     assert any(a.name == "pricing.source" for a in r3.assumptions)
     assert app  # on-demand plan chose a type too
@@ -177,17 +179,17 @@ def test_burstable_classes_only_for_small_primaries_and_read_replicas_when_reads
     big = plan({**BASE, "data": {"existing_history_days": 365}}).storage.database
     assert big.storage_gb > 100 and not big.burstable and big.engine.startswith("PostgreSQL on RDS")
     cat = default_catalog()
-    fitting = [n for n, c in cat.rds_instances.items() if "burstable" not in (c.get("flags") or []) and ".t4g." not in n
-               and c["memory_gib"] >= 0]
-    assert big.instance_class == min(fitting, key=lambda n: (cat.rds_instances[n]["usd_per_hour"], cat.rds_instances[n]["vcpu"], n))
+    fitting = [n for n, c in cat.rds_instances.items() if "burstable" not in c.flags and ".t4g." not in n
+               and c.memory_gib >= 0]
+    assert big.instance_class == min(fitting, key=lambda n: (cat.rds_instances[n].usd_per_hour, cat.rds_instances[n].vcpu, n))
     # reads that miss the cache: 40 reads per message at 5,000 reads/s per vCPU
     heavy = plan({**BASE, "data": {"existing_history_days": 365, "db_reads_per_message": 2000}})
     d = heavy.storage.database
     read_vcpu = 2_000 / CYCLE * 2000 * 1.25 / 5000
-    vcpu = cat.rds_instances[d.instance_class]["vcpu"]
+    vcpu = cat.rds_instances[d.instance_class].vcpu
     assert read_vcpu > 0.5 * vcpu and d.read_replicas == -(-read_vcpu // (vcpu * 0.6))
     line = next(b for b in heavy.cost.breakdown if b.component == "database instance")
-    assert line.monthly_usd == pytest.approx(cat.rds_instances[d.instance_class]["usd_per_hour"] * (2 + d.read_replicas) * 730)
+    assert line.monthly_usd == pytest.approx(cat.rds_instances[d.instance_class].usd_per_hour * (2 + d.read_replicas) * 730)
 
 
 def test_long_context_calls_are_priced_at_the_long_context_tier():
@@ -214,7 +216,7 @@ def test_a_model_deprecated_inside_the_horizon_is_warned_with_alternatives():
     cat = default_catalog()
     named = w[0].split("priced closest: ", 1)[1]
     for model_id in [x.split(" (")[0] for x in named.split(", ")]:
-        dep = cat.api_models[model_id].get("deprecation_date")
+        dep = cat.api_models[model_id].deprecation_date
         assert dep is None or dep > "2027-11-27", model_id  # the suggestions outlive the horizon
     assert not [x for x in plan({**s, "horizon_months": 1}).warnings if x.startswith("llm.model:")]  # 2026-12-27 < 2027-01-14
     assert not [x for x in plan({**s, "llm": {"model": "claude-sonnet-4-6"}}).warnings if x.startswith("llm.model:")]

@@ -26,8 +26,8 @@ def _rows(kind: str) -> tuple[list[str], list[list[Any]]]:
     cat = default_catalog()
     if kind == "models":
         return (["id", "provider", "input $/M", "cached $/M", "output $/M", "context", "source", "as of"],
-                [[m["id"], m["provider"], m["input_usd_per_mtok"], m.get("cached_input_usd_per_mtok"), m["output_usd_per_mtok"],
-                  m.get("max_input_tokens"), m.get("source"), m.get("as_of")] for m in cat.api_models.values()])
+                [[m.id, m.provider, m.input_usd_per_mtok, m.cached_input_usd_per_mtok, m.output_usd_per_mtok,
+                  m.max_input_tokens, m.source, m.as_of] for m in cat.api_models.values()])
     if kind == "tiers":
         rows = []
         for provider, info in cat.api_tiers.items():
@@ -36,11 +36,11 @@ def _rows(kind: str) -> tuple[list[str], list[list[Any]]]:
         return ["provider", "tier", "RPM", "TPM", "spend cap $/month", "qualification", "source"], rows
     if kind == "instances":
         return (["name", "vCPU", "memory GiB", "$/hour", "source", "as of"],
-                [[i["name"], i["vcpu"], i["memory_gib"], i["usd_per_hour"], i.get("source"), i.get("as_of")] for i in cat.cpu_instances.values()])
+                [[i.name, i.vcpu, i.memory_gib, i.usd_per_hour, i.source, i.as_of] for i in cat.cpu_instances.values()])
     if kind == "services":
         return (["service", "value", "unit", "source", "as of"],
-                [[k, json.dumps(v["value"]) if not isinstance(v["value"], (int, float)) else v["value"], v.get("unit"), v.get("source"), v.get("as_of")]
-                 for k, v in cat.services.items()])
+                [[k, v.value if isinstance(v.value, (int, float)) else json.dumps(v.value), v.unit, v.source, v.as_of]
+                 for k, v in cat.services.entries().items()])
     from forecasting.serving import load_serving_catalog
 
     sc = load_serving_catalog()
@@ -50,9 +50,11 @@ def _rows(kind: str) -> tuple[list[str], list[list[Any]]]:
                   "; ".join(str(s.get("url") or s.get("repo") or s.get("title") or "") for s in m.source)[:80]] for m in sc.models.values()])
     prices: dict[str, tuple[float, str]] = {}
     for g in cat.gpu_instances:
-        per = g["usd_per_hour"] / g["gpus"]
-        if g["gpu"] not in prices or per < prices[g["gpu"]][0]:
-            prices[g["gpu"]] = (per, f"{g['name']} ({g.get('as_of')})")
+        if g.usd_per_hour is None:
+            continue
+        per = g.usd_per_hour / g.gpus
+        if g.gpu not in prices or per < prices[g.gpu][0]:
+            prices[g.gpu] = (per, f"{g.name} ({g.as_of})")
     return (["id", "name", "memory GB", "bandwidth TB/s", "bf16 TFLOPS", "fp8 TFLOPS", "fp4 TFLOPS", "lowest $/GPU-h", "priced by"],
             [[g.id, g.name, g.memory_gb, g.memory_bandwidth_tb_s, g.dense_tflops.get("bf16"), g.dense_tflops.get("fp8"),
               g.dense_tflops.get("fp4"), round(prices[g.id][0], 3) if g.id in prices else None,

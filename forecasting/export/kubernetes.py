@@ -173,7 +173,7 @@ def documents(plan: dict[str, Any], opts: Options) -> list[Doc]:
             from forecasting.errors import ScenarioError
 
             raise ScenarioError(f"compute.workers.instance_type: {w['instance_type']!r} is not in the catalog")
-        docs += _cpu_tier(plan, opts, app, "workers", w["instance_type"], float(inst["vcpu"]), float(inst["memory_gib"]),
+        docs += _cpu_tier(plan, opts, app, "workers", w["instance_type"], float(inst.vcpu), float(inst.memory_gib),
                           "compute.workers.instance_type", f"catalog size of {w['instance_type']}",
                           "compute.autoscaling.workers_min_replicas", "compute.autoscaling.workers_max_replicas")
     if opt(plan, "llm.self_hosted") is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from forecasting.catalog import Catalog
+from forecasting.catalog_entries import GpuInstance
 from forecasting.workload import Load
 
 
@@ -22,7 +23,7 @@ class GpuOffer:
     usd_per_hour: float | None  # per instance
     usd_per_gpu_hour: float | None
     source: str
-    entry: dict[str, Any] | None = None
+    entry: GpuInstance | None = None
 
 
 @dataclass(frozen=True)
@@ -43,13 +44,12 @@ def best_offer(cat: Catalog, gpu: str, gpus_per_replica: int, replicas: int) -> 
     """The cheapest way to host `replicas` x `gpus_per_replica` GPUs; a replica never spans instances."""
     best: tuple[float, GpuOffer] | None = None
     for inst in cat.gpu_instances:
-        if inst.get("gpu") != gpu or inst["gpus"] < gpus_per_replica:
-            continue
-        per_instance = inst["gpus"] // gpus_per_replica
+        if inst.gpu != gpu or inst.gpus < gpus_per_replica or inst.usd_per_hour is None:
+            continue  # an instance without an on-demand price (capacity blocks only) cannot be planned on
+        per_instance = inst.gpus // gpus_per_replica
         count = math.ceil(replicas / per_instance)
-        total = count * inst["usd_per_hour"]
-        offer = GpuOffer(inst["name"], int(inst["gpus"]), float(inst["usd_per_hour"]),
-                         float(inst["usd_per_hour"]) / inst["gpus"], f"{inst.get('source', '?')} ({inst.get('as_of', 'undated')})", inst)
+        total = count * inst.usd_per_hour
+        offer = GpuOffer(inst.name, inst.gpus, float(inst.usd_per_hour), float(inst.usd_per_hour) / inst.gpus, inst.dated_source, inst)
         if best is None or total < best[0]:
             best = (total, offer)
     if best is None:
