@@ -177,7 +177,9 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
     gpus = list(cat.gpu_instances)
     for i, inst in enumerate(file.gpu_instances or []):
         gpu_row = _checked(GpuInstance, {**mark, **inst}, f"prices.gpu_instances[{i}]", problems)
-        if gpu_row is not None:
+        if gpu_row is not None and gpu_row.usd_per_hour is None:  # the data may lack one (capacity blocks); a user row adds a price
+            problems.append(f"prices.gpu_instances[{i}].usd_per_hour: must be a number, got None")
+        elif gpu_row is not None:
             gpus = [g for g in gpus if g.name != gpu_row.name] + [gpu_row]
     rds = dict(cat.rds_instances)
     for name, inst in (file.rds_instances or {}).items():
