@@ -80,34 +80,18 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
         e["compute.workers.choice"] = ctx.worker_choice.why
         e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
-    e["storage.database.history_days"] = (f"days of history held at the end of month 0 = min({_n(r.data.existing_history_days)} existing"
-                                          f" + 1 month x {DAYS_PER_MONTH:.1f}, {_n(r.data.retention_days)} retention) = {_n(d.history_days)};"
-                                          f" at month {r.horizon_months}: {_n(last.data.history_days)}")
+    e["storage.database.history_days"] = d.derivations["storage.database.history_days"] + f"; at month {r.horizon_months}: {_n(last.data.history_days)}"
     e["storage.database.read_replicas"] = m.db.basis
     e["storage.database.choice"] = m.db.basis
     e["storage.database.burstable"] = m.db.basis
-    e["storage.database.reads_per_second_peak"] = (f"{_n(L.peak_messages_per_s)} messages/s x {r.data.db_reads_per_message} reads per message"
-                                                   f" (session-cache misses) x {_n(k)} margin = {_n(d.reads_per_s_peak)} reads/s")
+    _take(e, d.derivations, "storage.database.reads_per_second_peak")
     e["storage.cache.service"] = next((x.basis for x in m.lines if x.component == "session cache"), "")
-    e["storage.database.storage_gb"] = (
-        f"database storage = {_n(d.messages_per_day)} messages/day x {_n(d.bytes_per_message)} bytes x {_n(d.history_days)} days of history"
-        f" x (1 + {r.data.index_overhead} index overhead) x {r.data.db_replicas} copies = {_n(d.db_storage_gb, 1)} GB"
-        f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
-    e["storage.database.write_iops_peak"] = (f"write IOPS at peak = {_n(L.peak_messages_per_s)} messages/s x (1 user row + {_n(s.calls_per_message)} model rows)"
-                                             f" x {_n(k)} margin = {_n(d.write_iops_peak)}")
+    e["storage.database.storage_gb"] = (d.derivations["storage.database.storage_gb"]
+                                        + f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
+    _take(e, d.derivations, "storage.database.write_iops_peak")
     e["storage.database.instance_class"] = (f"{m.db.basis}. vCPU: {_n(d.write_iops_peak)} writes/s at {_n(r.data.db_writes_per_vcpu)} writes/s"
                                             f" per vCPU; RAM: {_n(r.data.db_hot_days)} day(s) of conversations with indexes kept hot")
-    e["storage.cache.memory_gb"] = (f"session cache = {_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(d.cache_bytes_per_session)} bytes"
-                                    f" (history + last turn at {r.data.bytes_per_token} bytes/token + {r.data.session_state_overhead_bytes} overhead)"
-                                    f" = {_n(d.cache_memory_gb, 2)} GB")
-    e["storage.vector.storage_gb"] = (f"vector store = {r.data.vector_chunks:,} chunks x {r.data.vector_dimensions} dimensions x 4 bytes"
-                                      f" x {r.data.vector_index_overhead} index overhead = {_n(d.vector_storage_gb, 2)} GB")
-    e["storage.object.storage_gb"] = (f"object storage = {_n(d.log_storage_gb, 1)} GB of LLM request logs ({r.data.log_retention_days} days)"
-                                      f" + {_n(d.attachment_storage_gb, 1)} GB of attachments ({r.data.attachment_bytes_per_message} bytes/message,"
-                                      f" {_n(r.data.retention_days)} days) = {_n(d.object_storage_gb, 1)} GB")
-    e["network.egress_gb_per_month"] = (f"egress = {_n(L.monthly_messages)} messages x {_n(d.egress_bytes_per_message)} bytes"
-                                        f" ({_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x {r.data.egress_bytes_per_output_token} bytes"
-                                        f" + {r.data.egress_bytes_per_message} bytes) = {_n(d.egress_gb_per_month, 1)} GB/month")
+    _take(e, d.derivations, "storage.cache.memory_gb", "storage.vector.storage_gb", "storage.object.storage_gb", "network.egress_gb_per_month")
     e["cost.monthly_usd"] = "monthly cost = " + " + ".join(f"{x.component} ${x.monthly_usd:,.0f}" for x in m.lines) + f" = ${m.total:,.0f}"
     for x in m.lines:
         e[f"cost.breakdown.{x.component}"] = f"{x.component}: {x.basis} = ${x.monthly_usd:,.2f}/month"
@@ -222,31 +206,16 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
                                                     f" = {_n(wk.need.memory_gib)} GiB")
         e["compute.autoscaling.workers_min_replicas"] = f"the fewest worker instances any hour needs (the trough) = {wk.min_replicas}"
         e["compute.autoscaling.workers_max_replicas"] = f"the worker fit at the peak hour with margin = {wk.max_replicas}"
-    e["storage.database.provisioned_storage_gb"] = f"{_n(d.db_storage_gb, 1)} GB rounded up to the next size step = {_n(d.db_storage_step_gb)} GB"
+    _take(e, d.derivations, "storage.database.provisioned_storage_gb")
     e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")
-    e["storage.database.vcpu_required"] = f"{_n(d.write_iops_peak)} writes/s / {_n(r.data.db_writes_per_vcpu)} writes/s per vCPU = {_n(d.db_vcpu_required)} vCPU"
-    stored = f"({w.prompt_tokens} + {_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)}"
-    if s.calls_per_message > 1:
-        stored += f" + {_n(s.calls_per_message - 1)} x {w.appended_tokens_per_call}"
-    e["storage.database.bytes_per_message"] = (f"{stored}) tokens x {r.data.bytes_per_token} bytes + {r.data.message_overhead_bytes} bytes"
-                                               f" metadata = {_n(d.bytes_per_message)} bytes")
-    e["storage.database.messages_per_day"] = f"{_n(L.average_messages_per_s)} messages/s at average load x 86,400 s = {_n(d.messages_per_day)}"
+    _take(e, d.derivations, "storage.database.vcpu_required", "storage.database.bytes_per_message", "storage.database.messages_per_day")
     e["storage.database.retention_days"] = _given("data.retention_days", r.data.retention_days, "days", assumed)
-    e["storage.cache.provisioned_gb"] = f"{_n(d.cache_memory_gb, 2)} GB rounded up to the next size step = {_n(d.cache_step_gb)} GB"
-    e["storage.cache.bytes_per_session"] = (f"({_n(s.history_tokens)} history + {w.prompt_tokens} + {_n(s.output_tokens_per_call)} tokens)"
-                                            f" x {r.data.bytes_per_token} bytes + {r.data.session_state_overhead_bytes} bytes = {_n(d.cache_bytes_per_session)}")
+    _take(e, d.derivations, "storage.cache.provisioned_gb", "storage.cache.bytes_per_session")
     e["storage.vector.chunks"] = _given("data.vector_chunks", r.data.vector_chunks, "chunks", assumed)
     e["storage.vector.dimensions"] = _given("data.vector_dimensions", r.data.vector_dimensions, "dimensions", assumed)
-    e["storage.object.log_storage_gb"] = (f"{_n(L.monthly_llm_calls)} calls/month x ({_n(s.input_tokens_per_call)} + {_n(s.output_tokens_per_call)})"
-                                          f" tokens x {r.data.bytes_per_token} bytes x {r.data.log_retention_days} days / {DAYS_PER_MONTH:.1f} = {_n(d.log_storage_gb, 1)} GB")
-    e["storage.object.attachment_storage_gb"] = (f"{_n(d.messages_per_day)} messages/day x {r.data.attachment_bytes_per_message} bytes x"
-                                                 f" {_n(r.data.retention_days)} days = {_n(d.attachment_storage_gb, 1)} GB")
-    e["network.peak_egress_mbps"] = (f"{_n(L.peak_messages_per_s)} messages/s x {_n(d.egress_bytes_per_message)} bytes x 8 bits"
-                                     f" = {_n(d.peak_egress_mbps)} Mbit/s")
-    e["network.egress_bytes_per_message"] = (f"{_n(s.calls_per_message)} x {_n(s.output_tokens_per_call)} streamed tokens x"
-                                             f" {r.data.egress_bytes_per_output_token} bytes + {r.data.egress_bytes_per_message} bytes"
-                                             f" = {_n(d.egress_bytes_per_message)} bytes")
+    _take(e, d.derivations, "storage.object.log_storage_gb", "storage.object.attachment_storage_gb", "network.peak_egress_mbps",
+          "network.egress_bytes_per_message")
 
 
 def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:

@@ -257,7 +257,9 @@ def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True
     return api, hosted, gpu_cost, lines
 
 
-def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _Month:
+def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0, explain: bool = False) -> _Month:
+    """One month's sizing and cost. `text`: cost and choice texts (month 0 and the horizon); `explain`:
+    the derivations of every figure (month 0 of a plan only)."""
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     margin = r.safety_margin
     api, hosted, gpu_cost, lines = _llm_month(ctx, load, r.pricing, text)
@@ -269,7 +271,7 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0) -> _
         workers = app_tier.size_tier(load, margin, r.app, ctx.worker_choice.best.shape, ctx.curve.relative_to_peak, agent_workers=True)
         worker_cost = tier_cost(workers.hourly_counts, ctx.worker_rate, h, text=text)
         lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", worker_cost.autoscaled_monthly_usd, worker_cost.basis))
-    data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month)
+    data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month, explain)
     dbc = database.choose_db(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required, data.db_storage_gb,
                              data.db_read_vcpu_required, text)
     db, db_fits, db_class = dbc.option, dbc.fits, dbc.option.name
@@ -327,7 +329,7 @@ def _timeline(ctx: _Context, base: Load) -> tuple[list[TimelineRow], list[ScaleE
     prev: dict[str, Any] | None = None
     for month in range(r.horizon_months + 1):
         k = (1.0 + g) ** month
-        m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months, month=month) if month else _evaluate(ctx, base)
+        m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months, month=month) if month else _evaluate(ctx, base, explain=True)
         months.append(m)
         rows.append(_row(month, r.registered_users * k, m))
         values = _event_values(m)
