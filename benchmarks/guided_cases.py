@@ -398,8 +398,18 @@ HELD_OUT_V4_PATH = Path(__file__).resolve().parent / "data" / "guided_heldout_v4
 HELD_OUT_V4_TOLERANCE = 0.01
 
 
+# Held-out round 5 (ranges, 2026-12-01): 30 conversations written blind to the code against the
+# coordinator's spec (data/guided_heldout_v5_SPEC.md; who and how: data/guided_heldout_v5_README.md),
+# before the guided mode's range reading was extended; the same item format and checker as round 4.
+HELD_OUT_V5_PATH = Path(__file__).resolve().parent / "data" / "guided_heldout_v5_ranges.json"
+
+
 def held_out_v4() -> list[dict[str, Any]]:
     return list(json.loads(HELD_OUT_V4_PATH.read_text()))
+
+
+def held_out_v5() -> list[dict[str, Any]]:
+    return list(json.loads(HELD_OUT_V5_PATH.read_text()))
 
 
 def _close(got: Any, want: Any) -> bool:
@@ -412,9 +422,23 @@ def _close(got: Any, want: Any) -> bool:
     return got == want
 
 
+def _range_view(flat: dict[str, Any]) -> dict[str, Any]:
+    """A scenario stores a range in the field itself ({low, high[, mid]}); the held-out sets write it as
+    the field's central value plus `ranges.<path>` = {low, high}. Both views, so either spelling checks."""
+    out = dict(flat)
+    for key in [k for k in flat if k.endswith(".low")]:
+        path = key[:-4]
+        low, high = flat.get(f"{path}.low"), flat.get(f"{path}.high")
+        if isinstance(low, (int, float)) and isinstance(high, (int, float)):
+            mid = flat.get(f"{path}.mid")
+            out[path] = mid if isinstance(mid, (int, float)) else (low + high) / 2
+            out[f"ranges.{path}.low"], out[f"ranges.{path}.high"] = low, high
+    return out
+
+
 def _subset_problems(name: str, record: dict[str, Any], expected: dict[str, Any]) -> list[str]:
     """Each expected path against the scenario as given, else as the plan resolved it (derived values)."""
-    given = flatten(record.get("inputs") or {})
+    given = _range_view(flatten(record.get("inputs") or {}))
     resolved = flatten((record.get("plan") or {}).get("inputs") or {})
     out = []
     for path, value in flatten(expected).items():

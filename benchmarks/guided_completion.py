@@ -8,7 +8,8 @@ final plan whose inputs (and every named what-if's) match the table.
 
     python benchmarks/guided_completion.py            # in-process, all cases
     python benchmarks/guided_completion.py --cli      # also every case as a subprocess (~0.4 s each)
-    python benchmarks/guided_completion.py --held-out # the held-out round 4 (tests/data/guided_heldout_v4.json)
+    python benchmarks/guided_completion.py --held-out # the held-out round 4 (benchmarks/data/guided_heldout_v4.json)
+    python benchmarks/guided_completion.py --held-out-ranges # round 5: figures said as ranges (guided_heldout_v5_ranges.json)
     python benchmarks/guided_completion.py --earlier-held-out # the held-out cases of rounds 1-3
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.guided_cases import CASES, HELD_OUT, Case, check, check_v4, held_out_v4, run_library  # noqa: E402
+from benchmarks.guided_cases import CASES, HELD_OUT, Case, check, check_v4, held_out_v4, held_out_v5, run_library  # noqa: E402
 
 
 def run_cli(case: Case, folder: Path) -> dict:
@@ -44,10 +45,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cli", action="store_true", help="also run every case through capplan chat --offline")
     parser.add_argument("--held-out", action="store_true", help="the held-out round 4 (its own checker)")
+    parser.add_argument("--held-out-ranges", action="store_true", help="the held-out round 5: figures said as ranges")
     parser.add_argument("--earlier-held-out", action="store_true", help="only the held-out cases of rounds 1-3")
     args = parser.parse_args()
     if args.held_out:
-        return _held_out_v4(args.cli)
+        return _held_out(held_out_v4(), "v4", args.cli)
+    if args.held_out_ranges:
+        return _held_out(held_out_v5(), "v5 (ranges)", args.cli)
     cases = HELD_OUT if args.earlier_held_out else CASES
     paths = [("library", None)] + ([("cli", "cli")] if args.cli else [])
     for label, _ in paths:
@@ -71,8 +75,7 @@ def main() -> int:
     return 0
 
 
-def _held_out_v4(cli: bool) -> int:
-    convs = held_out_v4()
+def _held_out(convs: list[dict], round_name: str, cli: bool) -> int:
     for label in ["library"] + (["cli"] if cli else []):
         ok, failures, t0 = 0, [], time.perf_counter()
         with tempfile.TemporaryDirectory() as tmp:
@@ -88,7 +91,7 @@ def _held_out_v4(cli: bool) -> int:
                 else:
                     ok += 1
         seconds = time.perf_counter() - t0
-        print(f"guided held-out v4 ({label}): {ok}/{len(convs)} conversations pass = {ok / len(convs):.1%}"
+        print(f"guided held-out {round_name} ({label}): {ok}/{len(convs)} conversations pass = {ok / len(convs):.1%}"
               f"  ({seconds:.1f} s)")
         for case_id, problems in failures:
             print(f"  FAIL {case_id}: {'; '.join(problems)[:300]}")
