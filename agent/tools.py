@@ -162,7 +162,6 @@ def _drop_null_default(prop: dict[str, Any]) -> None:
 
 
 # The plan's vocabulary (headline figures, labels, aliases, number writers) lives in forecasting/vocabulary.py.
-dig, tidy = value_at, rounded  # old names, for agent/guided until it imports forecasting.vocabulary
 
 
 def summary(record: ScenarioRecord, *, detail: bool = True) -> dict[str, Any]:

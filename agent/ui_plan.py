@@ -16,7 +16,8 @@ from rich.text import Text
 
 from agent.redact import for_terminal, one_line
 
-from forecasting.report import fmt, short, summary_rows, tier_cell, usd
+from forecasting.report import summary_rows, tier_cell
+from forecasting.vocabulary import cell_text as fmt, short_number as short, usd_text as usd
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.plan_model import CapacityPlan

@@ -11,7 +11,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from forecasting.report.uncertainty import FIGURE_LABELS, PLAIN_WORDS, cost_sentence, value_text, varies
+from forecasting.report.uncertainty import PLAIN_WORDS, cost_sentence, figure_label, value_text, varies
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.plan_model import CapacityPlan
@@ -30,7 +30,7 @@ def uncertainty_renderables(p: "CapacityPlan") -> list[Any]:
         t.add_column(col, justify="right", style="cyan" if col != "mean" else "dim")
     for k, b in u.figures.items():
         if varies(b) or k == "cost.monthly_usd":
-            t.add_row(FIGURE_LABELS.get(k, k), *(value_text(k, x) for x in (b.p10, b.p50, b.p90, b.mean)))
+            t.add_row(figure_label(p, k), *(value_text(k, x) for x in (b.p10, b.p50, b.p90, b.mean)))
     parts: list[Any] = [Text(f"Monthly cost: {cost_sentence(u)}.", style="bold"), t]
     lr = u.least_regret
     parts.append(Text(f"Least regret: draw {lr.draw}, {value_text('x_usd', lr.monthly_usd)} a month — {lr.why}"))

@@ -66,30 +66,30 @@ def _measure(a: UsageFileArgs, session: "Session") -> Any:
 
 
 def calibrate_summary(a: UsageFileArgs, session: "Session") -> dict[str, Any]:
-    from agent.tools import tidy
+    from forecasting.vocabulary import rounded
 
     cal = _measure(a, session)
     keys = ("format", "requests", "window_s", "average_requests_per_second", "peak_requests_per_second",
             "peak_bin_s", "peak_to_average", "cached_input_share", "users", "sessions", "models")
-    out: dict[str, Any] = {k: tidy(getattr(cal, k)) for k in keys}
+    out: dict[str, Any] = {k: rounded(getattr(cal, k)) for k in keys}
     for k in ("input_tokens_per_request", "output_tokens_per_request", "latency_s"):
         v = getattr(cal, k)
         if v is not None:
-            out[k] = tidy(v.model_dump())
+            out[k] = rounded(v.model_dump())
     if cal.concurrency:
-        out["requests_in_flight"] = tidy({"average": cal.concurrency.average, "peak": cal.concurrency.peak})
+        out["requests_in_flight"] = rounded({"average": cal.concurrency.average, "peak": cal.concurrency.peak})
     out["notes"] = [n[:200] for n in cal.notes[:4]]
     out["hint"] = "to plan from these figures: forecast with other={\"measured.llm_calls_per_second\": ...} as in `capplan calibrate --into`"
     return out
 
 
 def compare_summary(a: UsageCompareArgs, session: "Session", plan: dict[str, Any], name: str) -> dict[str, Any]:
-    from agent.tools import tidy
+    from forecasting.vocabulary import rounded
     from forecasting.actuals.compare import compare
 
     result = compare(plan, _measure(a, session))
     return {"scenario": name, "file": a.path,
-            "metrics": [tidy({"metric": r.metric, "forecast": r.forecast, "actual": r.actual, "error_pct": r.error_pct,
+            "metrics": [rounded({"metric": r.metric, "forecast": r.forecast, "actual": r.actual, "error_pct": r.error_pct,
                               "within_20pct": r.within_20pct}) for r in result.metrics],
             "within": result.within, "of": len(result.metrics), "changes": result.changes[:6],
             "notes": [n[:200] for n in result.notes[:3]]}

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from forecasting.defaults import lookup
 from forecasting.errors import Problem, ScenarioError, known
+from forecasting.vocabulary import number_text as _n
 from forecasting.workload import MONTH_IN_SECONDS_TEXT, SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -176,12 +177,6 @@ def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
     if w.session_minutes is not None:
         return float(w.session_minutes) * 60.0
     return float(w.messages_per_session) * cycle_s
-
-
-def _n(x: float) -> str:
-    from forecasting.vocabulary import number_text
-
-    return number_text(x)
 
 
 def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_message: float) -> dict[str, str]:

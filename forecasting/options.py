@@ -34,6 +34,7 @@ from forecasting.errors import ScenarioError
 from forecasting.ranges import has_ranges, split
 from forecasting.scenario import Assumption, Scenario
 from forecasting.validate import parse_scenario
+from forecasting.vocabulary import usd_text
 from forecasting.whatif import apply_changes, get_path
 
 Deployment = Literal["api", "self_hosted"]
@@ -238,7 +239,7 @@ def _candidate_scenario(central: dict[str, Any], c: Candidate) -> dict[str, Any]
 
 
 def _money(x: float | None) -> str:
-    return "unpriced" if x is None else f"${x:,.0f}"
+    return "unpriced" if x is None else usd_text(x, cents=False)
 
 
 def _break_even(path: planner.OptionPath, ref: planner.OptionPath, overhead: float, against: str) -> BreakEven:

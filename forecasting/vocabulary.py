@@ -8,6 +8,7 @@ explanations use its number writer.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 # -- the headline figures: (label, plan path), in the order people read them --------------------------
@@ -55,21 +56,101 @@ SUMMARY_FIGURES: list[str] = [
     "storage.vector.storage_gb", "cost.monthly_usd", "cost.per_registered_user_usd",
 ]
 
-# -- words people use -> the metrics they mean --------------------------------------------------------
-METRIC_ALIASES: dict[str, tuple[str, ...]] = {  # words people use -> the explanation keys they mean
-    "gpu": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo",
-            "llm.self_hosted.concurrent_sequences_at_peak"),
-    "replica": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo"),
-    "server": ("compute.app.instances",), "instance": ("compute.app.instances",),
-    "worker": ("compute.workers.instances",), "autoscal": ("compute.autoscaling",),
-    "cost": ("cost.monthly_usd",), "price": ("cost.monthly_usd",), "spend": ("cost.monthly_usd",),
-    "tpm": ("llm.api.required_tpm",), "rpm": ("llm.api.required_rpm",), "tier": ("llm.api.tier",),
-    "database": ("storage.database.storage_gb", "storage.database.instance_class"),
-    "cache": ("storage.cache.memory_gb",), "vector": ("storage.vector.storage_gb",),
-    "egress": ("network.egress_gb_per_month",), "bandwidth": ("network.egress_gb_per_month",),
-    "peak": ("load.peak_concurrent_users",),
+# -- headings: the same figures heading a table row whose value carries the unit -----------------------
+# (the report, the terminal plan, the comparison, the bands). One short name per figure; the unit says
+# what the number counts. KEY_FIGURES above names the same figures for a line of their own.
+HEADINGS: dict[str, tuple[str, str]] = {
+    "inputs.registered_users": ("Registered users", "users"),
+    "load.peak_concurrent_users": ("Peak concurrent users", "users"),
+    "load.requests_per_second": ("Messages at peak", "/s"),  # user messages; an agent's are tasks: heading()
+    "load.llm_calls_per_second": ("LLM calls at peak", "/s"),
+    "load.input_tokens_per_minute": ("Input tokens at peak", "/min"),
+    "load.output_tokens_per_minute": ("Output tokens at peak", "/min"),
+    "load.external_calls_per_second": ("External tool calls at peak", "/s"),
+    "load.monthly_conversations": ("Conversations per month", ""),
+    "llm.model": ("LLM", ""),
+    "llm.api.required_rpm": ("API requests needed", "RPM"),
+    "llm.api.required_tpm": ("API tokens needed", "TPM"),
+    "llm.api.tier": ("API tier", ""),
+    "llm.self_hosted.gpu": ("GPU type", ""),
+    "llm.self_hosted.replicas": ("GPU replicas", "replicas"),
+    "llm.self_hosted.gpus": ("GPUs", "GPUs"),
+    "llm.self_hosted.sequences_per_replica_at_slo": ("Sequences per replica at SLO", ""),
+    "llm.self_hosted.operating_point.share_of_max_throughput": ("Operating point (knee)", ""),
+    "compute.app.instances": ("App instances", "instances"),
+    "compute.autoscaling": ("Autoscaling", ""),
+    "compute.autoscaling.max_replicas": ("Autoscaling max replicas", "replicas"),
+    "compute.workers.instances": ("Agent workers", "instances"),
+    "storage.database.storage_gb": ("Database storage", "GB"),
+    "storage.database.write_iops_peak": ("DB writes at peak", "IOPS"),
+    "storage.cache.memory_gb": ("Session cache", "GB"),
+    "storage.vector.storage_gb": ("Vector store", "GB"),
+    "storage.object.storage_gb": ("Object storage", "GB"),
+    "network.egress_gb_per_month": ("Egress", "GB/month"),
+    "llm.monthly_usd": ("LLM cost", "USD/month"),
+    "cost.monthly_usd": ("Monthly cost", "USD/month"),
+    "cost.per_registered_user_usd": ("Cost per registered user", "USD/month"),
+    "cost.per_1000_conversations_usd": ("Cost per 1,000 conversations", "USD"),
+}
+_COUNTED = ("users", "instances", "replicas", "GPUs")  # units a bare count already says
+_AT_HORIZON = "_at_horizon"
+
+
+def heading(path: str, app_type: str = "chatbot") -> str:
+    """The figure's short name; `..._at_horizon` paths are the same figure at the plan's last month."""
+    if path.endswith(_AT_HORIZON):
+        return heading(path.removesuffix(_AT_HORIZON), app_type) + " at the horizon"
+    if path == "load.requests_per_second" and app_type == "agent":
+        return "Tasks at peak"
+    return HEADINGS.get(path, (path, ""))[0]
+
+
+def unit(path: str) -> str:
+    """The unit of the figure at `path` ("" for text and plain counts without one)."""
+    return HEADINGS.get(path.removesuffix(_AT_HORIZON), ("", ""))[1]
+
+
+def heading_with_unit(path: str, app_type: str = "chatbot") -> str:
+    """The heading of a column of bare numbers: 'LLM calls at peak (/s)'; counts and dollars need no unit."""
+    u = unit(path)
+    shown = u and u not in _COUNTED and not u.startswith("USD")
+    return f"{heading(path, app_type)} ({u})" if shown else heading(path, app_type)
+
+
+# -- words people use -> the figure they ask about -------------------------------------------------------
+# "why so many GPUs?" (the guided mode) and explain(metric="gpus") (the chat model) read the same table.
+# First match wins, so the specific phrases ("llm cost", "workers") come before the general ones.
+_I = re.IGNORECASE
+METRIC_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"\bgpus?\b|\breplicas?\b|\bh100|\bh200|\ba100|\bl40", _I), "llm.self_hosted.gpus"),
+    (re.compile(r"\btiers?\b", _I), "llm.api.tier"),
+    (re.compile(r"\btpm\b|\btokens? per minute\b|\btokens?\b|\brate limit", _I), "llm.api.required_tpm"),
+    (re.compile(r"\brpm\b|\brequests? per minute\b", _I), "llm.api.required_rpm"),
+    (re.compile(r"\bllm cost\b|\bapi cost\b|\bapi bill\b|\bmodel cost\b", _I), "llm.monthly_usd"),
+    (re.compile(r"\bcost\w*|\bexpensive\b|\bprice\w*|\bspend\w*|\bbudget\b|\bbill\b|\bmoney\b|\$|\bcheap\b", _I), "cost.monthly_usd"),
+    (re.compile(r"\bworkers?\b", _I), "compute.workers.instances"),
+    (re.compile(r"\bservers?\b|\binstances?\b|\bmachines?\b|\bnodes?\b|\bapp tier\b|\bcompute\b|\bvms?\b|\bcpu\b", _I), "compute.app.instances"),
+    (re.compile(r"\bautoscal\w*|\bscaling\b|\bmin replicas\b|\bmax replicas\b|\bthresholds?\b", _I), "compute.autoscaling.max_replicas"),
+    (re.compile(r"\bpeak\b|\bconcurren\w*", _I), "load.peak_concurrent_users"),
+    (re.compile(r"\brequests?\b|\brps\b|\bmessages? per second\b|\bthroughput\b|\btraffic\b", _I), "load.requests_per_second"),
+    (re.compile(r"\bcache\b|\bredis\b|\bmemory\b", _I), "storage.cache.memory_gb"),
+    (re.compile(r"\bvector\w*|\bembedding\w*", _I), "storage.vector.storage_gb"),
+    (re.compile(r"\bdatabase\b|\bdb\b|\bstorage\b|\bdisk\b|\bpostgres\w*", _I), "storage.database.storage_gb"),
+    (re.compile(r"\begress\b|\bnetwork\w*|\bbandwidth\b", _I), "network.egress_gb_per_month"),
+    (re.compile(r"\bllm calls?\b|\bmodel calls?\b", _I), "load.llm_calls_per_second"),
+]
+# The explanations that answer a question about a figure, where the figure's own key is not the best answer
+EXPLAINED_BY: dict[str, tuple[str, ...]] = {
+    "llm.self_hosted.gpus": ("llm.self_hosted.replicas", "llm.self_hosted.sequences_per_replica_at_slo",
+                             "llm.self_hosted.concurrent_sequences_at_peak"),
+    "compute.autoscaling.max_replicas": ("compute.autoscaling",),
+    "storage.database.storage_gb": ("storage.database.storage_gb", "storage.database.instance_class"),
 }
 
+
+def metric_for(text: str) -> str | None:
+    """The figure a question is about ("why so many GPUs?" -> llm.self_hosted.gpus), or None."""
+    return next((metric for pattern, metric in METRIC_WORDS if pattern.search(text)), None)
 
 
 def match_metric(query: str, keys: list[str]) -> list[str]:
@@ -80,12 +161,13 @@ def match_metric(query: str, keys: list[str]) -> list[str]:
     exact = [k for k in keys if k.lower() == q or k.lower().endswith("." + q)]
     if exact:
         return exact
-    for word, targets in METRIC_ALIASES.items():
-        if word in q:
-            found = [k for k in targets if k in keys]
+    spaced = q.replace(".", " ").replace("_", " ")
+    for pattern, metric in METRIC_WORDS:
+        if pattern.search(spaced):
+            found = [k for k in EXPLAINED_BY.get(metric, (metric,)) if k in keys]
             if found:
                 return found
-    words = [w for w in q.replace(".", " ").replace("_", " ").split() if len(w) > 1]
+    words = [w for w in spaced.split() if len(w) > 1]
     if not words:
         return []
     scored = []
@@ -159,12 +241,56 @@ def format_figure(value: Any) -> str:
     return str(value)
 
 
-def number_text(x: float, digits: int = 0) -> str:
-    """A readable number: thousands separators for large values, 1-2 decimals for small ones."""
+def number_text(x: float, digits: int = 0, keep_zeros: bool = False) -> str:
+    """A readable number: thousands separators for large values, 1-2 decimals for small ones.
+    `keep_zeros`: fixed decimals ("12.0", "3.50"), for table columns (`cell_text`)."""
     if abs(x) >= 100:
         text = f"{x:,.{digits}f}"
     elif abs(x) >= 10:
         text = f"{x:,.1f}"
     else:
-        text = f"{x:,.2f}" if abs(x) >= 0.01 or x == 0 else f"{x:.2g}"
+        text = f"{x:,.2f}" if keep_zeros or abs(x) >= 0.01 or x == 0 else f"{x:.2g}"
+    if keep_zeros:
+        return text
     return text.rstrip("0").rstrip(".") if "." in text and "e" not in text else text
+
+
+def cell_text(x: Any) -> str:
+    """A figure in a table cell (the report, the terminal plan, the page): fixed decimals so a column
+    reads evenly ("26.4", "3.50"); whole numbers above 100; "—" for nothing, yes/no for a flag."""
+    if isinstance(x, bool) or x is None:
+        return "—" if x is None else ("yes" if x else "no")
+    if isinstance(x, int):
+        return f"{x:,}"
+    if isinstance(x, float):
+        return number_text(x, keep_zeros=True)
+    return str(x)
+
+
+def short_number(x: float) -> str:
+    """Compact magnitude for narrow columns: 1.5M, 20.4k, 950."""
+    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"{x / div:.3g}{suffix}" if abs(x) < div * 1000 else f"{x / div:,.0f}{suffix}"
+    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.0f}"
+
+
+def usd_text(x: float, cents: bool = True) -> str:
+    """Dollars: cents below $100 (a per-user cost of $0.42 must not read $0), whole dollars above;
+    `cents=False` for sums that are always whole dollars (break-even ranking)."""
+    return f"${x:,.2f}" if cents and abs(x) < 100 else f"${x:,.0f}"
+
+
+def measured_text(x: float | None, digits: int = 2) -> str:
+    """A measured figure (usage files, traces): up to `digits` decimals, trailing zeros dropped, whole
+    numbers from 1,000 on; "-" when the data did not have it."""
+    if x is None:
+        return "-"
+    if abs(x) >= 1000 or not digits:
+        return f"{x:,.0f}"
+    return f"{x:,.{digits}f}".rstrip("0").rstrip(".")
+
+
+def plain_number(v: float) -> str:
+    """A number for text a program reads (Mermaid chart data): no thousands separators, whole from 100 on."""
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}".rstrip("0").rstrip(".")

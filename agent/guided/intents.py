@@ -9,9 +9,11 @@ import re
 
 from agent.guided import names
 from agent.guided.patterns import (
-    ADOPT, ADOPT_TARGETS, HOW_SURE, OPTIONS, WHAT_MATTERS, APP_AGENT, APP_CHATBOT, ASSUMPTIONS, CONSIDERING, CORRECTION, EXPLAIN, EXPLAIN_TOPICS, GREETING, HELP, HOSTED_API, HUMAN_AGENT, NO, RESET, SAVE, SELF_HOST, SHOW_PLAN, THANKS, UNSURE, WHAT_IF, YES, _I,
+    ADOPT, ADOPT_TARGETS, HOW_SURE, OPTIONS, WHAT_MATTERS, APP_AGENT, APP_CHATBOT, ASSUMPTIONS, CONSIDERING, CORRECTION, EXPLAIN, GREETING, HELP, HOSTED_API, HUMAN_AGENT, NO, RESET, SAVE, SELF_HOST, SHOW_PLAN, THANKS, UNSURE, WHAT_IF, YES, _I,
 )
 from typing import TYPE_CHECKING
+
+from forecasting.vocabulary import metric_for
 
 if TYPE_CHECKING:  # pragma: no cover
     from agent.guided.understand import Understanding
@@ -64,10 +66,7 @@ def _intents(text: str, u: Understanding) -> None:
         if "options" in u.questions and u.gpu is None and u.model is None:
             u.deployment = None  # "should we self-host?" asks; it does not say they do
     if "explain" in u.intents:
-        for pat, metric in EXPLAIN_TOPICS:
-            if pat.search(text):
-                u.explain_topic = metric
-                break
+        u.explain_topic = metric_for(text)  # the plan's word -> figure table (forecasting/vocabulary.py)
     if "adopt" in u.intents:
         for pat, target in ADOPT_TARGETS:
             if pat.search(text):

@@ -118,24 +118,6 @@ UNSURE = re.compile(r"^\s*(?:no idea|not sure|unsure|i don'?t know|dunno|idk|don
 NO = re.compile(r"^\s*(?:no|nope|nah|n)\b(?![\s,]+(?:growth|idea|clue|change))", _I)
 RESET = re.compile(r"\bstart (?:over|again|from scratch)\b|\breset\b|\bnew scenario from scratch\b", _I)
 
-EXPLAIN_TOPICS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bgpus?\b|\breplicas?\b|\bh100|\bh200|\ba100|\bl40", _I), "llm.self_hosted.gpus"),
-    (re.compile(r"\btpm\b|\btokens? per minute\b|\btokens?\b|\brate limit|\btier\b", _I), "llm.api.required_tpm"),
-    (re.compile(r"\brpm\b|\brequests? per minute\b", _I), "llm.api.required_rpm"),
-    (re.compile(r"\bllm cost\b|\bapi cost\b|\bapi bill\b|\bmodel cost\b", _I), "llm.monthly_usd"),
-    (re.compile(r"\bcost\w*|\bexpensive\b|\bprice\w*|\bspend\w*|\bbudget\b|\bbill\b|\bmoney\b|\$|\bcheap\b", _I), "cost.monthly_usd"),
-    (re.compile(r"\bworkers?\b", _I), "compute.workers.instances"),
-    (re.compile(r"\bservers?\b|\binstances?\b|\bmachines?\b|\bnodes?\b|\bapp tier\b|\bcompute\b|\bvms?\b|\bcpu\b", _I), "compute.app.instances"),
-    (re.compile(r"\bautoscal\w*|\bscaling\b|\bmin replicas\b|\bmax replicas\b|\bthresholds?\b", _I), "compute.autoscaling.max_replicas"),
-    (re.compile(r"\bpeak\b|\bconcurren\w*", _I), "load.peak_concurrent_users"),
-    (re.compile(r"\brequests?\b|\brps\b|\bmessages? per second\b|\bthroughput\b|\btraffic\b", _I), "load.requests_per_second"),
-    (re.compile(r"\bcache\b|\bredis\b|\bmemory\b", _I), "storage.cache.memory_gb"),
-    (re.compile(r"\bvector\w*|\bembedding\w*", _I), "storage.vector.storage_gb"),
-    (re.compile(r"\bdatabase\b|\bdb\b|\bstorage\b|\bdisk\b|\bpostgres\w*", _I), "storage.database.storage_gb"),
-    (re.compile(r"\begress\b|\bnetwork\w*|\bbandwidth\b", _I), "network.egress_gb_per_month"),
-    (re.compile(r"\bllm calls?\b|\bmodel calls?\b", _I), "load.llm_calls_per_second"),
-]
-
 ADOPT_TARGETS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:baseline|original|first|current|initial|base)\b", _I), "@baseline"),
     (re.compile(r"\b(?:doubl\w*|2x|twice)\b", _I), "doubl"),

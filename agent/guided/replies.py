@@ -85,7 +85,7 @@ def plan_summary(data: dict[str, Any], notes: list[str]) -> str:
     name = data.get("scenario", "the plan")
     lines = [f"Here is the plan **{name}**: {num(f.get('inputs.registered_users'))} registered users, "
              f"{num(f.get('load.peak_concurrent_users'))} concurrent users at peak, "
-             f"{num(f.get('load.requests_per_second'))} requests per second at peak."]
+             f"{num(f.get('load.requests_per_second'))} {LABELS['load.requests_per_second']}."]
     if f.get("llm.deployment") == "self_hosted":
         lines.append(f"- LLM: self-hosted {f.get('llm.model')} on {num(f.get('llm.self_hosted.gpus'))} "
                      f"{f.get('llm.self_hosted.gpu')} GPUs ({num(f.get('llm.self_hosted.replicas'))} replicas of "

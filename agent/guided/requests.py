@@ -69,21 +69,21 @@ class Requests(TurnState):
         return None
 
     def _explain(self, u: Understanding) -> Reply:
-        from agent.tools import dig
+        from forecasting.vocabulary import value_at
 
         metric = u.explain_topic or "cost.monthly_usd"
         record = self.session.get(self.session.latest_name)
         if record is None:
             return Reply(text="There is no plan yet. " + (self._next_question() or ""))
-        if metric.startswith("llm.self_hosted") and dig(record.plan, "llm.deployment") != "self_hosted":
+        if metric.startswith("llm.self_hosted") and value_at(record.plan, "llm.deployment") != "self_hosted":
             name = next((n for n, r in reversed(self.session.scenarios.items())
-                         if dig(r.plan, "llm.deployment") == "self_hosted"), None)
+                         if value_at(r.plan, "llm.deployment") == "self_hosted"), None)
             if name is None:
-                return Reply(text=f"**{record.name}** uses a hosted API ({dig(record.plan, 'llm.model')}), so it needs "
+                return Reply(text=f"**{record.name}** uses a hosted API ({value_at(record.plan, 'llm.model')}), so it needs "
                                   "no GPUs of its own; the provider's capacity is expressed as tokens and requests per "
                                   "minute. Ask \"why so many tokens?\" for that, or \"what if we self-host on H100s?\".")
             return self._call("explain", {"metric": metric, "name": name})
-        if metric.startswith("llm.api") and dig(record.plan, "llm.deployment") == "self_hosted":
+        if metric.startswith("llm.api") and value_at(record.plan, "llm.deployment") == "self_hosted":
             metric = "llm.self_hosted.gpus"
         return self._call("explain", {"metric": metric, "name": record.name})
 

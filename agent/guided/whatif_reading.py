@@ -230,9 +230,9 @@ OTHER_SIZE = re.compile(r"\b(?P<dir>smaller|bigger|larger)\s+(?:model|one|versio
 
 def _llm(u: Understanding, c: _Changes, text: str) -> None:
     """Deployment and model; what a switch drops is the core's rule (forecasting.whatif.apply_changes)."""
-    from agent.tools import dig
+    from forecasting.vocabulary import value_at
 
-    base_model = dig(c.inputs, "llm.model") or dig(c.resolved, "llm.model")
+    base_model = value_at(c.inputs, "llm.model") or value_at(c.resolved, "llm.model")
     model = u.model or _sibling(str(base_model or ""), text)
     if u.deployment == "self_hosted":
         c.set_["llm.deployment"] = "self_hosted"

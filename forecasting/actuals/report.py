@@ -7,14 +7,7 @@ from __future__ import annotations
 
 from forecasting.actuals.compare import Comparison
 from forecasting.actuals.figures import Calibration, Distribution
-
-
-def _n(x: float | None, digits: int = 2) -> str:
-    if x is None:
-        return "-"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    return f"{x:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{x:,.0f}"
+from forecasting.vocabulary import measured_text as _n  # the plan's number writers, one place
 
 
 def _dist(d: Distribution | None, unit: str = "") -> str:

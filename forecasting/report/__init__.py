@@ -9,84 +9,66 @@ from __future__ import annotations
 from typing import Any
 
 from forecasting.plan_model import CapacityPlan
-
-
-def fmt(x: Any, digits: int = 0) -> str:
-    if isinstance(x, bool) or x is None:
-        return "—" if x is None else ("yes" if x else "no")
-    if isinstance(x, int):
-        return f"{x:,}"
-    if isinstance(x, float):
-        if abs(x) >= 1000 or digits == 0 and abs(x) >= 100:
-            return f"{x:,.{digits}f}"
-        if abs(x) >= 10:
-            return f"{x:,.1f}"
-        return f"{x:,.2f}"
-    return str(x)
-
-
-def short(x: float) -> str:
-    """Compact magnitude for narrow columns: 1.5M, 20.4k, 950."""
-    for div, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{x / div:.3g}{suffix}" if abs(x) < div * 1000 else f"{x / div:,.0f}{suffix}"
-    return f"{x:.3g}" if abs(x) < 100 else f"{x:,.0f}"
-
-
-def usd(x: float) -> str:
-    return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+from forecasting.vocabulary import cell_text as fmt, heading, unit, usd_text as usd  # names, units, writers: one place
 
 
 def summary_rows(p: CapacityPlan) -> list[tuple[str, str, str]]:
-    """(what, value with unit, explanation key) for the headline figures."""
+    """(what, value with unit, explanation key) for the headline figures (names and units: vocabulary)."""
     L, c = p.load, p.compute
+    app = str(p.inputs["app_type"])
+
+    def row(path: str, value: Any, text: str | None = None) -> tuple[str, str, str]:
+        return heading(path, app), text if text is not None else f"{fmt(value)} {unit(path)}".strip(), path
+
     rows = [
-        ("Peak concurrent users", f"{fmt(L.peak_concurrent_users)} users", "load.peak_concurrent_users"),
-        ("Messages at peak" if p.inputs["app_type"] == "chatbot" else "Tasks at peak", f"{fmt(L.requests_per_second)} /s", "load.requests_per_second"),
-        ("LLM calls at peak", f"{fmt(L.llm_calls_per_second)} /s", "load.llm_calls_per_second"),
-        ("Input tokens at peak", f"{fmt(L.input_tokens_per_minute)} /min", "load.input_tokens_per_minute"),
-        ("Output tokens at peak", f"{fmt(L.output_tokens_per_minute)} /min", "load.output_tokens_per_minute"),
+        row("load.peak_concurrent_users", L.peak_concurrent_users),
+        row("load.requests_per_second", L.requests_per_second),
+        row("load.llm_calls_per_second", L.llm_calls_per_second),
+        row("load.input_tokens_per_minute", L.input_tokens_per_minute),
+        row("load.output_tokens_per_minute", L.output_tokens_per_minute),
     ]
     if p.llm.api is not None:
         a = p.llm.api
         rows += [
-            ("API requests needed", f"{fmt(a.required_rpm)} RPM", "llm.api.required_rpm"),
-            ("API tokens needed", f"{fmt(a.required_tpm)} TPM", "llm.api.required_tpm"),
-            ("API tier", a.tier or ("none covers it (see warnings)" if a.tier_checked else "not checked: no tier table for this provider"), "llm.api.tier"),
+            row("llm.api.required_rpm", a.required_rpm),
+            row("llm.api.required_tpm", a.required_tpm),
+            row("llm.api.tier", None, a.tier or ("none covers it (see warnings)" if a.tier_checked else "not checked: no tier table for this provider")),
         ]
     if p.llm.self_hosted is not None:
         s = p.llm.self_hosted
         rows += [
-            ("GPU replicas", f"{s.replicas} x {s.gpus_per_replica} {s.gpu} ({s.precision})", "llm.self_hosted.replicas"),
-            ("GPUs", f"{s.gpus}", "llm.self_hosted.gpus"),
-            ("Sequences per replica at SLO", f"{s.sequences_per_replica_at_slo}", "llm.self_hosted.sequences_per_replica_at_slo"),
+            row("llm.self_hosted.replicas", None, f"{s.replicas} x {s.gpus_per_replica} {s.gpu} ({s.precision})"),
+            row("llm.self_hosted.gpus", None, f"{s.gpus}"),
+            row("llm.self_hosted.sequences_per_replica_at_slo", None, f"{s.sequences_per_replica_at_slo}"),
         ]
         if s.operating_point is not None:
             op = s.operating_point
-            rows.append(("Operating point (knee)", f"{fmt(op.output_tokens_per_s_per_replica)} of "
-                         f"{fmt(op.max_output_tokens_per_s_per_replica)} tok/s per replica ({op.share_of_max_throughput:.0%})",
-                         "llm.self_hosted.operating_point.share_of_max_throughput"))
+            rows.append(row("llm.self_hosted.operating_point.share_of_max_throughput", None,
+                            f"{fmt(op.output_tokens_per_s_per_replica)} of {fmt(op.max_output_tokens_per_s_per_replica)} "
+                            f"tok/s per replica ({op.share_of_max_throughput:.0%})"))
     rows += [
-        ("App instances", f"{c.app.instances} x {c.app.instance_type}", "compute.app.instances"),
-        ("Autoscaling", f"{c.autoscaling.min_replicas}–{c.autoscaling.max_replicas} replicas at {c.autoscaling.target_cpu_utilization:.0%} CPU", "compute.autoscaling"),
+        row("compute.app.instances", None, f"{c.app.instances} x {c.app.instance_type}"),
+        row("compute.autoscaling", None, f"{c.autoscaling.min_replicas}–{c.autoscaling.max_replicas} replicas at "
+                                         f"{c.autoscaling.target_cpu_utilization:.0%} CPU"),
     ]
     if c.workers is not None:
-        rows.append(("External tool calls at peak", f"{fmt(L.external_calls_per_second)} /s", "load.external_calls_per_second"))
-        rows.append(("Agent workers", f"{c.workers.instances} x {c.workers.instance_type} ({fmt(c.workers.concurrent_tasks)} tasks)", "compute.workers.instances"))
+        rows.append(row("load.external_calls_per_second", L.external_calls_per_second))
+        rows.append(row("compute.workers.instances", None, f"{c.workers.instances} x {c.workers.instance_type} "
+                                                           f"({fmt(c.workers.concurrent_tasks)} tasks)"))
     st = p.storage
     rows += [
-        ("Database", f"{st.database.instance_class}, {fmt(st.database.storage_gb)} GB", "storage.database.storage_gb"),
-        ("DB writes at peak", f"{fmt(st.database.write_iops_peak)} IOPS", "storage.database.write_iops_peak"),
-        ("Session cache", f"{fmt(st.cache.memory_gb)} GB", "storage.cache.memory_gb"),
+        row("storage.database.storage_gb", None, f"{st.database.instance_class}, {fmt(st.database.storage_gb)} GB"),
+        row("storage.database.write_iops_peak", st.database.write_iops_peak),
+        row("storage.cache.memory_gb", st.cache.memory_gb),
     ]
     if st.vector.storage_gb > 0:
-        rows.append(("Vector store", f"{fmt(st.vector.storage_gb)} GB", "storage.vector.storage_gb"))
+        rows.append(row("storage.vector.storage_gb", st.vector.storage_gb))
     rows += [
-        ("Object storage", f"{fmt(st.object.storage_gb)} GB", "storage.object.storage_gb"),
-        ("Egress", f"{fmt(p.network.egress_gb_per_month)} GB/month", "network.egress_gb_per_month"),
-        ("Monthly cost", usd(p.cost.monthly_usd), "cost.monthly_usd"),
-        ("Cost per registered user", f"${p.cost.per_registered_user_usd:,.4f} /month", "cost.per_registered_user_usd"),
-        ("Cost per 1,000 conversations", usd(p.cost.per_1000_conversations_usd), "cost.per_1000_conversations_usd"),
+        row("storage.object.storage_gb", st.object.storage_gb),
+        row("network.egress_gb_per_month", p.network.egress_gb_per_month),
+        row("cost.monthly_usd", None, usd(p.cost.monthly_usd)),
+        row("cost.per_registered_user_usd", None, f"${p.cost.per_registered_user_usd:,.4f} /month"),
+        row("cost.per_1000_conversations_usd", None, usd(p.cost.per_1000_conversations_usd)),
     ]
     return rows
 

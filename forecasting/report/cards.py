@@ -1,14 +1,14 @@
 """The three things a manager reads first, as short cards: what it costs, what to provision, when to grow.
 
 Why one module: the browser page's plan cards and the report's summary say the same sentences; each
-line is built from plan fields only (no numbers of its own), formatted with the report's formatters.
+line is built from plan fields only (no numbers of its own), formatted with the plan's number writers (forecasting/vocabulary.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from forecasting.plan_model import CapacityPlan
-from forecasting.report import fmt, usd
+from forecasting.vocabulary import cell_text as fmt, usd_text as usd
 
 
 @dataclass(frozen=True)

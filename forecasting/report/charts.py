@@ -138,10 +138,9 @@ def _uncertainty_figures(plan: CapacityPlan) -> dict[str, dict[str, float]]:
 
 
 def figure_label(path: str, horizon: int) -> str:
-    """'cost.monthly_usd_at_horizon' -> 'Monthly cost, month 12' (labels from the comparison's list)."""
-    from forecasting.report.compare import FIGURES
+    """'cost.monthly_usd_at_horizon' -> 'Monthly cost, month 12' (names from forecasting/vocabulary.py)."""
+    from forecasting.vocabulary import heading
 
     at_horizon = path.endswith("_at_horizon")
-    base = path[: -len("_at_horizon")] if at_horizon else path
-    label = next((lbl for lbl, p, _ in FIGURES if p == base), base)
-    return f"{label}, month {horizon if at_horizon else 0}"
+    base = path.removesuffix("_at_horizon")
+    return f"{heading(base)}, month {horizon if at_horizon else 0}"

@@ -10,29 +10,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from forecasting.plan_model import CapacityPlan
-from forecasting.report import fmt, usd
+from forecasting.vocabulary import cell_text as fmt, heading, unit, usd_text as usd
 
-# (label, plan path, unit): the figures a person compares between scenarios, in reading order.
-FIGURES: tuple[tuple[str, str, str], ...] = (
-    ("Registered users", "inputs.registered_users", "users"),
-    ("Peak concurrent users", "load.peak_concurrent_users", "users"),
-    ("LLM calls at peak", "load.llm_calls_per_second", "/s"),
-    ("Output tokens at peak", "load.output_tokens_per_minute", "/min"),
-    ("LLM", "llm.model", ""),
-    ("API tokens needed", "llm.api.required_tpm", "TPM"),
-    ("API tier", "llm.api.tier", ""),
-    ("GPU type", "llm.self_hosted.gpu", ""),
-    ("GPUs", "llm.self_hosted.gpus", "GPUs"),
-    ("App instances", "compute.app.instances", "instances"),
-    ("Agent workers", "compute.workers.instances", "instances"),
-    ("Autoscaling max replicas", "compute.autoscaling.max_replicas", "replicas"),
-    ("Database storage", "storage.database.storage_gb", "GB"),
-    ("Session cache", "storage.cache.memory_gb", "GB"),
-    ("LLM cost", "llm.monthly_usd", "USD/month"),
-    ("Monthly cost", "cost.monthly_usd", "USD/month"),
-    ("Monthly cost at the horizon", "timeline.-1.monthly_usd", "USD/month"),
-    ("Cost per registered user", "cost.per_registered_user_usd", "USD/month"),
+# The figures a person compares between scenarios, in reading order (names and units: forecasting/vocabulary.py).
+FIGURES: tuple[str, ...] = (
+    "inputs.registered_users", "load.peak_concurrent_users", "load.llm_calls_per_second", "load.output_tokens_per_minute",
+    "llm.model", "llm.api.required_tpm", "llm.api.tier", "llm.self_hosted.gpu", "llm.self_hosted.gpus",
+    "compute.app.instances", "compute.workers.instances", "compute.autoscaling.max_replicas",
+    "storage.database.storage_gb", "storage.cache.memory_gb", "llm.monthly_usd", "cost.monthly_usd",
+    "cost.monthly_usd_at_horizon", "cost.per_registered_user_usd",
 )
+_READ_AT = {"cost.monthly_usd_at_horizon": "timeline.-1.monthly_usd"}  # a figure read from the plan's last month
 
 
 @dataclass(frozen=True)
@@ -93,13 +81,14 @@ def comparison(plans: list[tuple[str, CapacityPlan]]) -> list[Row]:
     """Rows of figures for the scenarios in order; the first column is the reference for changes."""
     dumped = [p.model_dump(mode="json") for _, p in plans]
     rows = []
-    for label, path, unit in FIGURES:
+    for figure in FIGURES:
+        path, shown_in = _READ_AT.get(figure, figure), unit(figure)
         values = [value_at(d, path) for d in dumped]
         if all(v is None for v in values):
             continue
-        cells = [Cell(show(values[0], unit))]
+        cells = [Cell(show(values[0], shown_in))]
         for v in values[1:]:
             text, direction = change(values[0], v)
-            cells.append(Cell(show(v, unit), text, direction))
-        rows.append(Row(label, path, tuple(cells)))
+            cells.append(Cell(show(v, shown_in), text, direction))
+        rows.append(Row(heading(figure), path, tuple(cells)))
     return rows

@@ -14,8 +14,9 @@ from html import escape
 from typing import Any
 
 from forecasting.plan_model import CapacityPlan
-from forecasting.report import fmt, summary_rows, tier_cell, usd
+from forecasting.report import summary_rows, tier_cell
 from forecasting.report import svg
+from forecasting.vocabulary import cell_text as fmt, usd_text as usd
 from forecasting.report.cards import Card, plan_cards
 from forecasting.report.charts import plan_charts
 from forecasting.report.compare import comparison

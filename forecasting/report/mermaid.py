@@ -8,14 +8,11 @@ A reader without Mermaid still has every number.
 from __future__ import annotations
 
 from forecasting.report.charts import Chart
+from forecasting.vocabulary import plain_number as _num  # chart data: no thousands separators
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', "'").replace("\n", " ").replace("`", "'") + '"'
-
-
-def _num(v: float) -> str:
-    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.2f}".rstrip("0").rstrip(".")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> list[str]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from forecasting.vocabulary import heading_with_unit, number_text, usd_text
+
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.plan_model import Band, CapacityPlan, UncertaintyOut
 
@@ -15,36 +17,18 @@ PLAIN_WORDS = ("P10, P50 and P90 are what the plan needs in 10%, 50% and 90% of 
                "1 draw in 10 came out below P10 and 1 in 10 above P90, so P10-P90 is where the figure lands "
                "8 times in 10 if the ranges are right. P50 is the middle.")
 
-FIGURE_LABELS: dict[str, str] = {
-    "load.peak_concurrent_users": "peak concurrent users",
-    "load.requests_per_second": "messages at peak (/s)",
-    "load.llm_calls_per_second": "LLM calls at peak (/s)",
-    "load.input_tokens_per_minute": "input tokens at peak (/min)",
-    "load.output_tokens_per_minute": "output tokens at peak (/min)",
-    "load.monthly_conversations": "conversations per month",
-    "llm.api.required_tpm": "API tokens per minute needed",
-    "llm.self_hosted.replicas": "GPU replicas",
-    "llm.self_hosted.gpus": "GPUs",
-    "compute.app.instances": "app instances",
-    "compute.workers.instances": "agent worker instances",
-    "storage.database.storage_gb": "database storage (GB)",
-    "storage.database.storage_gb_at_horizon": "database storage at the horizon (GB)",
-    "llm.monthly_usd": "LLM cost per month",
-    "cost.monthly_usd": "monthly cost",
-    "cost.monthly_usd_at_horizon": "monthly cost at the horizon",
-    "load.peak_concurrent_users_at_horizon": "peak concurrent users at the horizon",
-}
+def figure_label(p: "CapacityPlan", path: str) -> str:
+    """A band row's name: the figure's heading with its unit (forecasting/vocabulary.py)."""
+    return heading_with_unit(path, str(p.inputs.get("app_type", "chatbot")))
 
 
 def value_text(path: str, x: float) -> str:
-    """A band value formatted for its metric: dollars, whole counts, or a readable number."""
+    """A band value written for its metric: dollars, whole counts, or a table figure."""
     if path.endswith("_usd") or "_usd_" in path:
-        return f"${x:,.0f}" if abs(x) >= 100 else f"${x:,.2f}"
+        return usd_text(x)
     if path.endswith((".instances", ".gpus", ".replicas")):
         return f"{x:,.0f}"
-    if abs(x) >= 100:
-        return f"{x:,.0f}"
-    return f"{x:,.1f}" if abs(x) >= 10 else f"{x:,.2f}"
+    return number_text(x, keep_zeros=True)
 
 
 def varies(b: "Band") -> bool:
@@ -85,7 +69,7 @@ def markdown_section(p: "CapacityPlan") -> list[str]:
          for i in u.inputs]) + [""]
     out += ["### Figures (P10 / P50 / P90 / mean)", ""] + _table(
         ["figure", "P10", "P50", "P90", "mean"],
-        [[FIGURE_LABELS.get(k, k), value_text(k, b.p10), value_text(k, b.p50), value_text(k, b.p90), value_text(k, b.mean)]
+        [[figure_label(p, k), value_text(k, b.p10), value_text(k, b.p50), value_text(k, b.p90), value_text(k, b.mean)]
          for k, b in u.figures.items()]) + [""]
     lr = u.least_regret
     out += ["### Least-regret choice", "",
