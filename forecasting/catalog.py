@@ -29,7 +29,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from forecasting.catalog_entries import (
-    ApiModel, CacheNode, CpuInstance, DbHost, GpuInstance, ManagedDb, PriceFile, Services, price_problems,
+    ApiModel, CacheNode, Commitment, CpuInstance, DbHost, GpuInstance, ManagedDb, PriceFile, ProviderTiers, Services, price_problems,
 )
 from forecasting.errors import ScenarioError
 
@@ -47,13 +47,13 @@ class Catalog:
     provider: str
     hours_per_month: float
     api_models: dict[str, ApiModel]
-    api_tiers: dict[str, dict[str, Any]]
+    api_tiers: dict[str, ProviderTiers]
     cpu_instances: dict[str, CpuInstance]
     gpu_instances: tuple[GpuInstance, ...]
     services: Services
     rds_instances: dict[str, ManagedDb]
     api_price_source: str
-    pricing_options: dict[str, Any] = field(default_factory=dict)
+    pricing_options: dict[str, dict[str, Commitment]] = field(default_factory=dict)
     caches: tuple[CacheNode, ...] = ()
     overrides: tuple[str, ...] = ()
 
@@ -65,9 +65,9 @@ class Catalog:
         ec2 = sorted((i for i in self.cpu_instances.values() if i.memory_optimised), key=lambda o: (o.usd_per_hour, o.vcpu, o.name))
         return [DbHost(o) for o in managed] + [DbHost(o) for o in ec2]
 
-    def pricing(self, option: str) -> dict[str, Any]:
-        """The commitment discount (or spot rule) for this provider; {} for on-demand."""
-        return dict(self.pricing_options.get(self.provider, {}).get(option, {}))
+    def pricing(self, option: str) -> Commitment | None:
+        """The commitment discount for this provider (None where the catalog has none)."""
+        return self.pricing_options.get(self.provider, {}).get(option)
 
     def pricing_options_spot_tiers(self) -> tuple[str, ...]:
         return tuple(_spot_rule().get("tiers", ()))
@@ -79,8 +79,9 @@ def _raw() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 @lru_cache(maxsize=1)
-def _pricing_options() -> dict[str, Any]:
-    return dict(json.loads(PRICING_FILE.read_text())["providers"])
+def _pricing_options() -> dict[str, dict[str, Commitment]]:
+    return {provider: {k: Commitment.model_validate(c) for k, c in options.items()}
+            for provider, options in json.loads(PRICING_FILE.read_text())["providers"].items()}
 
 
 @lru_cache(maxsize=1)
@@ -94,8 +95,8 @@ def pricing_source(option: str, provider: str) -> str:
         return "on-demand list prices of the region (catalog sources per row)"
     if option == "spot":
         return f"{_spot_rule()['source']}; {_spot_rule()['why']}"
-    p = _pricing_options().get(provider, {}).get(option, {})
-    return f"{p.get('source', 'no commitment rate in the catalog')} ({p.get('as_of', 'undated')})"
+    p = _pricing_options().get(provider, {}).get(option)
+    return p.dated_source if p is not None else "no commitment rate in the catalog (undated)"
 
 
 def regions() -> list[str]:
@@ -117,7 +118,7 @@ def _build(api: dict[str, Any], cloud: dict[str, Any], region: str) -> Catalog:
         region=region, provider=str(reg["provider"]),
         hours_per_month=float(cloud["hours_per_month"]),
         api_models={m["id"]: ApiModel.model_validate(m) for m in api["models"]},
-        api_tiers=api["rate_limit_tiers"],
+        api_tiers={p: ProviderTiers.model_validate(t) for p, t in api["rate_limit_tiers"].items()},
         cpu_instances={i["name"]: CpuInstance.model_validate(i) for i in reg["cpu_instances"]},
         gpu_instances=tuple(GpuInstance.model_validate(i) for i in reg["gpu_instances"]),
         services=Services.model_validate(reg["services"]),

@@ -218,6 +218,44 @@ class ApiModel(_Row):
     note: Text | None = None
 
 
+class RateLimitTier(BaseModel):
+    """One usage tier's limits: RPM and TPM, or (Anthropic) input and output tokens per minute apart."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
+
+    name: Text
+    rpm: Annotated[int, PlainValidator(_whole)] | None = None
+    tpm: Annotated[int, PlainValidator(_whole)] | None = None
+    itpm: Annotated[int, PlainValidator(_whole)] | None = None
+    otpm: Annotated[int, PlainValidator(_whole)] | None = None
+    monthly_spend_cap_usd: Price | None = None
+    qualification: Text | None = None
+
+
+class ModelTierTable(_Row):
+    """A model's own limits where its provider publishes them; fields left null come from the provider tier
+    of the same name."""
+
+    models: tuple[str, ...]
+    tiers: tuple[RateLimitTier, ...]
+    note: Text | None = None
+    cache_reads_count_toward_itpm: bool | None = None
+
+
+class ProviderTiers(_Row):
+    tiers: tuple[RateLimitTier, ...] = ()
+    model_tables: tuple[ModelTierTable, ...] = ()
+    note: Text | None = None
+
+
+class Commitment(_Row):
+    """A commitment discount (reserved instances, savings plan, committed use) off the on-demand price."""
+
+    discount: Fraction
+    range: tuple[float, float] | None = None
+    applies_to: Text | None = None
+
+
 class _Service(_Row):
     unit: Text | None = None
 

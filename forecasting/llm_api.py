@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from forecasting.catalog import Catalog
-from forecasting.catalog_entries import ApiModel
+from forecasting.catalog_entries import ApiModel, ModelTierTable, RateLimitTier
 from forecasting.workload import Load
 
 MTOK = 1_000_000.0
@@ -155,18 +155,23 @@ def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog) -> ApiSizing
     return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, checked, uncached, cached, writes, output, monthly)
 
 
-def tier_table(cat: Catalog, provider: str, model: str | None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+def tier_table(cat: Catalog, provider: str, model: str | None) -> tuple[list[RateLimitTier], ModelTierTable | None]:
     """The tiers a model is checked against: its own table where the data has one (fields it leaves null,
     e.g. an RPM the source did not state, come from the provider tier of the same name), else the provider's.
     Returns (tiers, the model table or None)."""
-    info = cat.api_tiers.get(provider) or {}
-    base: list[dict[str, Any]] = list(info.get("tiers") or [])
-    own = next((t for t in info.get("model_tables") or [] if model is not None and model in t["models"]), None)
+    info = cat.api_tiers.get(provider)
+    if info is None:
+        return [], None
+    own = next((t for t in info.model_tables if model is not None and model in t.models), None)
     if own is None:
-        return base, None
-    by_name = {t["name"]: t for t in base}
-    merged = [{**by_name.get(t["name"], {}), **{k: v for k, v in t.items() if v is not None}} for t in own["tiers"]]
-    return [t for t in merged if t.get("rpm") is not None], own
+        return list(info.tiers), None
+    by_name = {t.name: t for t in info.tiers}
+    merged = []
+    for t in own.tiers:
+        stated = {k: v for k, v in t.model_dump(exclude_unset=True).items() if v is not None}
+        base = by_name.get(t.name)
+        merged.append(base.model_copy(update=stated) if base is not None else t)
+    return [t for t in merged if t.rpm is not None], own
 
 
 def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd: float, *, model: str | None = None,
@@ -178,40 +183,40 @@ def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd
     info = cat.api_tiers.get(provider)
     tiers, own = tier_table(cat, provider, model)
     if not tiers:
-        note = info["note"] if info else f"no rate-limit data for provider {provider!r} in the catalog"
+        note = info.note if info else f"no rate-limit data for provider {provider!r} in the catalog"
         return None, f"no published tier limits to check against: {note}", None
     assert info is not None
-    source = (f"{model}'s own table: {own['source']}, {own['as_of']}" + (f"; other fields: {info['source']}"
-              if any(v is None for t in own["tiers"] for v in t.values()) else "")) if own else info["source"]
+    source = (f"{model}'s own table: {own.source}, {own.as_of}" + (f"; other fields: {info.source}"
+              if any(v is None for t in own.tiers for v in t.model_dump(exclude_unset=True).values()) else "")) if own else info.source
     inp = tpm if input_tpm is None else input_tpm
     out = 0.0 if output_tpm is None else output_tpm
-    counted_in = inp * (1.0 - cached_input_share) if own is not None and own.get("cache_reads_count_toward_itpm") is False else inp
-    def fits(t: dict[str, Any], spend: float) -> bool:
-        cap = t.get("monthly_spend_cap_usd")
-        if t["rpm"] < rpm or (cap is not None and cap < spend):
+    counted_in = inp * (1.0 - cached_input_share) if own is not None and own.cache_reads_count_toward_itpm is False else inp
+    def fits(t: RateLimitTier, spend: float) -> bool:
+        cap = t.monthly_spend_cap_usd
+        if t.rpm is None or t.rpm < rpm or (cap is not None and cap < spend):
             return False
-        if "itpm" in t:
-            return bool(t["itpm"] >= counted_in and t["otpm"] >= out)
-        return bool(t["tpm"] >= tpm)
-    def limits_text(t: dict[str, Any]) -> str:
-        if "itpm" in t:
-            return f"{t['rpm']:,} RPM, {t['itpm']:,} input TPM, {t['otpm']:,} output TPM"
-        return f"{t['rpm']:,} RPM, {t['tpm']:,} TPM"
+        if t.itpm is not None:
+            return t.itpm >= counted_in and t.otpm is not None and t.otpm >= out
+        return t.tpm is not None and t.tpm >= tpm
+    def limits_text(t: RateLimitTier) -> str:
+        if t.itpm is not None:
+            return f"{t.rpm:,} RPM, {t.itpm:,} input TPM, {t.otpm:,} output TPM"
+        return f"{t.rpm:,} RPM, {t.tpm:,} TPM"
     need = (f"{rpm:,.0f} RPM / {counted_in:,.0f} input TPM"
             + (f" ({cached_input_share:.0%} cache reads not counted)" if counted_in != inp else "")
-            + f" / {out:,.0f} output TPM" if "itpm" in tiers[0] else f"{rpm:,.0f} RPM / {tpm:,.0f} TPM")
+            + f" / {out:,.0f} output TPM" if tiers[0].itpm is not None else f"{rpm:,.0f} RPM / {tpm:,.0f} TPM")
     for t in tiers:
-        if fits(t, monthly_usd):
-            cap = t.get("monthly_spend_cap_usd")
+        if fits(t, monthly_usd) and t.rpm is not None:
+            cap = t.monthly_spend_cap_usd
             cap_text = f", spend cap ${cap:,.0f}/month" if cap is not None else ""
-            total = float(t["itpm"] + t["otpm"]) if "itpm" in t else float(t["tpm"])
-            return (t["name"], f"{t['name']} ({t['qualification']}): {limits_text(t)}{cap_text}; needs {need}; "
-                    f"source: {source}", (float(t["rpm"]), total))
+            total = float((t.itpm or 0) + (t.otpm or 0)) if t.itpm is not None else float(t.tpm or 0)
+            return (t.name, f"{t.name} ({t.qualification}): {limits_text(t)}{cap_text}; needs {need}; "
+                    f"source: {source}", (float(t.rpm), total))
     top = tiers[-1]
     by_limits = next((t for t in tiers if fits(t, 0.0)), None)
-    caps = [float(t["monthly_spend_cap_usd"]) for t in tiers if fits(t, 0.0) and t.get("monthly_spend_cap_usd") is not None]
-    why = (f"{by_limits['name']}'s limits and up cover the peak, but even the highest spend cap (${max(caps):,.0f}/month)"
-           f" is below the bill" if by_limits is not None and caps else f"highest: {top['name']}, {limits_text(top)}")
+    caps = [float(t.monthly_spend_cap_usd) for t in tiers if fits(t, 0.0) and t.monthly_spend_cap_usd is not None]
+    why = (f"{by_limits.name}'s limits and up cover the peak, but even the highest spend cap (${max(caps):,.0f}/month)"
+           f" is below the bill" if by_limits is not None and caps else f"highest: {top.name}, {limits_text(top)}")
     return None, (f"no {provider} tier covers {need} / ${monthly_usd:,.0f} a month "
                   f"({why}): request a custom limit, "
                   f"spread load over several projects/regions, or use provisioned throughput; source: {source}"), None

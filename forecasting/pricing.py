@@ -56,9 +56,9 @@ def rate(cat: Catalog, entry: Instance | ManagedDb, option: str, tier: Tier, lis
     p = cat.pricing(key)
     if not p:
         return Rate(od, od, od, f"on-demand ${od:g}/h (no {term} commitment rate for {cat.provider} in the catalog)")
-    r = od * (1.0 - float(p["discount"]))
-    return Rate(r, od, od, f"{term} commitment ${od:g}/h x (1 - {p['discount']:.0%}) = ${r:.4g}/h for the always-on baseline"
-                           f" ({p['source']}), on-demand ${od:g}/h above it")
+    r = od * (1.0 - p.discount)
+    return Rate(r, od, od, f"{term} commitment ${od:g}/h x (1 - {p.discount:.0%}) = ${r:.4g}/h for the always-on baseline"
+                           f" ({p.source}), on-demand ${od:g}/h above it")
 
 
 def hourly_cost(counts: list[int], r: Rate, hours_per_month: float) -> tuple[float, int]:

@@ -33,12 +33,12 @@ def test_fields_a_model_table_leaves_out_come_from_the_provider_tier_of_the_same
     # and the spend cap is the provider's too: $300/month is over tier-1's $100
     assert choose_tier(CAT, "openai", 100, 100_000, 300, model="gpt-5-mini")[0] == "tier-2"
     tiers, own = tier_table(CAT, "openai", "gpt-5-mini")
-    assert own is not None and [(t["name"], t["rpm"], t["tpm"]) for t in tiers][:2] == [("tier-1", 500, 500_000), ("tier-2", 5_000, 2_000_000)]
+    assert own is not None and [(t.name, t.rpm, t.tpm) for t in tiers][:2] == [("tier-1", 500, 500_000), ("tier-2", 5_000, 2_000_000)]
 
 
 def test_a_model_without_a_table_falls_back_to_the_provider_table():
     tiers, own = tier_table(CAT, "openai", "gpt-6-luna")
-    assert own is None and tiers == CAT.api_tiers["openai"]["tiers"]
+    assert own is None and tiers == list(CAT.api_tiers["openai"].tiers)
     name, note, _ = choose_tier(CAT, "openai", 400, 400_000, 50, model="gpt-6-luna")
     assert name == "tier-1" and "own table" not in note and "hivebook.wiki" in note
     # Anthropic has no provider-wide table: a Claude model without its own table is not checked
@@ -95,13 +95,13 @@ def test_plans_use_the_model_table_and_say_so():
 def test_every_model_table_names_models_in_the_price_data_once():
     seen: list[str] = []
     for provider, info in CAT.api_tiers.items():
-        for table in info.get("model_tables", []):
-            assert table["source"] and table["as_of"], provider
-            for m in table["models"]:
+        for table in info.model_tables:
+            assert table.source and table.as_of, provider
+            for m in table.models:
                 assert CAT.api_models[m].provider == provider, m
                 seen.append(m)
-            for t in table["tiers"]:
-                assert ("itpm" in t) == ("otpm" in t) and (("tpm" in t) != ("itpm" in t)), t
+            for t in table.tiers:
+                assert (t.itpm is None) == (t.otpm is None) and ((t.tpm is None) != (t.itpm is None)), t
     assert len(seen) == len(set(seen))
 
 

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forecasting import ScenarioError, plan
-from forecasting.catalog import CLOUD_FILE, API_FILE, default_catalog, regions, with_overrides
+from forecasting.catalog import API_FILE, CLOUD_FILE, PRICING_FILE, default_catalog, regions, with_overrides
 
 CLOUD = json.loads(CLOUD_FILE.read_text())
 API = json.loads(API_FILE.read_text())
@@ -26,7 +26,7 @@ def _plain(value: Any) -> Any:
 
 
 def _same_fields(row: dict[str, Any], model: Any) -> None:
-    dumped = _plain(model.model_dump(by_alias=True))
+    dumped = _plain(model.model_dump(by_alias=True, exclude_unset=True))
     for key, value in row.items():
         assert key in dumped, f"{key} was dropped from {row.get('name') or row.get('id')}"
         assert dumped[key] == value, (key, dumped[key], value)
@@ -49,6 +49,11 @@ def test_every_shipped_row_validates_and_keeps_every_field(region: str) -> None:
         _same_fields(row, cat.services.entries()[key])
     for row in API["models"]:
         _same_fields(row, cat.api_models[row["id"]])
+    for provider, row in API["rate_limit_tiers"].items():
+        _same_fields(row, cat.api_tiers[provider])
+    for provider, options in json.loads(PRICING_FILE.read_text())["providers"].items():
+        for key, row in options.items():
+            _same_fields(row, cat.pricing_options[provider][key])
 
 
 def test_a_user_row_keeps_fields_the_models_do_not_name() -> None:

@@ -31,8 +31,9 @@ def _rows(kind: str) -> tuple[list[str], list[list[Any]]]:
     if kind == "tiers":
         rows = []
         for provider, info in cat.api_tiers.items():
-            for t in info.get("tiers") or [{"name": "—", "rpm": None, "tpm": None, "monthly_spend_cap_usd": None, "qualification": info.get("note")}]:
-                rows.append([provider, t["name"], t["rpm"], t["tpm"], t.get("monthly_spend_cap_usd"), t.get("qualification"), info["source"]])
+            rows += [[provider, t.name, t.rpm, t.tpm, t.monthly_spend_cap_usd, t.qualification, info.source] for t in info.tiers]
+            if not info.tiers:
+                rows.append([provider, "—", None, None, None, info.note, info.source])
         return ["provider", "tier", "RPM", "TPM", "spend cap $/month", "qualification", "source"], rows
     if kind == "instances":
         return (["name", "vCPU", "memory GiB", "$/hour", "source", "as of"],
