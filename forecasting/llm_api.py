@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import ApiModel, ModelTierTable, RateLimitTier
@@ -130,15 +130,29 @@ def _add_months(d: date, months: int) -> date:
     return date(d.year + y, m + 1, min(d.day, 28))
 
 
-def monthly_api_cost(load: Load, p: ApiPrices) -> tuple[float, float, float, float]:
-    """(uncached input, cached input, cache writes, output) USD per month from average-load volumes."""
+class ApiBill(NamedTuple):
+    """USD per month by kind of token, from average-load volumes."""
+
+    uncached_input: float
+    cached_input: float
+    cache_writes: float
+    output: float
+
+
+class TierChoice(NamedTuple):
+    tier: str | None  # None: no tier covers the need, or no table to check against
+    note: str
+    limits: tuple[float, float] | None  # (RPM, TPM or ITPM + OTPM) of the chosen tier
+
+
+def monthly_api_cost(load: Load, p: ApiPrices) -> ApiBill:
     cached_tokens = load.monthly_cached_input_tokens
     uncached_tokens = load.monthly_input_tokens - cached_tokens
     cached = cached_tokens / MTOK * p.cached_input
     output = load.monthly_output_tokens / MTOK * p.output
     if p.cache_write is not None and cached_tokens > 0:
-        return 0.0, cached, uncached_tokens / MTOK * p.cache_write, output
-    return uncached_tokens / MTOK * p.input, cached, 0.0, output
+        return ApiBill(0.0, cached, uncached_tokens / MTOK * p.cache_write, output)
+    return ApiBill(uncached_tokens / MTOK * p.input, cached, 0.0, output)
 
 
 def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog) -> ApiSizing:
@@ -176,7 +190,7 @@ def tier_table(cat: Catalog, provider: str, model: str | None) -> tuple[list[Rat
 
 def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd: float, *, model: str | None = None,
                 input_tpm: float | None = None, output_tpm: float | None = None,
-                cached_input_share: float = 0.0) -> tuple[str | None, str, tuple[float, float] | None]:
+                cached_input_share: float = 0.0) -> TierChoice:
     """The smallest tier covering RPM, tokens per minute and the monthly bill. A tier with `itpm`/`otpm` is
     checked on input and output separately (input without cache reads where the table says they do not
     count); otherwise on combined TPM. tier_limits returned: (RPM, TPM, or ITPM + OTPM)."""
@@ -184,7 +198,7 @@ def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd
     tiers, own = tier_table(cat, provider, model)
     if not tiers:
         note = info.note if info else f"no rate-limit data for provider {provider!r} in the catalog"
-        return None, f"no published tier limits to check against: {note}", None
+        return TierChoice(None, f"no published tier limits to check against: {note}", None)
     assert info is not None
     source = (f"{model}'s own table: {own.source}, {own.as_of}" + (f"; other fields: {info.source}"
               if any(v is None for t in own.tiers for v in t.model_dump(exclude_unset=True).values()) else "")) if own else info.source
@@ -210,13 +224,13 @@ def choose_tier(cat: Catalog, provider: str, rpm: float, tpm: float, monthly_usd
             cap = t.monthly_spend_cap_usd
             cap_text = f", spend cap ${cap:,.0f}/month" if cap is not None else ""
             total = float((t.itpm or 0) + (t.otpm or 0)) if t.itpm is not None else float(t.tpm or 0)
-            return (t.name, f"{t.name} ({t.qualification}): {limits_text(t)}{cap_text}; needs {need}; "
-                    f"source: {source}", (float(t.rpm), total))
+            return TierChoice(t.name, f"{t.name} ({t.qualification}): {limits_text(t)}{cap_text}; needs {need}; "
+                              f"source: {source}", (float(t.rpm), total))
     top = tiers[-1]
     by_limits = next((t for t in tiers if fits(t, 0.0)), None)
     caps = [float(t.monthly_spend_cap_usd) for t in tiers if fits(t, 0.0) and t.monthly_spend_cap_usd is not None]
     why = (f"{by_limits.name}'s limits and up cover the peak, but even the highest spend cap (${max(caps):,.0f}/month)"
            f" is below the bill" if by_limits is not None and caps else f"highest: {top.name}, {limits_text(top)}")
-    return None, (f"no {provider} tier covers {need} / ${monthly_usd:,.0f} a month "
-                  f"({why}): request a custom limit, "
-                  f"spread load over several projects/regions, or use provisioned throughput; source: {source}"), None
+    return TierChoice(None, (f"no {provider} tier covers {need} / ${monthly_usd:,.0f} a month "
+                             f"({why}): request a custom limit, "
+                             f"spread load over several projects/regions, or use provisioned throughput; source: {source}"), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
 from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
@@ -234,8 +234,14 @@ def _serving_problem(problem: Problem, llm: ResolvedLLM, cat: Catalog) -> str:
     return f"{where}: {msg}"
 
 
-def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True
-               ) -> tuple[llm_api.ApiSizing | None, replicas.SelfHostedSizing | None, TierCost | None, list[cost.Line]]:
+class _LlmMonth(NamedTuple):
+    api: llm_api.ApiSizing | None
+    hosted: replicas.SelfHostedSizing | None
+    gpu_cost: TierCost | None
+    lines: list[cost.Line]
+
+
+def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True) -> _LlmMonth:
     """The LLM serving part of a month: the API bill, or the GPU replicas priced under `gpu_pricing`.
     Apart from `_evaluate` so that `option_paths` can price serving alone, month by month."""
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
@@ -254,7 +260,7 @@ def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True
             hosted = replicas.priced(hosted, gpu_cost.autoscaled_monthly_usd)
             lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", gpu_cost.autoscaled_monthly_usd,
                                    f"{hosted.offer.instance} ({hosted.offer.gpus_per_instance} GPUs each), " + gpu_cost.basis))
-    return api, hosted, gpu_cost, lines
+    return _LlmMonth(api, hosted, gpu_cost, lines)
 
 
 def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0, explain: bool = False) -> _Month:
@@ -689,9 +695,10 @@ def _serving_at(ctx: _Context, base: Load, option: str) -> Callable[[float, int 
 
     def at(k: float, month: int | None = None) -> ServingMonth:
         load = base.scaled(k) if k != 1.0 else base
-        _, hosted, _, lines = _llm_month(ctx, load, option, text=False)
+        serving = _llm_month(ctx, load, option, text=False)
+        hosted = serving.hosted
         unpriced = hosted is not None and hosted.monthly_usd is None
-        return ServingMonth(month, k, None if unpriced else _llm_usd(lines), load.average_llm_calls_per_s * 3600.0 * hours,
+        return ServingMonth(month, k, None if unpriced else _llm_usd(serving.lines), load.average_llm_calls_per_s * 3600.0 * hours,
                             hosted.gpus if hosted else 0)
     return at
 
@@ -708,8 +715,8 @@ def option_paths(s: Scenario, cat: Catalog, serving: Any, gpu_pricings: tuple[st
     m0 = _evaluate(ctx, base, text=False)
     last = _evaluate(ctx, base.scaled(scales[-1]), text=False, month=horizon) if horizon else m0
     # the rest of the plan (app tier, data, network) is the same whatever the GPUs' pricing option
-    rest0 = m0.total - _llm_usd(_llm_month(ctx, base, r.pricing, text=False)[3])
-    rest_h = last.total - _llm_usd(_llm_month(ctx, base.scaled(scales[-1]), r.pricing, text=False)[3])
+    rest0 = m0.total - _llm_usd(_llm_month(ctx, base, r.pricing, text=False).lines)
+    rest_h = last.total - _llm_usd(_llm_month(ctx, base.scaled(scales[-1]), r.pricing, text=False).lines)
     slo, hs = ctx.slo, m0.hosted
     out = []
     for option in (gpu_pricings if ctx.api_prices is None else gpu_pricings[:1]):

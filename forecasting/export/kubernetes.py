@@ -8,7 +8,7 @@ little below the instance size: the generated comment says so.)
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from forecasting.export import rules
 from forecasting.export.common import Doc, Options, cpu, get, gib, labels, opt, slug
@@ -81,15 +81,22 @@ def gpu_resource(gpu: str) -> str:
     return "amd.com/gpu" if gpu.lower().startswith("mi") else "nvidia.com/gpu"
 
 
-def llm_replicas(plan: dict[str, Any]) -> tuple[int, int, str, str]:
-    """(min, max, min source, max source) of GPU model replicas: the plan's GPU autoscaling when it has it."""
+class ReplicaRange(NamedTuple):
+    low: int
+    high: int
+    low_source: str  # the plan field each bound is read from
+    high_source: str
+
+
+def llm_replicas(plan: dict[str, Any]) -> ReplicaRange:
+    """GPU model replicas, fewest to most: the plan's GPU autoscaling when it has it."""
     auto = opt(plan, "llm.self_hosted.autoscaling")
     if isinstance(auto, dict) and "min_replicas" in auto and "max_replicas" in auto:
-        return (int(auto["min_replicas"]), int(auto["max_replicas"]), "llm.self_hosted.autoscaling.min_replicas",
-                "llm.self_hosted.autoscaling.max_replicas")
+        return ReplicaRange(int(auto["min_replicas"]), int(auto["max_replicas"]), "llm.self_hosted.autoscaling.min_replicas",
+                            "llm.self_hosted.autoscaling.max_replicas")
     n = int(get(plan, "llm.self_hosted.replicas"))
     src = "llm.self_hosted.replicas (the plan sizes GPUs for the peak and gives no floor: min = max)"
-    return n, n, src, src
+    return ReplicaRange(n, n, src, src)
 
 
 def model_info(model_id: str) -> tuple[str, int | None, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from forecasting.serving import open_loop as ol
 from forecasting.errors import InputError
@@ -460,8 +460,18 @@ def _open_result(rq: Request, s: ph.Setup, sh: ol.Shape, lp: ol.LoadPoint, lines
 
 # ------------------------------------------------------------------------------------ SLO capacity
 
+class _SloFit(NamedTuple):
+    """The largest batch within both targets on one setup (1 when even one sequence misses them)."""
+
+    batch: int
+    op: ph.Operating
+    bound: str  # what stops the batch growing: itl_slo, ttft_slo, kv_capacity, engine_max_batch
+    max_sequences: int
+    meets_slo: bool
+
+
 def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float,
-                   cached: float = 0.0) -> tuple[int, ph.Operating, str, int, bool]:
+                   cached: float = 0.0) -> _SloFit:
     max_seq, kv_seq = _max_sequences(s, i, o)
 
     def ok(b: int) -> bool:
@@ -472,14 +482,14 @@ def _slo_for_setup(s: ph.Setup, i: int, o: int, itl_s: float, ttft_s: float,
     if best == 0:
         op1 = ph.operating_point(s, 1, i, o, cached)
         why = "itl_slo" if op1.itl > itl_s else "ttft_slo"
-        return 1, op1, why, max_seq, False
+        return _SloFit(1, op1, why, max_seq, False)
     op = ph.operating_point(s, best, i, o, cached)
     if best < max_seq:
         nxt = ph.operating_point(s, best + 1, i, o, cached)
         why = "itl_slo" if nxt.itl > itl_s else "ttft_slo"
     else:
         why = "kv_capacity" if kv_seq <= s.profile.max_batch else "engine_max_batch"
-    return best, op, why, max_seq, True
+    return _SloFit(best, op, why, max_seq, True)
 
 
 def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int, itl_target_ms: float,
@@ -516,7 +526,7 @@ def slo_capacity(model: str, gpu: str, *, input_tokens: int, output_tokens: int,
         if ph.max_kv_sequences(s, i, o) < 1:
             continue
         res = _slo_for_setup(s, i, o, itl_s, ttft_s, cached)
-        key = (res[4], res[0] / t)
+        key = (res.meets_slo, res.batch / t)
         if best is None or key > best[0]:
             best = (key, s, res)
     if best is None:
