@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from forecasting import app_tier
 from forecasting.errors import known
 from forecasting.vocabulary import number_text
 from forecasting.workload import DAYS_PER_MONTH, MONTH_IN_SECONDS_TEXT
@@ -44,9 +45,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
     k = 1 + margin
-    e["compute.app.instances"] = (f"app instances at the peak hour = {a.peak.basis}. CPU need: ({_n(L.peak_messages_per_s)} messages/s x"
-                                  f" {r.app.cpu_ms_per_message} ms + {_n(L.peak_llm_calls_per_s)} calls/s x {r.app.cpu_ms_per_llm_call} ms)"
-                                  f" x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
+    _take(e, a.derivations, "compute.app.instances")
     e["compute.app.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.app_choice.why}"
     e["compute.app.runner_up"] = (ctx.app_choice.runner_up.basis if ctx.app_choice.runner_up else "no other candidate")
     e["compute.app.runner_up_usd_per_hour"] = e["compute.app.runner_up"]
@@ -57,8 +56,8 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     e["compute.autoscaling"] = (
         f"the same fit at each hour of the daily curve ({ctx.curve.basis}): min replicas {a.min_replicas} at the trough,"
         f" max {a.max_replicas} at the peak with {_n(margin * 100)}% margin; track {r.app.target_cpu_utilization:.0%} CPU,"
-        f" step out above {min(0.9, r.app.target_cpu_utilization + 0.15):.0%}, in below {r.app.scale_in_utilization:.0%}")
-    e["compute.autoscaling.hourly_replicas"] = "app instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(a.hourly_counts))
+        f" step out above {app_tier.scale_out_threshold(r.app.target_cpu_utilization):.0%}, in below {r.app.scale_in_utilization:.0%}")
+    _take(e, a.derivations, "compute.autoscaling.hourly_replicas")
     e["compute.autoscaling.load_curve"] = ctx.curve.basis
     auto_parts = [m.app_cost] + ([m.worker_cost] if m.worker_cost else [])
     e["compute.autoscaling.autoscaled_monthly_usd"] = " + ".join(f"${c.autoscaled_monthly_usd:,.2f} ({c.basis})" for c in auto_parts)
@@ -66,20 +65,13 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         f"{max(c.hourly_counts)} at the peak all day = ${c.always_on_monthly_usd:,.2f}" for c in auto_parts)
     e["compute.autoscaling.pricing"] = f"pricing option {r.pricing}: {ctx.app_rate.basis}"
     if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
-        wk, wi = m.workers, ctx.worker_inst
-        cpu = (f"{_n(wk.need.connections)} tasks x {r.app.worker_vcpu_per_task} vCPU reserved per task (given)"
-               if r.app.worker_vcpu_per_task is not None else
-               f"{_n(L.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {r.app.worker_cpu_ms_per_step} vCPU-ms of orchestration per step"
-               f" (a task waiting on the model holds memory and a connection, not a vCPU)")
-        e["compute.workers.instances"] = (f"worker instances at the peak hour = {wk.peak.basis}. CPU need: {cpu} = {_n(wk.need.vcpu)} vCPU;"
-                                          f" memory: {_n(wk.need.connections)} tasks x {r.app.memory_mb_per_task} MiB = {_n(wk.need.memory_gib)} GiB,"
-                                          f" at most {r.app.worker_memory_utilization:.0%} of each {wi.name}'s memory")
+        wk = m.workers
+        _take(e, wk.derivations, "compute.workers.instances")
         e["compute.workers.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.worker_choice.why}"
         e["compute.workers.runner_up"] = ctx.worker_choice.runner_up.basis if ctx.worker_choice.runner_up else "no other candidate"
-        e["compute.workers.connections_required"] = f"one open connection to the model API per running task: {_n(wk.need.connections)}"
-        e["compute.workers.limiting_factor"] = f"the largest of the three limits: {wk.peak.limiting}"
+        _take(e, wk.derivations, "compute.workers.connections_required", "compute.workers.limiting_factor")
         e["compute.workers.choice"] = ctx.worker_choice.why
-        e["compute.autoscaling.workers_hourly_replicas"] = "worker instances by hour: " + ", ".join(f"{h:02d}h {c}" for h, c in enumerate(wk.hourly_counts))
+        _take(e, wk.derivations, "compute.autoscaling.workers_hourly_replicas")
     e["storage.database.history_days"] = d.derivations["storage.database.history_days"] + f"; at month {r.horizon_months}: {_n(last.data.history_days)}"
     e["storage.database.read_replicas"] = m.db.basis
     e["storage.database.choice"] = m.db.basis
@@ -179,33 +171,17 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
     e["compute.app.instance_family"] = e["compute.app.instance_vcpu"]
     e["compute.app.choice"] = ctx.app_choice.why
-    e["compute.app.vcpu_required"] = (f"({_n(L.peak_messages_per_s)} messages/s x {app.cpu_ms_per_message} ms + {_n(L.peak_llm_calls_per_s)}"
-                                      f" calls/s x {app.cpu_ms_per_llm_call} ms) / 1000 x {_n(k)} margin = {_n(a.need.vcpu)} vCPU")
-    e["compute.app.memory_gib_required"] = (f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin x {app.memory_mb_per_session} MiB"
-                                            f" (connection, buffers and session state) = {_n(a.need.memory_gib)} GiB")
-    e["compute.app.connections_required"] = f"{_n(L.peak_concurrent_users)} peak sessions x {_n(k)} margin = {_n(a.need.connections)} streams"
-    e["compute.app.instances_by_cpu"] = (f"ceil({_n(a.need.vcpu)} vCPU / ({_n(i.vcpu)} vCPU x {app.target_cpu_utilization} target))"
-                                         f" = {a.peak.by_cpu}")
-    e["compute.app.instances_by_memory"] = (f"ceil({_n(a.need.memory_gib)} GiB / ({_n(i.memory_gib)} - {app.base_memory_gb} GiB runtime))"
-                                            f" = {a.peak.by_memory}")
-    e["compute.app.instances_by_connections"] = (f"ceil({_n(a.need.connections)} / {app.max_connections_per_instance:,} per instance)"
-                                                 f" = {a.peak.by_connections}")
-    e["compute.app.limiting_factor"] = f"the largest of the three limits: {a.peak.limiting}"
+    _take(e, a.derivations, "compute.app.vcpu_required", "compute.app.memory_gib_required", "compute.app.connections_required",
+          "compute.app.instances_by_cpu", "compute.app.instances_by_memory", "compute.app.instances_by_connections",
+          "compute.app.limiting_factor")
     e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app.max_connections_per_instance, "connections", assumed)
-    e["compute.autoscaling.min_replicas"] = f"the fewest instances any hour of the daily curve needs (the trough), at least {app.min_instances} = {a.min_replicas}"
-    e["compute.autoscaling.max_replicas"] = f"the peak-hour fit with margin (compute.app.instances) = {a.max_replicas}"
+    _take(e, a.derivations, "compute.autoscaling.min_replicas", "compute.autoscaling.max_replicas")
     e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app.target_cpu_utilization, "", assumed)
-    e["compute.autoscaling.scale_out_cpu_utilization"] = (f"target {app.target_cpu_utilization} + 0.15, at most 0.9: a step-scaling alarm"
-                                                          " that adds capacity before saturation")
+    e["compute.autoscaling.scale_out_cpu_utilization"] = app_tier.scale_out_text(app.target_cpu_utilization)
     e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app.scale_in_utilization, "", assumed)
     if m.workers is not None and ctx.worker_inst is not None:
-        wk = m.workers
-        e["compute.workers.concurrent_tasks"] = f"{_n(L.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(wk.need.connections)}"
-        e["compute.workers.vcpu_required"] = e["compute.workers.instances"]
-        e["compute.workers.memory_gib_required"] = (f"{_n(wk.need.connections)} tasks x {app.memory_mb_per_task} MiB"
-                                                    f" = {_n(wk.need.memory_gib)} GiB")
-        e["compute.autoscaling.workers_min_replicas"] = f"the fewest worker instances any hour needs (the trough) = {wk.min_replicas}"
-        e["compute.autoscaling.workers_max_replicas"] = f"the worker fit at the peak hour with margin = {wk.max_replicas}"
+        _take(e, m.workers.derivations, "compute.workers.concurrent_tasks", "compute.workers.vcpu_required",
+              "compute.workers.memory_gib_required", "compute.autoscaling.workers_min_replicas", "compute.autoscaling.workers_max_replicas")
     _take(e, d.derivations, "storage.database.provisioned_storage_gb")
     e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")

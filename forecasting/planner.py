@@ -269,12 +269,13 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0, expl
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     margin = r.safety_margin
     api, hosted, gpu_cost, lines = _llm_month(ctx, load, r.pricing, text)
-    app = app_tier.size_tier(load, margin, r.app, ctx.app_choice.best.shape, ctx.curve.relative_to_peak)
+    app = app_tier.size_tier(load, margin, r.app, ctx.app_choice.best.shape, ctx.curve.relative_to_peak, explain=explain)
     app_cost = tier_cost(app.hourly_counts, ctx.app_rate, h, text=text)
     lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app_cost.autoscaled_monthly_usd, app_cost.basis))
     workers = worker_cost = None
     if ctx.worker_choice is not None and ctx.worker_rate is not None and ctx.worker_inst is not None:
-        workers = app_tier.size_tier(load, margin, r.app, ctx.worker_choice.best.shape, ctx.curve.relative_to_peak, agent_workers=True)
+        workers = app_tier.size_tier(load, margin, r.app, ctx.worker_choice.best.shape, ctx.curve.relative_to_peak, agent_workers=True,
+                                     explain=explain)
         worker_cost = tier_cost(workers.hourly_counts, ctx.worker_rate, h, text=text)
         lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", worker_cost.autoscaled_monthly_usd, worker_cost.basis))
     data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month, explain)
