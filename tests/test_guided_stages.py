@@ -8,7 +8,7 @@ import pytest
 from agent.guided.activity import read_activity
 from agent.guided.normalise import normalise
 from agent.guided.usage_facts import default_registered, load_args, merge_activity
-from agent.guided.vocabulary import correct_typos, expand_shorthand
+from agent.guided.typos import correct_typos, expand_shorthand
 from benchmarks.guided_cases import check_v4, held_out_v4, run_library
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from agent.guided.vocabulary import correct_typos, expand_shorthand
+from agent.guided.typos import correct_typos, expand_shorthand
 
 _I = re.IGNORECASE
 _DOT_GROUPS = re.compile(r"\b\d{1,3}(?:\.\d{3}){2,}\b")

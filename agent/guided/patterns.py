@@ -3,7 +3,8 @@
 Why a module of its own: these are the guided mode's vocabulary of cue words (what "online at once",
 "peak", "grow", "what if" look like); the readers in `intents.py`, `quantities.py` and `meanings.py`
 use them, and a new phrasing is added here, in one place. Typo-tolerant keywords and shorthand are in
-`vocabulary.py`, applied before these run.
+`typos.py`, applied before these run; the words for a plan's figures ("why so many GPUs?") are the plan's own
+(`forecasting/vocabulary.py`, METRIC_WORDS), which the explain tool reads too.
 """
 from __future__ import annotations
 

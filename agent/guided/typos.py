@@ -1,4 +1,4 @@
-"""The words the guided mode keys on, in one place, and the fuzzy match that forgives typos in them.
+"""The keywords whose typos the guided mode forgives ("regsitered"), its shorthand ("ppl", "conc"), and the fuzzy match.
 
 Why rapidfuzz: people type "regsitered", "concurrrent" and "custmers"; a well-kept edit-distance
 library (C++ core, MIT) matches a mistyped word against this vocabulary far more reliably than a
