@@ -28,6 +28,9 @@ PEOPLE_ALIVE = 8.3e9
 # A scenario counts accounts, and one person may hold several: the limit leaves headroom above PEOPLE_ALIVE
 # (rounded up to the next ten billion) and refuses only what no app can have.
 MAX_USERS = 10_000_000_000
+# What a plan accepts for growth and horizon (the guided mode reads them to refuse the same values in words)
+MIN_GROWTH, MAX_GROWTH = -0.5, 2.0  # compound change a month: halving to tripling
+MAX_HORIZON_MONTHS = 60  # five years ahead
 MAX_TOKENS = 2_000_000  # longer than any catalog model's context window
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=False)
 
@@ -148,8 +151,8 @@ class Scenario(BaseModel):
     peak_concurrent_users: float | None = Field(None, gt=0, le=MAX_USERS, description="users in an active session at the daily peak")
     peak_multiplier: float | None = Field(None, ge=1, le=20, description="peak / average concurrency (default 1.5)")
     safety_margin: float | None = Field(None, ge=0, le=5, description="headroom added to capacity (0.25 = 25%)")
-    monthly_growth_rate: float | None = Field(None, ge=-0.5, le=2.0, description="compound growth per month (0.08 = 8% a month)")
-    horizon_months: int | None = Field(None, ge=0, le=60, description="months to plan ahead (0-60)")
+    monthly_growth_rate: float | None = Field(None, ge=MIN_GROWTH, le=MAX_GROWTH, description="compound growth per month (0.08 = 8% a month)")
+    horizon_months: int | None = Field(None, ge=0, le=MAX_HORIZON_MONTHS, description=f"months to plan ahead (0-{MAX_HORIZON_MONTHS})")
     region: str | None = Field(None, max_length=50, description="provider-region whose prices the plan uses: aws-us-east-1, aws-us-west-2, aws-eu-west-1, gcp-us-central1, gcp-europe-west4, azure-eastus")
     # --- provisioning (issue 8): pricing option ---
     pricing: Literal["on_demand", "reserved_1y", "reserved_3y", "spot"] | None = Field(

@@ -49,3 +49,14 @@ def test_the_days_in_a_month_are_written_from_the_constant() -> None:
     text = f"(m + 1) x {DAYS_PER_MONTH:.1f}"
     assert text in lookup("chatbot", "data.existing_history_days").source
     assert f"(month + 1) x {DAYS_PER_MONTH:.1f}" in str(DatabaseOut.model_fields["history_days"].description)
+
+
+def test_growth_and_horizon_limits_are_the_scenarios_and_the_guided_mode_says_them() -> None:
+    from agent.guided.understand import understand
+    from forecasting.scenario import MAX_GROWTH, MAX_HORIZON_MONTHS, MIN_GROWTH, Scenario
+
+    assert Scenario.model_fields["monthly_growth_rate"].metadata[0].ge == MIN_GROWTH
+    too_fast = understand(f"a chatbot with 1000 users growing {MAX_GROWTH * 150:.0f}% a month")
+    assert too_fast.growth is None and f"{MAX_GROWTH:+.0%}" in " ".join(too_fast.problems)
+    too_far = understand(f"a chatbot with 1000 users, plan {MAX_HORIZON_MONTHS + 12} months ahead")
+    assert too_far.horizon is None and f"up to {MAX_HORIZON_MONTHS} months" in " ".join(too_far.problems)

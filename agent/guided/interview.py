@@ -121,11 +121,12 @@ def linear_as_compound(added: float, registered: float, horizon: Any) -> tuple[f
     right (the middle months come out a little lower than linear growth would give).
     """
     from forecasting.defaults import COMMON
+    from forecasting.scenario import MAX_GROWTH
 
     months = int(horizon) if horizon not in (None, "") else int(COMMON["horizon_months"].value)
     months = max(1, months)
     registered = max(1.0, registered)
-    rate = min(2.0, ((registered + added * months) / registered) ** (1.0 / months) - 1.0)
+    rate = min(MAX_GROWTH, ((registered + added * months) / registered) ** (1.0 / months) - 1.0)
     note = (f"- Adding {replies.num(added)} users a month to {replies.num(registered)} reaches "
             f"{replies.num(registered + added * months)} in month {months}; I plan that as {rate:.2%} a month, "
             "compounded, which reaches the same number.")

@@ -14,7 +14,7 @@ from agent.guided.patterns import (
 )
 from typing import TYPE_CHECKING
 
-from forecasting.scenario import PEOPLE_ALIVE
+from forecasting.scenario import MAX_GROWTH, MAX_HORIZON_MONTHS, MIN_GROWTH, PEOPLE_ALIVE
 
 if TYPE_CHECKING:  # pragma: no cover
     from agent.guided.understand import Understanding
@@ -179,12 +179,13 @@ def validate_counts(u: Understanding) -> None:
         if value is not None and not 0 < value <= 1:
             u.problems.append(f"{label} must be between 0% and 100%; {value:.0%} can't be right.")
             setattr(u, name_, None)
-    if u.growth is not None and not -0.5 <= u.growth <= 2.0:
+    if u.growth is not None and not MIN_GROWTH <= u.growth <= MAX_GROWTH:
         u.problems.append(f"A growth rate of {u.growth:.0%} a month is outside what I can plan "
-                          "(between -50% and +200% a month).")
+                          f"(between {MIN_GROWTH:.0%} and {MAX_GROWTH:+.0%} a month).")
         u.growth = None
-    if u.horizon is not None and not 0 <= u.horizon <= 60:
-        u.problems.append(f"I can plan up to 60 months (5 years) ahead; {u.horizon} months is too far.")
+    if u.horizon is not None and not 0 <= u.horizon <= MAX_HORIZON_MONTHS:
+        u.problems.append(f"I can plan up to {MAX_HORIZON_MONTHS} months ({MAX_HORIZON_MONTHS // 12} years) ahead; "
+                          f"{u.horizon} months is too far.")
         u.horizon = None
     for name_, label in (("added_per_month", "new users a month"), ("added_users", "more users")):
         value = getattr(u, name_)
