@@ -29,7 +29,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from forecasting.catalog_entries import (
-    ApiModel, CacheNode, Commitment, CpuInstance, DbHost, GpuInstance, ManagedDb, PriceFile, ProviderTiers, Services, price_problems,
+    ApiModel, CacheNode, Commitment, CpuInstance, DbHost, EgressTiers, GpuInstance, LongContext, ManagedDb, ModelTierTable, PriceFile,
+    ProviderTiers, RateLimitTier, Services, price_problems,
 )
 from forecasting.errors import ScenarioError
 
@@ -80,7 +81,7 @@ def _raw() -> tuple[dict[str, Any], dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def _pricing_options() -> dict[str, dict[str, Commitment]]:
-    return {provider: {k: Commitment.model_validate(c) for k, c in options.items()}
+    return {provider: {k: _shipped(Commitment, c, range=tuple(c["range"])) for k, c in options.items()}
             for provider, options in json.loads(PRICING_FILE.read_text())["providers"].items()}
 
 
@@ -112,21 +113,53 @@ def check_region(region: str) -> None:
                             f"known: {', '.join(regions())}")
 
 
+def _shipped(cls: type[_M], row: dict[str, Any], **nested: Any) -> _M:
+    """A row of the shipped data files without re-validating it on every start-up: the files are checked
+    by the same models in the tests (test_catalog_entries: every region's rows, built this way, equal
+    `model_validate` of them), and schema building plus validation is ~15 ms of each `capplan plan`."""
+    values = {**row, **nested}
+    if "flags" in row:
+        values["flags"] = tuple(row["flags"])
+    return cls.model_construct(**values)
+
+
+def _api_model(m: dict[str, Any]) -> ApiModel:
+    lc = m.get("long_context")
+    return _shipped(ApiModel, m, **({"long_context": _shipped(LongContext, lc)} if lc else {}))
+
+
+def _provider_tiers(t: dict[str, Any]) -> ProviderTiers:
+    def tiers(rows: list[dict[str, Any]]) -> tuple[RateLimitTier, ...]:
+        return tuple(_shipped(RateLimitTier, r) for r in rows)
+    tables = tuple(_shipped(ModelTierTable, mt, models=tuple(mt["models"]), tiers=tiers(mt["tiers"])) for mt in t.get("model_tables", ()))
+    return _shipped(ProviderTiers, t, tiers=tiers(t.get("tiers", [])), **({"model_tables": tables} if "model_tables" in t else {}))
+
+
+def _services(services: dict[str, Any]) -> Services:
+    built: dict[str, Any] = {}
+    for key, entry in services.items():
+        kind = Services.model_fields[key].annotation
+        assert isinstance(kind, type) and issubclass(kind, BaseModel), key
+        built[key] = (_shipped(kind, entry, value=tuple(tuple(t) for t in entry["value"])) if kind is EgressTiers
+                      else _shipped(kind, entry))
+    return Services.model_construct(**built)
+
+
 def _build(api: dict[str, Any], cloud: dict[str, Any], region: str) -> Catalog:
     reg = cloud["regions"][region]
     return Catalog(
         region=region, provider=str(reg["provider"]),
         hours_per_month=float(cloud["hours_per_month"]),
-        api_models={m["id"]: ApiModel.model_validate(m) for m in api["models"]},
-        api_tiers={p: ProviderTiers.model_validate(t) for p, t in api["rate_limit_tiers"].items()},
-        cpu_instances={i["name"]: CpuInstance.model_validate(i) for i in reg["cpu_instances"]},
-        gpu_instances=tuple(GpuInstance.model_validate(i) for i in reg["gpu_instances"]),
-        services=Services.model_validate(reg["services"]),
-        rds_instances={d["name"]: ManagedDb.model_validate(d) for d in reg["managed_databases"]
+        api_models={m["id"]: _api_model(m) for m in api["models"]},
+        api_tiers={p: _provider_tiers(t) for p, t in api["rate_limit_tiers"].items()},
+        cpu_instances={i["name"]: _shipped(CpuInstance, i) for i in reg["cpu_instances"]},
+        gpu_instances=tuple(_shipped(GpuInstance, i) for i in reg["gpu_instances"]),
+        services=_services(reg["services"]),
+        rds_instances={d["name"]: _shipped(ManagedDb, d) for d in reg["managed_databases"]
                        if d.get("service") in ("rds", "cloud-sql")},
         api_price_source=f"{api['price_source']['title']} ({api['price_source']['date']})",
         pricing_options=_pricing_options(),
-        caches=tuple(CacheNode.model_validate(c) for c in reg.get("caches", [])),
+        caches=tuple(_shipped(CacheNode, c) for c in reg.get("caches", [])),
     )
 
 
