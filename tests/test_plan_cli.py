@@ -198,3 +198,17 @@ def test_own_gpu_from_a_catalog_file_with_its_price(tmp_path, capsys):
     broken.write_text("{")
     code, _, err = run_cli(["plan", str(ROOT / "examples/internal-bot.json"), "--catalog", str(broken)], capsys)
     assert code == 2 and err.startswith("capplan plan: --catalog:")
+
+
+def test_catalog_tiers_lists_the_per_model_tables(capsys):
+    """The planner reads a model's own rate-limit table before its provider's; the catalog shows both."""
+    assert main(["catalog", "tiers", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["tiers"]
+    own = [r for r in rows if r["provider"] == "openai" and r["models"] == "gpt-5-mini"]
+    assert [r["tier"] for r in own] == ["tier-1", "tier-2", "tier-3", "tier-4", "tier-5"]
+    assert own[-1]["TPM"] == 180_000_000 and own[-1]["RPM"] is None  # RPM: the provider tier's
+    assert any(r["provider"] == "openai" and r["models"] == "all others" for r in rows)
+    assert any(r["provider"] == "anthropic" and "claude-sonnet-4-6" in r["models"] and r["input TPM"] for r in rows)
+    assert main(["catalog", "tiers"]) == 0
+    table = capsys.readouterr().out
+    assert "180M TPM" in table and "[2] simonwillison.net" in table  # narrow terminals fold model names
