@@ -122,29 +122,16 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     _take(e, L.derivations, "load.monthly_llm_calls", "load.monthly_input_tokens", "load.monthly_cached_input_tokens",
           "load.monthly_output_tokens")
     if m.api is not None and ctx.api_prices is not None:
-        p, api = ctx.api_prices, m.api
-        src = f"{p.model} list price ({p.source}, as of {p.as_of})"
-        e["llm.api.required_input_tpm"] = f"{_n(L.peak_input_tokens_per_min)} input tokens/min x {_n(k)} margin = {_n(api.required_input_tpm)}"
-        e["llm.api.required_output_tpm"] = f"{_n(L.peak_output_tokens_per_min)} output tokens/min x {_n(k)} margin = {_n(api.required_output_tpm)}"
-        e["llm.api.price_input_usd_per_mtok"] = f"${p.input} per million input tokens: {src}" + (f"; {p.long_context_note}" if p.long_context_note else "")
-        e["llm.api.price_cached_input_usd_per_mtok"] = f"${p.cached_input} per million cached input tokens: {src}"
-        e["llm.api.price_cache_write_usd_per_mtok"] = (f"${p.cache_write} per million tokens written to the prompt cache: {src}"
-                                                      if p.cache_write is not None else "no separate cache-write price for this model")
-        e["llm.api.price_output_usd_per_mtok"] = f"${p.output} per million output tokens: {src}"
-        uncached = L.monthly_input_tokens - L.monthly_cached_input_tokens
-        e["llm.api.monthly_uncached_input_usd"] = (f"{_n(uncached / 1e6, 1)} M uncached input tokens x ${p.input}/M = ${api.monthly_uncached_input_usd:,.2f}"
-                                                   if not api.monthly_cache_write_usd else "0: with explicit caching the uncached part is billed as cache writes")
-        e["llm.api.monthly_cached_input_usd"] = f"{_n(L.monthly_cached_input_tokens / 1e6, 1)} M cached tokens x ${p.cached_input}/M = ${api.monthly_cached_input_usd:,.2f}"
-        e["llm.api.monthly_cache_write_usd"] = (f"{_n(uncached / 1e6, 1)} M new prompt tokens written to the cache x ${p.cache_write}/M = ${api.monthly_cache_write_usd:,.2f}"
-                                                if api.monthly_cache_write_usd else "0: no cache writes billed (no cached share, or the provider caches automatically)")
-        e["llm.api.monthly_output_usd"] = f"{_n(L.monthly_output_tokens / 1e6, 1)} M output tokens x ${p.output}/M = ${api.monthly_output_usd:,.2f}"
+        _take(e, m.api.derivations, "llm.api.required_input_tpm", "llm.api.required_output_tpm", "llm.api.price_input_usd_per_mtok",
+              "llm.api.price_cached_input_usd_per_mtok", "llm.api.price_cache_write_usd_per_mtok", "llm.api.price_output_usd_per_mtok",
+              "llm.api.monthly_uncached_input_usd", "llm.api.monthly_cached_input_usd", "llm.api.monthly_cache_write_usd",
+              "llm.api.monthly_output_usd")
     if m.hosted is not None:
         h, slo, llm = m.hosted, ctx.slo, r.llm
         e["llm.self_hosted.tensor_parallel"] = (f"tensor parallel {slo.tensor_parallel}: "
                                                 + ("given in the scenario" if llm.tensor_parallel else
                                                    "chosen by the estimator (most sequences per GPU within the latency targets)"))
-        e["llm.self_hosted.gpus_per_replica"] = f"{h.gpus_per_replica} GPUs per replica = tensor parallel degree"
-        e["llm.self_hosted.gpus"] = f"GPUs = {h.replicas} replicas x {h.gpus_per_replica} GPUs = {h.gpus}"
+        _take(e, h.derivations, "llm.self_hosted.gpus_per_replica", "llm.self_hosted.gpus")
         e["llm.self_hosted.itl_ms"] = f"inter-token latency {_n(slo.itl_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
         e["llm.self_hosted.ttft_ms"] = f"time to first token {_n(slo.ttft_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
         op_top = float(slo.max_output_tokens_per_s) or float(slo.output_tokens_per_s_at_slo)
@@ -162,10 +149,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm.itl_target_ms, "ms", assumed)
         e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm.ttft_target_ms, "ms", assumed)
         if h.offer.instance is not None:
-            e["llm.self_hosted.gpu_instances"] = (f"{h.replicas} replicas of {h.gpus_per_replica} GPUs packed"
-                                                  f" {h.offer.gpus_per_instance // h.gpus_per_replica} per {h.offer.instance}"
-                                                  f" ({h.offer.gpus_per_instance} GPUs) = {h.instances} instances, the cheapest packing in the catalog")
-            e["llm.self_hosted.usd_per_gpu_hour"] = f"${h.offer.usd_per_hour}/h / {h.offer.gpus_per_instance} GPUs ({h.offer.source})"
+            _take(e, h.derivations, "llm.self_hosted.gpu_instances", "llm.self_hosted.usd_per_gpu_hour")
     inst = ctx.cat.cpu_instances[i.name]
     e["compute.app.instance_vcpu"] = f"{i.name}: {_n(i.vcpu)} vCPU, {_n(i.memory_gib)} GiB, ${i.usd_per_hour}/h on-demand ({inst.source}, {inst.as_of})"
     e["compute.app.instance_memory_gib"] = e["compute.app.instance_vcpu"]
@@ -197,31 +181,11 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
 def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
     r, L, margin = ctx.r, m.load, ctx.r.safety_margin
     if m.api is not None and ctx.api_prices is not None:
-        a, p = m.api, ctx.api_prices
-        e["llm.api.required_rpm"] = (f"required RPM = {_n(L.peak_llm_calls_per_s)} calls/s x 60 x (1 + {margin:.0%} margin)"
-                                     f" = {_n(a.required_rpm)} requests/min")
-        e["llm.api.required_tpm"] = (f"required TPM = ({_n(L.peak_input_tokens_per_min)} input + {_n(L.peak_output_tokens_per_min)} output tokens/min)"
-                                     f" x (1 + {margin:.0%} margin) = {_n(a.required_tpm)} tokens/min")
-        e["llm.api.tier"] = a.tier_note
-        cached = L.monthly_cached_input_tokens
-        e["llm.monthly_usd"] = (
-            f"LLM API = {_n((L.monthly_input_tokens - cached) / 1e6, 1)} M uncached input tokens x "
-            f"${p.cache_write if a.monthly_cache_write_usd else p.input}/M{' (cache write)' if a.monthly_cache_write_usd else ''}"
-            f" + {_n(cached / 1e6, 1)} M cached x ${p.cached_input}/M + {_n(L.monthly_output_tokens / 1e6, 1)} M output x ${p.output}/M"
-            f" = ${a.monthly_usd:,.2f}/month ({p.model}, {p.source}, as of {p.as_of})")
+        _take(e, m.api.derivations, "llm.api.required_rpm", "llm.api.required_tpm", "llm.api.tier", "llm.monthly_usd")
     elif m.hosted is not None:
-        h, slo = m.hosted, ctx.slo
-        e["llm.self_hosted.concurrent_sequences_at_peak"] = (
-            f"sequences generating at peak = {_n(L.peak_llm_calls_per_s)} calls/s x ({_n(slo.ttft_ms)} ms TTFT"
-            f" + {_n(ctx.shape.output_tokens_per_call)} tokens x {_n(slo.itl_ms)} ms ITL) = {_n(h.concurrent_sequences)}")
-        e["llm.self_hosted.sequences_per_replica_at_slo"] = (
-            f"one replica ({h.gpus_per_replica} x {r.llm.gpu}) serves at most {h.sequences_per_replica} concurrent sequences while meeting"
-            f" ITL <= {_n(known(r.llm.itl_target_ms, 'llm.itl_target_ms'))} ms and TTFT <= {_n(known(r.llm.ttft_target_ms, 'llm.ttft_target_ms'))} ms (the estimator; bound: {slo.bound})")
-        e["llm.self_hosted.replicas"] = (f"replicas = ceil({_n(h.concurrent_sequences)} sequences x (1 + {margin:.0%} margin) /"
-                                         f" {h.sequences_per_replica} per replica) = {h.replicas}; GPUs = {h.replicas} x {h.gpus_per_replica}"
-                                         f" = {h.gpus}")
-        floor = known(r.llm.min_replicas, "llm.min_replicas")
-        e["llm.self_hosted.replicas"] += f" at the peak hour; each hour of the daily curve needs its share of that, at least {floor} (llm.min_replicas)"
+        h = m.hosted
+        _take(e, h.derivations, "llm.self_hosted.concurrent_sequences_at_peak", "llm.self_hosted.sequences_per_replica_at_slo",
+              "llm.self_hosted.replicas")
         if h.monthly_usd is not None and m.gpu_cost is not None:
             e["llm.monthly_usd"] = (f"GPU cost = {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each), {m.gpu_cost.basis}"
                                     f" = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
@@ -230,9 +194,8 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
         sig = gpu_scaling(ctx, m)
         for key in ("signal", "scale_out_sequences_per_replica", "scale_out_kv_cache_usage_perc", "scale_out_num_requests_waiting"):
             e[f"llm.self_hosted.autoscaling.{key}"] = sig.basis
-        e["llm.self_hosted.autoscaling.hourly_replicas"] = "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(h.hourly_replicas))
-        e["llm.self_hosted.autoscaling.min_replicas"] = f"the trough hour's replicas, at least llm.min_replicas {floor}: {min(h.hourly_replicas)}"
-        e["llm.self_hosted.autoscaling.max_replicas"] = f"the peak hour's replicas (llm.self_hosted.replicas): {max(h.hourly_replicas)}"
+        _take(e, h.derivations, "llm.self_hosted.autoscaling.hourly_replicas", "llm.self_hosted.autoscaling.min_replicas",
+              "llm.self_hosted.autoscaling.max_replicas")
         e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm.model_load_s} s"
         if m.gpu_cost is not None:
             e["llm.self_hosted.autoscaling.autoscaled_monthly_usd"] = m.gpu_cost.basis

@@ -8,15 +8,19 @@ Why per-model tables: OpenAI's and Anthropic's limits differ per model (gpt-5-mi
 gpt-5's), so a model with its own published table is checked against it, not the provider's generic one.
 Why ITPM and OTPM apart: Anthropic limits input and output tokens per minute separately (and cache reads do
 not count toward ITPM), so a combined TPM check can pass a plan whose output alone exceeds OTPM.
+Why `explain`: with it on (month 0 of a plan), `size_api` writes the llm.api.* derivations and the API's
+llm.monthly_usd beside the arithmetic, from the same locals (forecasting/derivation.py).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import ApiModel, ModelTierTable, RateLimitTier
+from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.workload import Load
 
 MTOK = 1_000_000.0
@@ -51,6 +55,7 @@ class ApiSizing:
     monthly_cache_write_usd: float
     monthly_output_usd: float
     monthly_usd: float
+    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
 
 
 def prices_for(cat: Catalog, model: str) -> ApiPrices:
@@ -145,28 +150,73 @@ class TierChoice(NamedTuple):
     limits: tuple[float, float] | None  # (RPM, TPM or ITPM + OTPM) of the chosen tier
 
 
-def monthly_api_cost(load: Load, p: ApiPrices) -> ApiBill:
+@dataclass(frozen=True)
+class _Bill:
+    """The bill with the token counts and the branch it took, so `size_api`'s text reads what the figure used."""
+
+    uncached_tokens: float
+    cached_tokens: float
+    usd: ApiBill
+    writes_billed: bool  # explicit caching: the uncached part is billed as cache writes
+
+
+def _bill(load: Load, p: ApiPrices) -> _Bill:
     cached_tokens = load.monthly_cached_input_tokens
     uncached_tokens = load.monthly_input_tokens - cached_tokens
     cached = cached_tokens / MTOK * p.cached_input
     output = load.monthly_output_tokens / MTOK * p.output
     if p.cache_write is not None and cached_tokens > 0:
-        return ApiBill(0.0, cached, uncached_tokens / MTOK * p.cache_write, output)
-    return ApiBill(uncached_tokens / MTOK * p.input, cached, 0.0, output)
+        return _Bill(uncached_tokens, cached_tokens, ApiBill(0.0, cached, uncached_tokens / MTOK * p.cache_write, output), True)
+    return _Bill(uncached_tokens, cached_tokens, ApiBill(uncached_tokens / MTOK * p.input, cached, 0.0, output), False)
 
 
-def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog) -> ApiSizing:
-    rpm = load.peak_llm_calls_per_s * 60.0 * (1.0 + margin)
-    in_tpm = load.peak_input_tokens_per_min * (1.0 + margin)
-    out_tpm = load.peak_output_tokens_per_min * (1.0 + margin)
+def monthly_api_cost(load: Load, p: ApiPrices) -> ApiBill:
+    return _bill(load, p).usd
+
+
+def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog, explain: bool = False) -> ApiSizing:
+    k = 1.0 + margin
+    rpm = load.peak_llm_calls_per_s * 60.0 * k
+    in_tpm = load.peak_input_tokens_per_min * k
+    out_tpm = load.peak_output_tokens_per_min * k
     tpm = in_tpm + out_tpm  # providers count input and output tokens against TPM
-    uncached, cached, writes, output = monthly_api_cost(load, p)
+    bill = _bill(load, p)
+    uncached, cached, writes, output = bill.usd
     monthly = uncached + cached + writes + output
     cached_share = load.monthly_cached_input_tokens / load.monthly_input_tokens if load.monthly_input_tokens > 0 else 0.0
     tier, note, limits = choose_tier(cat, p.provider, rpm, tpm, monthly, model=p.model, input_tpm=in_tpm,
                                      output_tpm=out_tpm, cached_input_share=cached_share)
     checked = bool(tier_table(cat, p.provider, p.model)[0])
-    return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, checked, uncached, cached, writes, output, monthly)
+    derivations = NO_DERIVATIONS
+    if explain:
+        src = f"{p.model} list price ({p.source}, as of {p.as_of})"
+        new_m, cached_m, out_m = bill.uncached_tokens / MTOK, bill.cached_tokens / MTOK, load.monthly_output_tokens / MTOK
+        derivations = {
+            "llm.api.required_rpm": (f"required RPM = {_n(load.peak_llm_calls_per_s)} calls/s x 60 x (1 + {margin:.0%} margin)"
+                                     f" = {_n(rpm)} requests/min"),
+            "llm.api.required_tpm": (f"required TPM = ({_n(load.peak_input_tokens_per_min)} input + {_n(load.peak_output_tokens_per_min)} output tokens/min)"
+                                     f" x (1 + {margin:.0%} margin) = {_n(tpm)} tokens/min"),
+            "llm.api.tier": note,
+            "llm.monthly_usd": (
+                f"LLM API = {_n(new_m, 1)} M uncached input tokens x "
+                f"${p.cache_write if bill.writes_billed else p.input}/M{' (cache write)' if bill.writes_billed else ''}"
+                f" + {_n(cached_m, 1)} M cached x ${p.cached_input}/M + {_n(out_m, 1)} M output x ${p.output}/M"
+                f" = ${monthly:,.2f}/month ({p.model}, {p.source}, as of {p.as_of})"),
+            "llm.api.required_input_tpm": f"{_n(load.peak_input_tokens_per_min)} input tokens/min x {_n(k)} margin = {_n(in_tpm)}",
+            "llm.api.required_output_tpm": f"{_n(load.peak_output_tokens_per_min)} output tokens/min x {_n(k)} margin = {_n(out_tpm)}",
+            "llm.api.price_input_usd_per_mtok": f"${p.input} per million input tokens: {src}" + (f"; {p.long_context_note}" if p.long_context_note else ""),
+            "llm.api.price_cached_input_usd_per_mtok": f"${p.cached_input} per million cached input tokens: {src}",
+            "llm.api.price_cache_write_usd_per_mtok": (f"${p.cache_write} per million tokens written to the prompt cache: {src}"
+                                                       if p.cache_write is not None else "no separate cache-write price for this model"),
+            "llm.api.price_output_usd_per_mtok": f"${p.output} per million output tokens: {src}",
+            "llm.api.monthly_uncached_input_usd": (f"{_n(new_m, 1)} M uncached input tokens x ${p.input}/M = ${uncached:,.2f}"
+                                                   if not bill.writes_billed else "0: with explicit caching the uncached part is billed as cache writes"),
+            "llm.api.monthly_cached_input_usd": f"{_n(cached_m, 1)} M cached tokens x ${p.cached_input}/M = ${cached:,.2f}",
+            "llm.api.monthly_cache_write_usd": (f"{_n(new_m, 1)} M new prompt tokens written to the cache x ${p.cache_write}/M = ${writes:,.2f}"
+                                                if bill.writes_billed else "0: no cache writes billed (no cached share, or the provider caches automatically)"),
+            "llm.api.monthly_output_usd": f"{_n(out_m, 1)} M output tokens x ${p.output}/M = ${output:,.2f}",
+        }
+    return ApiSizing(rpm, in_tpm, out_tpm, tpm, tier, note, limits, checked, uncached, cached, writes, output, monthly, derivations)
 
 
 def tier_table(cat: Catalog, provider: str, model: str | None) -> tuple[list[RateLimitTier], ModelTierTable | None]:

@@ -241,19 +241,19 @@ class _LlmMonth(NamedTuple):
     lines: list[cost.Line]
 
 
-def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True) -> _LlmMonth:
+def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True, explain: bool = False) -> _LlmMonth:
     """The LLM serving part of a month: the API bill, or the GPU replicas priced under `gpu_pricing`.
     Apart from `_evaluate` so that `option_paths` can price serving alone, month by month."""
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     lines: list[cost.Line] = []
     api = hosted = gpu_cost = None
     if ctx.api_prices is not None:
-        api = llm_api.size_api(load, r.safety_margin, ctx.api_prices, cat)
+        api = llm_api.size_api(load, r.safety_margin, ctx.api_prices, cat, explain)
         lines.append(cost.Line(f"LLM API ({r.llm.model})", api.monthly_usd,
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
     else:
         hosted = replicas.size_self_hosted(load, r.safety_margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, known(r.llm.gpu, "llm.gpu"), h,
-                                           known(r.llm.min_replicas, "llm.min_replicas"), ctx.curve.relative_to_peak)
+                                           known(r.llm.min_replicas, "llm.min_replicas"), ctx.curve.relative_to_peak, explain)
         if hosted.monthly_usd is not None and hosted.offer.entry is not None:
             g_rate = pricing.rate(cat, hosted.offer.entry, gpu_pricing, "gpu")
             gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
@@ -268,7 +268,7 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0, expl
     the derivations of every figure (month 0 of a plan only)."""
     r, cat, h = ctx.r, ctx.cat, ctx.cat.hours_per_month
     margin = r.safety_margin
-    api, hosted, gpu_cost, lines = _llm_month(ctx, load, r.pricing, text)
+    api, hosted, gpu_cost, lines = _llm_month(ctx, load, r.pricing, text, explain)
     app = app_tier.size_tier(load, margin, r.app, ctx.app_choice.best.shape, ctx.curve.relative_to_peak, explain=explain)
     app_cost = tier_cost(app.hourly_counts, ctx.app_rate, h, text=text)
     lines.append(cost.Line(f"app instances ({ctx.app_inst.name})", app_cost.autoscaled_monthly_usd, app_cost.basis))

@@ -4,14 +4,18 @@ Why the SLO-bounded batch and not peak throughput: a replica pushed to its maxim
 inter-token latency people feel; the estimator gives the largest number of concurrent sequences one
 replica serves within the ITL and TTFT targets, and Little's law gives how many sequences are
 generating at the peak. Replicas = ceil(sequences x (1 + margin) / sequences per replica).
+Why `explain`: with it on (month 0 of a plan), `size_self_hosted` writes the llm.self_hosted.* derivations
+beside the arithmetic, from the same locals (forecasting/derivation.py).
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from forecasting.catalog import Catalog
+from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.catalog_entries import GpuInstance
 from forecasting.workload import Load
 
@@ -38,6 +42,7 @@ class SelfHostedSizing:
     monthly_usd: float | None
     hourly_replicas: tuple[int, ...] = ()
     hourly_instances: tuple[int, ...] = ()
+    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
 
 
 def best_offer(cat: Catalog, gpu: str, gpus_per_replica: int, replicas: int) -> GpuOffer:
@@ -63,7 +68,8 @@ def concurrent_sequences(load: Load, ttft_ms: float, itl_ms: float, output_token
 
 
 def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, cat: Catalog, gpu: str,
-                     hours_per_month: float, min_replicas: int = 1, curve_to_peak: tuple[float, ...] = (1.0,)) -> SelfHostedSizing:
+                     hours_per_month: float, min_replicas: int = 1, curve_to_peak: tuple[float, ...] = (1.0,),
+                     explain: bool = False) -> SelfHostedSizing:
     """Replicas at the peak hour and at each hour of the daily curve (never below `min_replicas`)."""
     seqs = concurrent_sequences(load, cap.ttft_ms, cap.itl_ms, output_tokens)
     per_replica = max(1, int(cap.max_sequences_at_slo))
@@ -71,14 +77,40 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
     hourly = tuple(max(min_replicas, 1, math.ceil(need * r - 1e-9)) for r in curve_to_peak)
     replicas = max(hourly)
     gpr = int(cap.gpus_per_replica)
+    gpus = replicas * gpr
     offer = best_offer(cat, gpu, gpr, replicas)
-    if offer.usd_per_hour is None:
-        return SelfHostedSizing(seqs, per_replica, replicas, gpr, replicas * gpr, 0, offer, None, hourly, ())
     per_instance = offer.gpus_per_instance // gpr
-    hourly_instances = tuple(math.ceil(x / per_instance) for x in hourly)
-    instances = max(hourly_instances)
-    return SelfHostedSizing(seqs, per_replica, replicas, gpr, replicas * gpr, instances, offer,
-                            instances * offer.usd_per_hour * hours_per_month, hourly, hourly_instances)
+    priced_offer = offer.usd_per_hour is not None
+    hourly_instances = tuple(math.ceil(x / per_instance) for x in hourly) if priced_offer else ()
+    instances = max(hourly_instances) if priced_offer else 0
+    derivations = NO_DERIVATIONS
+    if explain:
+        derivations = {
+            "llm.self_hosted.concurrent_sequences_at_peak": (
+                f"sequences generating at peak = {_n(load.peak_llm_calls_per_s)} calls/s x ({_n(cap.ttft_ms)} ms TTFT"
+                f" + {_n(output_tokens)} tokens x {_n(cap.itl_ms)} ms ITL) = {_n(seqs)}"),
+            "llm.self_hosted.sequences_per_replica_at_slo": (
+                f"one replica ({gpr} x {gpu}) serves at most {per_replica} concurrent sequences while meeting"
+                f" ITL <= {_n(cap.itl_target_ms)} ms and TTFT <= {_n(cap.ttft_target_ms)} ms (the estimator; bound: {cap.bound})"),
+            "llm.self_hosted.replicas": (
+                f"replicas = ceil({_n(seqs)} sequences x (1 + {margin:.0%} margin) / {per_replica} per replica) = {replicas};"
+                f" GPUs = {replicas} x {gpr} = {gpus} at the peak hour; each hour of the daily curve needs its share of that,"
+                f" at least {min_replicas} (llm.min_replicas)"),
+            "llm.self_hosted.autoscaling.hourly_replicas": "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(hourly)),
+            "llm.self_hosted.autoscaling.min_replicas": f"the trough hour's replicas, at least llm.min_replicas {min_replicas}: {min(hourly)}",
+            "llm.self_hosted.autoscaling.max_replicas": f"the peak hour's replicas (llm.self_hosted.replicas): {replicas}",
+            "llm.self_hosted.gpus_per_replica": f"{gpr} GPUs per replica = tensor parallel degree",
+            "llm.self_hosted.gpus": f"GPUs = {replicas} replicas x {gpr} GPUs = {gpus}",
+        }
+        if offer.instance is not None:
+            derivations["llm.self_hosted.gpu_instances"] = (
+                f"{replicas} replicas of {gpr} GPUs packed {per_instance} per {offer.instance}"
+                f" ({offer.gpus_per_instance} GPUs) = {instances} instances, the cheapest packing in the catalog")
+            derivations["llm.self_hosted.usd_per_gpu_hour"] = f"${offer.usd_per_hour}/h / {offer.gpus_per_instance} GPUs ({offer.source})"
+    if offer.usd_per_hour is None:
+        return SelfHostedSizing(seqs, per_replica, replicas, gpr, gpus, 0, offer, None, hourly, (), derivations)
+    return SelfHostedSizing(seqs, per_replica, replicas, gpr, gpus, instances, offer,
+                            instances * offer.usd_per_hour * hours_per_month, hourly, hourly_instances, derivations)
 
 
 def priced(s: SelfHostedSizing, monthly_usd: float) -> SelfHostedSizing:
