@@ -1,8 +1,11 @@
-"""Derivations in words, with the actual values, and warnings a reader must not miss.
+"""The plan's explanations, assembled, and the warnings a reader must not miss.
 
-Why separate from the arithmetic: the sizing modules stay plain formulas that the timeline calls
-many times; the text is built once, for month 0, from the same intermediate values, so an
-explanation can never disagree with the number it explains.
+Why this module writes almost no derivation: each figure's text is written by the computation that makes
+the figure, beside its arithmetic (forecasting/derivation.py: `call_shape`, `compute_load`, `size_data`,
+`size_tier`, `size_api`, `size_self_hosted`, `load_sources.derive`; cost lines, the database choice, the
+instance search and prices carry theirs as `basis`/`why`). Here they are taken in the order a reader meets
+them, and the lines no single computation owns are written: given inputs and whether they are defaults,
+catalog facts about the chosen instance and model, the horizon, the total cost and its shares.
 """
 from __future__ import annotations
 
@@ -10,9 +13,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from forecasting import app_tier
-from forecasting.errors import known
 from forecasting.vocabulary import number_text
-from forecasting.workload import DAYS_PER_MONTH, MONTH_IN_SECONDS_TEXT
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context

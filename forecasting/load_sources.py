@@ -17,14 +17,17 @@ Rules (DESIGN.md "Load sources"):
 Session length for Little's law: `workload.session_minutes` when known, else (agents, or a chatbot
 given think time) messages per session x the user's cycle (think time + response time), which is
 why the derivation runs after the call shape is known.
+The texts of these figures (load.load_source, average and peak concurrency, active users) are written by
+`derive` itself, beside the arithmetic, when the planner asks for them (forecasting/derivation.py).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from forecasting.defaults import lookup
-from forecasting.errors import Problem, ScenarioError, known
-from forecasting.vocabulary import number_text as _n
+from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.errors import Problem, ScenarioError
 from forecasting.workload import MONTH_IN_SECONDS_TEXT, SECONDS_PER_MONTH
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,19 +130,26 @@ def _engagement(r: "ResolvedScenario", key: str, given: float | None, assumption
 
 
 def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_message: float,
-           assumptions: list["Assumption"]) -> "ResolvedScenario":
-    """Fill average and peak concurrency from the scenario's load source (a no-op for concurrency inputs)."""
+           assumptions: list["Assumption"], explain: bool = False) -> tuple["ResolvedScenario", Mapping[str, str]]:
+    """Fill average and peak concurrency from the scenario's load source (a no-op for concurrency inputs).
+
+    With `explain`, also the derivations of the figures the load source gives (load.load_source, average and
+    peak concurrency, active users, a measured input), written here from the same locals as the arithmetic."""
     source = r.load_source
     if source in CONCURRENCY:
-        return r
+        return r, (_recorded(r, s, {"load.load_source": _source_text(source)}) if explain else NO_DERIVATIONS)
     w: dict[str, Any] = {}  # the engagement defaults this load source used
     upd: dict[str, Any] = {}
+    average_text = daily_text = ""
     if source in ("daily_active_users", "monthly_active_users"):
         dau = s.daily_active_users
         if dau is None:
             ratio = _engagement(r, "dau_mau_ratio", s.workload.dau_mau_ratio, assumptions)
             w["dau_mau_ratio"] = ratio
-            dau = float(s.monthly_active_users or 0) * ratio
+            mau = float(s.monthly_active_users or 0)
+            dau = mau * ratio
+            if explain:
+                daily_text = f"daily active users = {_n(mau)} monthly active x {_n(ratio)} DAU/MAU = {_n(dau)}"
         spd = _engagement(r, "sessions_per_active_user_per_day", s.workload.sessions_per_active_user_per_day, assumptions)
         w["sessions_per_active_user_per_day"] = spd
         session_s = _session_seconds(r.workload, cycle_s)
@@ -149,13 +159,26 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
                                 field="workload.sessions_per_active_user_per_day")
         avg = float(dau) * spd * session_s / SECONDS_PER_DAY
         upd["daily_active_users"] = float(dau)
+        if explain:
+            how = (f"{_n(r.workload.session_minutes)} min per session" if r.workload.session_minutes is not None else
+                   f"{_n(session_s / 60)} min per session ({_n(r.workload.messages_per_session)} messages x {_n(cycle_s)} s cycle)")
+            average_text = (f"average concurrent users = {_n(float(dau))} daily active users x {_n(spd)} sessions/day x {how}"
+                            f" / {SECONDS_PER_DAY / 60:,.0f} min per day = {_n(avg)} users (Little's law)")
     elif source == "measured.llm_calls_per_second":
         assert s.measured is not None
         avg = s.measured.llm_calls_per_second / calls_per_message * cycle_s
+        if explain:
+            average_text = (f"average concurrent users = {_n(s.measured.llm_calls_per_second)} measured LLM calls/s / {_n(calls_per_message)} calls"
+                            f" per message x {_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)"
+                            + (f"; measured: {s.measured.source}" if s.measured.source else ""))
     else:
         volume = float(getattr(s, source))
         messages = volume * float(r.workload.messages_per_session) if source == "monthly_conversations" else volume
         avg = messages / SECONDS_PER_MONTH * cycle_s
+        if explain:
+            per = (f" x {_n(r.workload.messages_per_session)} messages per conversation" if source == "monthly_conversations" else "")
+            average_text = (f"average concurrent users = {_n(volume)} {source.removeprefix('monthly_')}/month{per} / {MONTH_IN_SECONDS_TEXT} x "
+                            f"{_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)")
     if avg > r.registered_users:
         raise ScenarioError(f"{source}: implies {avg:,.0f} users online at once on average, more than registered_users "
                             f"({r.registered_users:,}); check both")
@@ -165,64 +188,47 @@ def derive(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_messa
             raise ScenarioError(f"peak_concurrent_users ({peak:,.0f}) cannot be below the average {avg:,.1f} users online "
                                 f"that {source} implies", field="peak_concurrent_users")
         multiplier = peak / avg
+        peak_text = f"peak concurrent users = {_n(peak)} (given; {_n(multiplier)} x the average {_n(avg)})" if explain else ""
     else:
         multiplier = r.peak_multiplier
         peak = avg * multiplier
+        basis = ("measured peak / average LLM calls" if s.measured is not None and s.measured.peak_llm_calls_per_second
+                 else "peak multiplier")
+        peak_text = f"peak concurrent users = {_n(avg)} average x {_n(multiplier)} {basis} = {_n(peak)} users" if explain else ""
     upd.update(concurrent_users=avg, peak_concurrent_users=peak, peak_multiplier=multiplier,
                workload=r.workload.model_copy(update=w))
-    return r.model_copy(update=upd)
+    out = r.model_copy(update=upd)
+    if not explain:
+        return out, NO_DERIVATIONS
+    e = {"load.load_source": _source_text(source)}
+    if average_text:
+        e["load.average_concurrent_users"] = average_text
+    e["load.peak_concurrent_users"] = peak_text
+    if daily_text:
+        e["load.daily_active_users"] = daily_text
+    return out, _recorded(out, s, e)
 
 
-def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
-    if w.session_minutes is not None:
-        return float(w.session_minutes) * 60.0
-    return float(w.messages_per_session) * cycle_s
+def _source_text(source: str) -> str:
+    return f"the load comes from {source} ({'given' if source != 'monthly_active_users' else 'given, with the stickiness default'})"
 
 
-def explanations(r: "ResolvedScenario", s: "Scenario", cycle_s: float, calls_per_message: float) -> dict[str, str]:
-    """The derivation of average and peak concurrency from the source, and of the active-user figures."""
-    e: dict[str, str] = {}
-    src, avg, w = r.load_source, r.concurrent_users, r.workload
-    e["load.load_source"] = f"the load comes from {src} ({'given' if src != 'monthly_active_users' else 'given, with the stickiness default'})"
-    if src in ("daily_active_users", "monthly_active_users"):
-        session_s = _session_seconds(w, cycle_s)
-        how = (f"{_n(w.session_minutes)} min per session" if w.session_minutes is not None else
-               f"{_n(session_s / 60)} min per session ({_n(w.messages_per_session)} messages x {_n(cycle_s)} s cycle)")
-        e["load.average_concurrent_users"] = (
-            f"average concurrent users = {_n(r.daily_active_users or 0)} daily active users x "
-            f"{_n(known(w.sessions_per_active_user_per_day, 'workload.sessions_per_active_user_per_day'))} sessions/day x {how} / 1,440 min per day = {_n(avg)} users (Little's law)")
-    elif src == "measured.llm_calls_per_second":
-        assert s.measured is not None
-        e["load.average_concurrent_users"] = (
-            f"average concurrent users = {_n(s.measured.llm_calls_per_second)} measured LLM calls/s / {_n(calls_per_message)} calls"
-            f" per message x {_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)"
-            + (f"; measured: {s.measured.source}" if s.measured.source else ""))
-    elif src in VOLUMES:
-        volume = float(getattr(s, src))
-        per = (f" x {_n(w.messages_per_session)} messages per conversation" if src == "monthly_conversations" else "")
-        e["load.average_concurrent_users"] = (
-            f"average concurrent users = {_n(volume)} {src.removeprefix('monthly_')}/month{per} / {MONTH_IN_SECONDS_TEXT} x "
-            f"{_n(cycle_s)} s per cycle = {_n(avg)} users (Little's law)")
-    if src not in CONCURRENCY:
-        if s.peak_concurrent_users is not None:
-            e["load.peak_concurrent_users"] = (f"peak concurrent users = {_n(r.peak_concurrent_users)} (given; "
-                                               f"{_n(r.peak_multiplier)} x the average {_n(avg)})")
-        else:
-            basis = ("measured peak / average LLM calls" if s.measured is not None and s.measured.peak_llm_calls_per_second
-                     else "peak multiplier")
-            e["load.peak_concurrent_users"] = (f"peak concurrent users = {_n(avg)} average x {_n(r.peak_multiplier)} {basis}"
-                                               f" = {_n(r.peak_concurrent_users)} users")
-    if r.daily_active_users is not None:
-        e["load.daily_active_users"] = (
-            f"daily active users = {_n(r.daily_active_users)} (given)" if s.daily_active_users is not None else
-            f"daily active users = {_n(float(s.monthly_active_users or 0))} monthly active x {_n(known(w.dau_mau_ratio, 'workload.dau_mau_ratio'))} DAU/MAU"
-            f" = {_n(r.daily_active_users)}")
+def _recorded(r: "ResolvedScenario", s: "Scenario", e: dict[str, str]) -> dict[str, str]:
+    """The figures a scenario records as given: active users beside the load source, a measured input size."""
+    if r.daily_active_users is not None and "load.daily_active_users" not in e:
+        e["load.daily_active_users"] = f"daily active users = {_n(r.daily_active_users)} (given)"
     if r.monthly_active_users is not None:
         e["load.monthly_active_users"] = f"monthly active users = {_n(r.monthly_active_users)} (given)"
     if s.measured is not None and s.measured.input_tokens_per_call is not None:
         e["load.input_tokens_per_call"] = (f"input tokens/call = {_n(s.measured.input_tokens_per_call)} (measured"
                                            + (f": {s.measured.source})" if s.measured.source else ")"))
     return e
+
+
+def _session_seconds(w: "ResolvedWorkload", cycle_s: float) -> float:
+    if w.session_minutes is not None:
+        return float(w.session_minutes) * 60.0
+    return float(w.messages_per_session) * cycle_s
 
 
 def plausibility(r: "ResolvedScenario", monthly_messages: float) -> list[str]:

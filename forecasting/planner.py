@@ -367,7 +367,8 @@ def _base_load(ctx: _Context, s: Scenario, assumptions: list[Assumption], explai
     Shared by plan() and draw_figures(), so a Monte-Carlo draw is sized exactly like a plan."""
     from forecasting import load_sources
 
-    ctx.r = load_sources.derive(ctx.r, s, ctx.shape.cycle_s, ctx.shape.calls_per_message, assumptions)
+    ctx.r, ctx.load_source_derivations = load_sources.derive(ctx.r, s, ctx.shape.cycle_s, ctx.shape.calls_per_message,
+                                                            assumptions, explain)
     base = compute_load(ctx.r.concurrent_users, ctx.r.peak_concurrent_users, ctx.shape, explain)
     _provision(ctx, base)
     return base
@@ -424,7 +425,7 @@ def plan(scenario: Scenario | dict[str, Any], prices: dict[str, Any] | Catalog |
         cost=_cost_out(ctx, m0),
         timeline=rows, scale_events=events,
         explanations={**explain(ctx, m0, last, frozenset(a.name for a in assumptions)),
-                      **load_sources.explanations(r, s, shape.cycle_s, shape.calls_per_message)},
+                      **ctx.load_source_derivations},
     )
     _finite(out.model_dump())
     return out

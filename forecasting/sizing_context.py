@@ -8,7 +8,8 @@ Type-only imports: nothing is loaded at run time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +39,7 @@ class PlanContext:
     app_rate: pricing.Rate = None  # type: ignore[assignment]
     worker_choice: instance_search.Choice | None = None
     worker_rate: pricing.Rate | None = None
+    load_source_derivations: Mapping[str, str] = field(default_factory=dict)  # load_sources.derive's, month 0 of a plan
 
 
 @dataclass
