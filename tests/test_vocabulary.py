@@ -76,3 +76,11 @@ def test_the_explain_tool_reads_the_same_words() -> None:
     assert vocabulary.match_metric("autoscaling thresholds", list(hosted.explanations)) == ["compute.autoscaling"]
     gpus = vocabulary.match_metric("why so many replicas", list(own.explanations))
     assert gpus == list(vocabulary.EXPLAINED_BY["llm.self_hosted.gpus"])
+
+
+def test_a_figure_has_one_name_in_a_line_and_in_a_table() -> None:
+    """The long label (a line of its own) says the heading's words, with the unit or period spelled out."""
+    for label, path in vocabulary.KEY_FIGURES:
+        if path in vocabulary.HEADINGS:
+            words = [w for w in vocabulary.heading(path).lower().split() if w != "at"]
+            assert all(w in label.lower() for w in words), (path, label, vocabulary.heading(path))

@@ -50,7 +50,7 @@ CAPABILITIES = (
 SAVE_HOW = ("To save, type **/save PATH** (for example `/save review.md`); it writes review.md and review.json. "
             "If you started with `--save PATH`, the transcript is already saved after every turn.")
 
-LABELS: dict[str, str] = {**vocabulary.LABELS, "llm.self_hosted.gpus": "GPUs", "llm.model": "model"}  # the plan's labels (one place)
+LABELS: dict[str, str] = {**vocabulary.LABELS, "llm.model": "model"}  # the plan's labels (one place)
 _MONEY = ("usd",)
 
 
