@@ -30,7 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from forecasting.catalog_entries import (
     ApiModel, CacheNode, Commitment, CpuInstance, DbHost, EgressTiers, GpuInstance, LongContext, ManagedDb, ModelTierTable, PriceFile,
-    ProviderTiers, RateLimitTier, Services, price_problems,
+    ProviderTiers, RateLimitTier, Services, SpotRule, price_problems,
 )
 from forecasting.errors import ScenarioError
 
@@ -71,7 +71,7 @@ class Catalog:
         return self.pricing_options.get(self.provider, {}).get(option)
 
     def pricing_options_spot_tiers(self) -> tuple[str, ...]:
-        return tuple(_spot_rule().get("tiers", ()))
+        return _spot_rule().tiers
 
 
 @lru_cache(maxsize=1)
@@ -86,8 +86,9 @@ def _pricing_options() -> dict[str, dict[str, Commitment]]:
 
 
 @lru_cache(maxsize=1)
-def _spot_rule() -> dict[str, Any]:
-    return dict(json.loads(PRICING_FILE.read_text())["spot"])
+def _spot_rule() -> SpotRule:
+    rule = json.loads(PRICING_FILE.read_text())["spot"]
+    return _shipped(SpotRule, rule, tiers=tuple(rule["tiers"]))
 
 
 def pricing_source(option: str, provider: str) -> str:
@@ -95,7 +96,7 @@ def pricing_source(option: str, provider: str) -> str:
     if option == "on_demand":
         return "on-demand list prices of the region (catalog sources per row)"
     if option == "spot":
-        return f"{_spot_rule()['source']}; {_spot_rule()['why']}"
+        return f"{_spot_rule().source}; {_spot_rule().why}"
     p = _pricing_options().get(provider, {}).get(option)
     return p.dated_source if p is not None else "no commitment rate in the catalog (undated)"
 

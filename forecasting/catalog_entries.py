@@ -259,6 +259,16 @@ class Commitment(_Row):
     applies_to: Text | None = None
 
 
+class SpotRule(BaseModel):
+    """Which tiers may run on spot capacity, and why only those."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
+
+    tiers: tuple[str, ...]
+    why: Text
+    source: Text
+
+
 class _Service(_Row):
     unit: Text | None = None
 

@@ -142,7 +142,10 @@ def test_any_price_document_merges_or_names_its_problems(doc: Any) -> None:
 @pytest.mark.parametrize("region", regions())
 def test_shipped_rows_built_without_revalidation_equal_validated_ones(region: str) -> None:
     """default_catalog builds shipped rows with model_construct (start-up); this is the check that lets it."""
-    from forecasting.catalog_entries import ApiModel, CacheNode, Commitment, CpuInstance, GpuInstance, ManagedDb, ProviderTiers, Services
+    from forecasting.catalog import _spot_rule
+    from forecasting.catalog_entries import (
+        ApiModel, CacheNode, Commitment, CpuInstance, GpuInstance, ManagedDb, ProviderTiers, Services, SpotRule,
+    )
 
     cat, reg = default_catalog(region), CLOUD["regions"][region]
     assert cat.cpu_instances == {r["name"]: CpuInstance.model_validate(r) for r in reg["cpu_instances"]}
@@ -152,5 +155,6 @@ def test_shipped_rows_built_without_revalidation_equal_validated_ones(region: st
     assert cat.services == Services.model_validate(reg["services"])
     assert cat.api_models == {r["id"]: ApiModel.model_validate(r) for r in API["models"]}
     assert cat.api_tiers == {p: ProviderTiers.model_validate(t) for p, t in API["rate_limit_tiers"].items()}
-    assert cat.pricing_options == {p: {k: Commitment.model_validate(c) for k, c in o.items()}
-                                   for p, o in json.loads(PRICING_FILE.read_text())["providers"].items()}
+    pricing = json.loads(PRICING_FILE.read_text())
+    assert cat.pricing_options == {p: {k: Commitment.model_validate(c) for k, c in o.items()} for p, o in pricing["providers"].items()}
+    assert _spot_rule() == SpotRule.model_validate(pricing["spot"])
