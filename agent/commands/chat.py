@@ -74,6 +74,18 @@ def make_backend(args: argparse.Namespace, ui: Any) -> Any:
     return GuidedBackend()
 
 
+def warn_model(backend: Any, warn: Any) -> None:
+    """Once per start, not per turn: a retired chat model is named before its first 404."""
+    from agent.backends.openai_compatible import OpenAIBackend
+
+    if isinstance(backend, OpenAIBackend):
+        from agent.backends.model_notice import chat_model_notice
+
+        notice = chat_model_notice(backend.model)
+        if notice:
+            warn(notice)
+
+
 def run(args: argparse.Namespace) -> int:
     _check(args)
     from agent import transcript
@@ -95,6 +107,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         session = Session()
     backend = make_backend(args, ui)
+    warn_model(backend, ui.warn)
     save_path = args.save or (transcript.paths_for(args.resume)[0] if args.resume else None)
     saver = TranscriptSaver(session, save_path, secrets=tuple(s for s in (os.environ.get("OPENAI_API_KEY"),) if s),
                             say=ui.info, warn=ui.error)

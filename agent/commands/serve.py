@@ -72,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
                           f"{scrub(str(exc)).splitlines()[0][:200]})"]) from None
     settings = Settings(token=token, allowed_hosts={"127.0.0.1", "localhost", "[::1]"} if loopback else set())
     app = create_app(store, backend_factory(args), settings)
+    from agent.commands.chat import warn_model
+
+    warn_model(backend_factory(args)(lambda _text: None), lambda text: sys.stderr.write(f"capplan serve: {text}\n"))
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
                             timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
