@@ -14,10 +14,11 @@ What counts as a secret:
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import unicodedata
-from typing import Iterable
+from typing import Any, Iterable
 
 MASK = "***"
 FRAGMENT = 8  # characters of the configured key that count as a recognisable fragment
@@ -57,6 +58,31 @@ def scrub(text: str, extra: Iterable[str | None] = ()) -> str:
     if "sk-" in text:
         text = _SHAPE.sub("sk-" + MASK, text)
     return text
+
+
+def scrub_json(obj: Any, extra: Iterable[str | None] = (), **dumps: Any) -> str:
+    """`obj` as compact JSON with every string scrubbed, and nothing else touched.
+
+    Why not scrub the dumped text: a key's fragment can be digits ("...20261201..."), and masking it inside
+    a number or across a quote breaks the document (a saved transcript that no longer loads). The fast
+    path scrubs the text once; only when that changes something are the strings scrubbed one by one.
+    """
+    dumps.setdefault("ensure_ascii", False)
+    text = json.dumps(obj, **dumps)
+    if scrub(text, extra) == text:
+        return text
+    found = list(extra)
+
+    def clean(x: Any) -> Any:
+        if isinstance(x, str):
+            return scrub(x, found)
+        if isinstance(x, dict):
+            return {clean(k): clean(v) for k, v in x.items()}
+        if isinstance(x, (list, tuple)):
+            return [clean(v) for v in x]
+        return x
+
+    return json.dumps(clean(obj), **dumps)
 
 
 def _scrub_fragments(text: str, secret: str) -> str:

@@ -61,8 +61,7 @@ def save(session: Session, path: str | os.PathLike[str], secrets: Iterable[str |
         if target.is_dir():
             raise IsADirectoryError(21, "is a directory", str(target))
     now = time.time()
-    atomic_write(json_path, scrub(json.dumps(to_json(session, now), ensure_ascii=False), secrets) + "\n",
-                 private=True)
+    atomic_write(json_path, redact.scrub_json(to_json(session, now), secrets) + "\n", private=True)
     atomic_write(md_path, scrub(render_markdown(session, now), secrets), private=True)
     return md_path, json_path
 

@@ -132,3 +132,34 @@ def test_stream_scrubber_never_emits_half_a_key(monkeypatch) -> None:
         s = redact.StreamScrubber()
         shown = "".join(s.feed(text[i:i + size]) for i in range(0, len(text), size)) + s.flush()
         assert shown == "here *** there sk-*** end"
+
+
+DIGIT_KEY = "local-key-2026120112345678"  # a local-server key whose fragments are digits, as people pick them
+
+
+def test_a_key_with_digit_fragments_never_breaks_a_saved_transcript(server, monkeypatch, capsys, tmp_path) -> None:
+    """Masking a fragment inside a JSON number made the transcript unloadable; strings are scrubbed, numbers kept."""
+    monkeypatch.setenv("OPENAI_API_KEY", DIGIT_KEY)
+    big = 2026120112345678.0  # the key's digits as a number in the plan inputs
+    server.push(Turn(tool_calls=[{"id": "c1", "name": "forecast", "arguments": {
+                     "app_type": "chatbot", "registered_users": 20261201, "concurrent_users": 3000, "name": "x20261201123"}}]),
+                Turn(content=f"Noted 20261201123 and {DIGIT_KEY[-12:]} for {big:.0f}."))
+    code, out, err = _chat(monkeypatch, capsys, tmp_path, ["plan it"])
+    assert code == 0, err
+    data = json.loads((tmp_path / "t.json").read_text())  # loads: the document is intact
+    from agent.transcript import load
+
+    session = load(tmp_path / "t.json")
+    assert session.messages and data["messages"][-1]["content"].startswith("Noted ")
+    assert data["scenarios"][0]["inputs"]["registered_users"] == 20261201  # a number that holds a fragment, kept
+    assert DIGIT_KEY[-12:] not in (tmp_path / "t.json").read_text()
+    assert_no_secret(DIGIT_KEY, out, err, folder=tmp_path)
+
+
+def test_scrub_json_keeps_numbers_and_structure() -> None:
+    key = "zz-2026120112345678"
+    obj = {"n": 2026120112345678, "s": f"key {key} and 20261201 1234 5678", "list": [1.5, "12345678x"], "flag": True}
+    out = json.loads(redact.scrub_json(obj, [key]))
+    assert out["n"] == 2026120112345678 and out["list"][0] == 1.5 and out["flag"] is True
+    assert key not in out["s"] and "12345678" not in out["list"][1]
+    assert redact.scrub_json({"a": 1}, [key]) == '{"a": 1}'  # nothing to scrub: the fast path, byte for byte

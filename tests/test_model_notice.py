@@ -35,7 +35,7 @@ def test_chat_with_a_retired_model_warns_once_at_the_start(monkeypatch: pytest.M
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     with FakeOpenAIServer() as srv:
         monkeypatch.setenv("OPENAI_BASE_URL", srv.base_url)
-        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NOTICE000000000000")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-NOTICEabcdefghijklmn")
         monkeypatch.setenv("CAPPLAN_MODEL", "deepseek-chat")  # deprecated 2026-07-24 in the price data
         srv.push(Turn(content="Hello."), Turn(content="Hi again."))
         monkeypatch.setattr(sys, "stdin", io.StringIO("hello\nand again\n"))
@@ -44,4 +44,4 @@ def test_chat_with_a_retired_model_warns_once_at_the_start(monkeypatch: pytest.M
     assert code == 0, out.err
     said = out.out + out.err
     assert said.count("The chat model deepseek-chat was deprecated on 2026-07-24") == 1
-    assert "NOTICE000" not in said
+    assert "NOTICEabcdefgh" not in said

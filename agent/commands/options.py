@@ -62,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(exc.problems) from None
     except (ArithmeticError, RecursionError) as exc:
         raise InputError(f"scenario: its numbers are outside what can be planned ({exc})") from None
-    from agent.redact import scrub
+    from agent.redact import scrub, scrub_json
 
     if args.format == "json":
-        out = scrub(json.dumps(result.model_dump(mode="json"), indent=2, allow_nan=False) + "\n")
+        out = scrub_json(result.model_dump(mode="json"), indent=2, allow_nan=False) + "\n"
         if args.output:
             write_output(args.output, out)
             sys.stderr.write(f"capplan options: wrote {args.output}\n")

@@ -133,9 +133,9 @@ class SessionStore:
 
 
 def _dump(data: dict[str, Any]) -> str:
-    from agent.redact import scrub
+    from agent.redact import scrub_json
 
-    return scrub(json.dumps(data, ensure_ascii=False))
+    return scrub_json(data)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agent.redact import scrub
+from agent.redact import scrub_json
 from agent.session import ScenarioRecord, Session
 
 # The inputs panel: (path, label, control). The load field is whichever source the plan used.
@@ -172,7 +172,7 @@ def session_view(sid: str, title: str, updated_at: float, session: Session) -> d
 
 def safe_json(data: Any) -> str:
     """JSON for the browser with every known secret scrubbed (the last net under everything else)."""
-    return scrub(json.dumps(data, ensure_ascii=False, allow_nan=False))
+    return scrub_json(data, allow_nan=False)
 
 
 def title_of(session: Session) -> str:
