@@ -12,8 +12,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from forecasting.errors import known
 from forecasting.pricing import Rate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.sizing_context import PlanContext
 
 
 @dataclass(frozen=True)
@@ -71,3 +76,13 @@ def gpu_signal(per_replica_at_slo: int, kv_max_sequences: int, margin: float, ma
              f" {waiting:.1f} per replica (the queue that uses up the {ttft_target_ms - ttft_ms:.0f} ms left of the TTFT target at"
              f" {throughput:.2f} requests/s per replica)")
     return GpuSignal(out, kv, waiting, basis)
+
+
+def gpu_scaling(ctx: "PlanContext") -> GpuSignal:
+    """The plan's GPU scale-out signal: from the estimator's capacity, the margin, the daily curve's steepest
+    rise and the model load time (one per plan: none of them changes with the month)."""
+    slo, r = ctx.slo, ctx.r
+    return gpu_signal(int(slo.max_sequences_at_slo), int(slo.max_concurrent_sequences), r.safety_margin,
+                      ctx.curve.max_hourly_rise, float(known(r.llm.model_load_s, "llm.model_load_s")), float(slo.ttft_ms),
+                      float(known(r.llm.ttft_target_ms, "llm.ttft_target_ms")), ctx.shape.call_latency_s)
+

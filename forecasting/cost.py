@@ -6,10 +6,12 @@ quantity x unit price x hours, with the numbers used.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import DbHost
 from forecasting.data_tier import DataSizing
+from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.workload import Load
 
 ALB_NEW_CONN_PER_LCU = 25.0  # new connections per second per LCU (AWS ALB LCU definition)
@@ -117,3 +119,25 @@ def load_balancer_line(load: Load, d: DataSizing, cat: Catalog) -> Line:
     hourly, per_lcu = cat.services.alb_hour.value, cat.services.alb_lcu_hour.value
     return Line("load balancer", (hourly + lcu * per_lcu) * h,
                 f"1 ALB x ${hourly}/h + {lcu:,.1f} LCU x ${per_lcu}/LCU-h, x {h:.0f} h")
+
+
+@dataclass(frozen=True)
+class UnitCosts:
+    per_registered_user_usd: float
+    per_1000_conversations_usd: float  # 0 when the month has no conversations
+    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+
+
+def unit_costs(total_usd: float, registered_users: int, monthly_conversations: float, explain: bool = False) -> UnitCosts:
+    """The month's cost per registered user and per 1,000 conversations."""
+    per_user = total_usd / registered_users
+    per_1000 = total_usd / monthly_conversations * 1000.0 if monthly_conversations > 0 else 0.0
+    derivations: Mapping[str, str] = NO_DERIVATIONS
+    if explain:
+        derivations = {"cost.per_registered_user_usd": (f"${total_usd:,.2f} / {registered_users:,} registered users = ${per_user:,.4f}"
+                                                        " per user per month")}
+        if monthly_conversations > 0:
+            derivations["cost.per_1000_conversations_usd"] = (f"${total_usd:,.2f} / {_n(monthly_conversations)} conversations x 1,000"
+                                                              f" = ${per_1000:,.2f}")
+    return UnitCosts(per_user, per_1000, derivations)
+

@@ -3,7 +3,8 @@
 Why in the computation, not after it: a derivation written elsewhere from intermediate values is a second
 copy of the formula, and the two drift (a factor added to the arithmetic and not to the text, a rule
 restated as a literal). So every sizing function (`workload.call_shape`/`compute_load`, `data_tier.size_data`,
-`app_tier.size_tier`, `llm_api.size_api`, `serving.replicas.size_self_hosted`) takes `explain: bool = False`
+`app_tier.size_tier`, `llm_api.size_api`, `serving.replicas.size_self_hosted` and `operating_point`,
+`cost.unit_costs`, `load_sources.derive`) takes `explain: bool = False`
 and, when it is on, writes `derivations: {explanation key: text}` in the same function, from the same local
 variables as the arithmetic: the number after "=" is the variable the result holds. The timeline months,
 the Monte-Carlo draws and the options sweep call them with `explain` off and pay nothing: no text is

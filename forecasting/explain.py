@@ -13,6 +13,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from forecasting import app_tier
+from forecasting.autoscale import gpu_scaling
+from forecasting.cost import unit_costs
+from forecasting.serving.replicas import operating_point
 from forecasting.vocabulary import number_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,10 +91,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     e["cost.monthly_usd"] = "monthly cost = " + " + ".join(f"{x.component} ${x.monthly_usd:,.0f}" for x in m.lines) + f" = ${m.total:,.0f}"
     for x in m.lines:
         e[f"cost.breakdown.{x.component}"] = f"{x.component}: {x.basis} = ${x.monthly_usd:,.2f}/month"
-    e["cost.per_registered_user_usd"] = f"${m.total:,.2f} / {r.registered_users:,} registered users = ${m.total / r.registered_users:,.4f} per user per month"
-    if L.monthly_conversations > 0:
-        e["cost.per_1000_conversations_usd"] = (f"${m.total:,.2f} / {_n(L.monthly_conversations)} conversations x 1,000"
-                                                f" = ${m.total / L.monthly_conversations * 1000:,.2f}")
+    e.update(unit_costs(m.total, r.registered_users, L.monthly_conversations, explain=True).derivations)
     e["timeline"] = (f"month m scales users and load by (1 + {r.monthly_growth_rate:.1%})^m; at month {r.horizon_months}:"
                      f" {(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x, ${last.total:,.0f}/month")
     _explain_details(ctx, m, last, e, assumed)
@@ -135,18 +135,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         _take(e, h.derivations, "llm.self_hosted.gpus_per_replica", "llm.self_hosted.gpus")
         e["llm.self_hosted.itl_ms"] = f"inter-token latency {_n(slo.itl_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
         e["llm.self_hosted.ttft_ms"] = f"time to first token {_n(slo.ttft_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
-        op_top = float(slo.max_output_tokens_per_s) or float(slo.output_tokens_per_s_at_slo)
-        e["llm.self_hosted.operating_point.concurrency_per_replica"] = (
-            f"the knee of the replica's latency curve: the highest concurrency ({slo.max_sequences_at_slo}) whose ITL and TTFT"
-            f" meet the targets (limited by {slo.bound}); `capplan llm-estimate --sweep` prints the curve")
-        e["llm.self_hosted.operating_point.output_tokens_per_s_per_replica"] = (
-            f"{_n(slo.output_tokens_per_s_at_slo)} output tokens/s per replica at {slo.max_sequences_at_slo} sequences (the estimator)")
-        e["llm.self_hosted.operating_point.max_output_tokens_per_s_per_replica"] = (
-            f"{_n(op_top)} output tokens/s at saturation: the batch the KV cache and engine allow"
-            f" ({slo.max_concurrent_sequences} sequences), at any latency")
-        e["llm.self_hosted.operating_point.share_of_max_throughput"] = (
-            f"{_n(slo.output_tokens_per_s_at_slo)} / {_n(op_top)} = {slo.output_tokens_per_s_at_slo / op_top:.0%} of the"
-            f" saturation throughput: the price of the latency targets" if op_top > 0 else "0: no throughput")
+        e.update(operating_point(slo, explain=True).derivations)
         e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm.itl_target_ms, "ms", assumed)
         e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm.ttft_target_ms, "ms", assumed)
         if h.offer.instance is not None:
@@ -190,9 +179,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
         if h.monthly_usd is not None and m.gpu_cost is not None:
             e["llm.monthly_usd"] = (f"GPU cost = {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each), {m.gpu_cost.basis}"
                                     f" = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
-        from forecasting.planner import gpu_scaling
-
-        sig = gpu_scaling(ctx, m)
+        sig = gpu_scaling(ctx)
         for key in ("signal", "scale_out_sequences_per_replica", "scale_out_kv_cache_usage_perc", "scale_out_num_requests_waiting"):
             e[f"llm.self_hosted.autoscaling.{key}"] = sig.basis
         _take(e, h.derivations, "llm.self_hosted.autoscaling.hourly_replicas", "llm.self_hosted.autoscaling.min_replicas",

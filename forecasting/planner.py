@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
-from forecasting.autoscale import GpuSignal, TierCost, gpu_signal, tier_cost
+from forecasting.autoscale import TierCost, gpu_scaling, tier_cost
 from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
 from forecasting.curve import Curve, daily_curve
 from forecasting.serving import replicas
@@ -477,20 +477,17 @@ def _llm_out(ctx: _Context, m: _Month) -> LLMOut:
 
 
 def _operating_point(slo: Any) -> OperatingPointOut:
-    """The knee of the replica's concurrency curve: the SLO-bounded batch, against the batch at saturation."""
-    top = float(slo.max_output_tokens_per_s) or float(slo.output_tokens_per_s_at_slo)
+    op = replicas.operating_point(slo)
     return OperatingPointOut(
-        concurrency_per_replica=int(slo.max_sequences_at_slo),
-        output_tokens_per_s_per_replica=float(slo.output_tokens_per_s_at_slo),
-        max_output_tokens_per_s_per_replica=top,
-        share_of_max_throughput=float(slo.output_tokens_per_s_at_slo) / top if top > 0 else 0.0,
-        limited_by=str(slo.bound))
+        concurrency_per_replica=op.concurrency_per_replica, output_tokens_per_s_per_replica=op.output_tokens_per_s_per_replica,
+        max_output_tokens_per_s_per_replica=op.max_output_tokens_per_s_per_replica,
+        share_of_max_throughput=op.share_of_max_throughput, limited_by=op.limited_by)
 
 
 def _gpu_auto(ctx: _Context, m: _Month) -> GpuAutoscalingOut:
     hs = m.hosted
     assert hs is not None
-    sig = gpu_scaling(ctx, m)
+    sig = gpu_scaling(ctx)
     gc = m.gpu_cost
     return GpuAutoscalingOut(
         min_replicas=min(hs.hourly_replicas), max_replicas=max(hs.hourly_replicas), hourly_replicas=list(hs.hourly_replicas),
@@ -534,13 +531,6 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
     return ComputeOut(app=app, workers=workers, autoscaling=auto)
 
 
-def gpu_scaling(ctx: _Context, m: _Month) -> GpuSignal:
-    slo, r = ctx.slo, ctx.r
-    return gpu_signal(int(slo.max_sequences_at_slo), int(slo.max_concurrent_sequences), r.safety_margin,
-                      ctx.curve.max_hourly_rise, float(known(r.llm.model_load_s, "llm.model_load_s")), float(slo.ttft_ms),
-                      float(known(r.llm.ttft_target_ms, "llm.ttft_target_ms")), ctx.shape.call_latency_s)
-
-
 def _storage_out(ctx: _Context, m: _Month, last: _Month) -> StorageOut:
     d, r = m.data, ctx.r
     return StorageOut(
@@ -572,11 +562,10 @@ def _cost_out(ctx: _Context, m: _Month) -> CostOut:
     unpriced = []
     if m.hosted is not None and m.hosted.monthly_usd is None:
         unpriced.append(f"GPUs: {m.hosted.gpus} x {r.llm.gpu} (no price in the catalog; add one with --prices)")
-    convs = m.load.monthly_conversations
+    unit = cost.unit_costs(m.total, r.registered_users, m.load.monthly_conversations)
     return CostOut(
         monthly_usd=m.total, breakdown=[CostLine(component=x.component, monthly_usd=x.monthly_usd, basis=x.basis) for x in m.lines],
-        per_registered_user_usd=m.total / r.registered_users,
-        per_1000_conversations_usd=m.total / convs * 1000.0 if convs > 0 else 0.0,
+        per_registered_user_usd=unit.per_registered_user_usd, per_1000_conversations_usd=unit.per_1000_conversations_usd,
         region=ctx.cat.region, unpriced=unpriced,
     )
 

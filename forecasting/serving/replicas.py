@@ -116,3 +116,37 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
 def priced(s: SelfHostedSizing, monthly_usd: float) -> SelfHostedSizing:
     """The same sizing with its autoscaled monthly cost."""
     return replace(s, monthly_usd=monthly_usd)
+
+
+@dataclass(frozen=True)
+class OperatingPoint:
+    """The knee of the replica's concurrency curve: the SLO-bounded batch, against the batch at saturation."""
+
+    concurrency_per_replica: int
+    output_tokens_per_s_per_replica: float
+    max_output_tokens_per_s_per_replica: float
+    share_of_max_throughput: float
+    limited_by: str
+    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+
+
+def operating_point(cap: Any, explain: bool = False) -> OperatingPoint:
+    """`cap` is the estimator's SLO capacity; the saturation throughput falls back to the SLO-bounded one
+    when the estimator has no saturation point."""
+    batch, at_slo = int(cap.max_sequences_at_slo), float(cap.output_tokens_per_s_at_slo)
+    top = float(cap.max_output_tokens_per_s) or at_slo
+    share = at_slo / top if top > 0 else 0.0
+    derivations = NO_DERIVATIONS
+    if explain:
+        key = "llm.self_hosted.operating_point."
+        derivations = {
+            key + "concurrency_per_replica": (f"the knee of the replica's latency curve: the highest concurrency ({batch}) whose ITL and TTFT"
+                                             f" meet the targets (limited by {cap.bound}); `capplan llm-estimate --sweep` prints the curve"),
+            key + "output_tokens_per_s_per_replica": f"{_n(at_slo)} output tokens/s per replica at {batch} sequences (the estimator)",
+            key + "max_output_tokens_per_s_per_replica": (f"{_n(top)} output tokens/s at saturation: the batch the KV cache and engine allow"
+                                                         f" ({cap.max_concurrent_sequences} sequences), at any latency"),
+            key + "share_of_max_throughput": (f"{_n(at_slo)} / {_n(top)} = {share:.0%} of the saturation throughput: the price of the"
+                                             " latency targets" if top > 0 else "0: no throughput"),
+        }
+    return OperatingPoint(batch, at_slo, top, share, str(cap.bound), derivations)
+
