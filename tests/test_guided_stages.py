@@ -246,8 +246,8 @@ def test_new_questions_before_a_plan_say_there_is_none():
     ("between 2 and 5 thousand online", {"concurrent_users": (2000, 5000)}),
     ("2-3k daily users", {"daily_active_users": (2000, 3000)}),
     ("growth 5–10% a month", {"monthly_growth_rate": (0.05, 0.10)}),
-    ("somewhere from 300 to 800 tokens per message", {"workload.prompt_tokens": (300, 800)}),
-    ("answers run 200-400 tokens", {"workload.output_tokens": (200, 400)}),
+    ("somewhere from 300 to 800 tokens per message", {"prompt_tokens": (300, 800)}),
+    ("answers run 200-400 tokens", {"output_tokens": (200, 400)}),
     ("200k users, 3,000 online at once", {}),
     ("between 100k and 300k registered users", {}),  # registered users stay one number
 ])

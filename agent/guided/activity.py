@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from agent.guided.numbers import find_numbers
+from agent.guided.ranged import Figure, Span, keep
 
 _I = re.IGNORECASE
 _DAILY_WORDS = (r"(?:daily|every ?day|each day|a day|per day|on a (?:typical|normal|given|usual|regular) (?:work)?day"
@@ -40,12 +41,13 @@ SESSIONS_BEFORE = re.compile(r"sessions?\s*/\s*day\s*[:=]?\s*$|sessions? per day
 PEAK_MULT_BEFORE = re.compile(r"peak multiplier\s*(?:is|of|:|=)?\s*$", _I)
 ONCE = re.compile(r"\b(?P<w>once|twice|three times|four times|five times)\s+(?:a|per|each)\s+day\b", _I)
 _ONCE_N = {"once": 1.0, "twice": 2.0, "three times": 3.0, "four times": 4.0, "five times": 5.0}
-BUSIEST = re.compile(r"\b(?:busiest|peak|rush) (?:hour|time|moment|period)s?\b[^.;]{0,30}?\b(?P<n>\d+(?:\.\d+)?|two|three|four|five)"
+_LO = r"(?:(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?"  # "2-3x": the low end of a range
+BUSIEST = re.compile(r"\b(?:busiest|peak|rush) (?:hour|time|moment|period)s?\b[^.;]{0,30}?\b" + _LO + r"(?P<n>\d+(?:\.\d+)?|two|three|four|five)"
                      r"\s*(?:x|times)\s*(?:the\s+)?(?:average|normal|usual|mean)", _I)
-TIMES_THAT = re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*x\s+(?:that|the average|average|normal)\b", _I)
+TIMES_THAT = re.compile(r"\b" + _LO + r"(?P<n>\d+(?:\.\d+)?)\s*x\s+(?:that|the average|average|normal)\b", _I)
 SPIKE = re.compile(r"\b(?:spikes?|jumps?|surges?|bursts?|peaks?)\s+(?:up\s+)?to\s+(?P<n>\d+(?:\.\d+)?)\s*x\b", _I)
-GROWTH_MULT = re.compile(r"\b(?:to\s+)?(?P<n>\d+(?:\.\d+)?|two|three|ten)\s*x\b[^.;,]{0,12}?\b(?:over|in|within|by)\s+(?:the\s+)?"
-                         r"(?:next|coming|following)?\s*(?:(?P<m>\d+)\s*months?|year|12 months)", _I)
+GROWTH_MULT = re.compile(r"\b(?:to\s+)?" + _LO + r"(?P<n>\d+(?:\.\d+)?|two|three|ten)\s*x\b[^.;,]{0,12}?\b(?:(?:over|in|within|by)\s+(?:the\s+)?"
+                         r"(?:next|coming|following)?|next|coming)\s*(?:(?P<m>\d+)\s*months?|year|12 months)", _I)
 TWICE_AS_MANY = re.compile(r"\b(?P<w>twice|three times|four times|ten times)\s+as many\b[^.;]{0,30}?\b(?:in|within|over|by)\s+(?:a|one|the next)?\s*"
                            r"(?:(?P<m>\d+)\s*months?|year)", _I)
 ALL_DAILY = re.compile(r"\b(?:all (?:(?P<n>\d[\d,]*) )?(?:of them |of us )?(?:are|use)|everybody uses|everyone uses|every (?:seat holder|employee|user|one)"
@@ -70,6 +72,7 @@ class Activity:
     peak_multiplier: float | None = None
     spike_multiplier: float | None = None  # "traffic spikes to 4x on launch day": a peak what-if
     growth_multiple: tuple[float, float] | None = None  # (multiple, over months)
+    growth_multiple_ends: Span | None = None  # "2-3x next year": the multiple said as a range
     monthly_conversations: float | None = None
     monthly_tasks: float | None = None
     monthly_messages: float | None = None
@@ -77,9 +80,10 @@ class Activity:
     output_tokens: float | None = None  # "answers run ~500 tokens"
     registered_hint: bool = False  # the message names registered users / a headcount (a share's base)
     spans: list[tuple[int, int]] = field(default_factory=list)
+    ranges: dict[str, Span] = field(default_factory=dict)  # the message's ranges (the Understanding's own dict)
 
     def found(self) -> bool:
-        return any(v is not None for k, v in self.__dict__.items() if k not in ("spans", "registered_hint"))
+        return any(v is not None for k, v in self.__dict__.items() if k not in ("spans", "registered_hint", "ranges"))
 
 
 def _base_of(before: str, after: str) -> str:
@@ -93,8 +97,8 @@ def _base_of(before: str, after: str) -> str:
     return "registered"
 
 
-def read_activity(text: str) -> Activity:
-    a = Activity()
+def read_activity(text: str, ranges: dict[str, Span] | None = None) -> Activity:
+    a = Activity(ranges=ranges if ranges is not None else {})
     numbers = find_numbers(text)
     for i, n in enumerate(numbers):
         nxt = numbers[i + 1].start if i + 1 < len(numbers) else len(text)
@@ -122,19 +126,19 @@ def read_activity(text: str) -> Activity:
                 cue = re.match(r"^\s*(?:tokens?|toks?)\s+(?:per|each|an?|for each)\s+(\w+)", after, _I)
                 cue = cue.group(1) if cue else ""
             if OUTPUT_CUE.search(cue):
-                a.output_tokens = n.value
+                a.output_tokens = keep(a.ranges, "output_tokens", n)
             elif PROMPT_CUE.search(cue):
-                a.prompt_tokens = n.value
+                a.prompt_tokens = keep(a.ranges, "prompt_tokens", n)
             else:
                 continue
         elif PEAK_MULT_BEFORE.search(before):
-            a.peak_multiplier = n.value
+            a.peak_multiplier = keep(a.ranges, "peak_multiplier", n)
         elif SESSIONS_BEFORE.search(before):
-            a.sessions_per_day = n.value
+            a.sessions_per_day = keep(a.ranges, "sessions_per_day", n)
         elif WAU_AFTER.match(after) or WAU_BEFORE.search(before):
             a.weekly_active_users = n.value
         elif MAU_AFTER.match(after) or MAU_BEFORE.search(before):
-            a.monthly_active_users = n.value
+            a.monthly_active_users = keep(a.ranges, "monthly_active_users", n)
         elif VOLUME_AFTER.match(after):
             a.monthly_conversations = n.value
         elif TASKS_AFTER.match(after):
@@ -142,13 +146,13 @@ def read_activity(text: str) -> Activity:
         elif MESSAGES_AFTER.match(after):
             a.monthly_messages = n.value
         elif MINUTES_AFTER.match(after):
-            a.session_minutes = n.value
+            a.session_minutes = keep(a.ranges, "session_minutes", n)
         elif SESSIONS_AFTER.match(after) and n.value <= 50:
-            a.sessions_per_day = n.value
+            a.sessions_per_day = keep(a.ranges, "sessions_per_day", n)
         elif DAU_AFTER.match(after) or (DAU_BEFORE.search(before) and not re.match(r"\s*%", after)):
             if re.match(r"\s*(?:more|new|extra)\b", after, _I):
                 continue
-            a.daily_active_users = n.value
+            a.daily_active_users = keep(a.ranges, "daily_active_users", n)
         else:
             continue
         a.spans.append(span)
@@ -173,15 +177,17 @@ def _phrases(text: str, a: Activity) -> None:
         m = pat.search(text)
         if m:
             word = m.group("n").lower()
-            setattr(a, attr, _WORD_N.get(word) or float(word))
+            said = Figure.of(float(m.group("lo")) if m.groupdict().get("lo") else None, _WORD_N.get(word) or float(word))
+            setattr(a, attr, keep(a.ranges, attr, said) if attr == "peak_multiplier" else said.value)
             a.spans.append((m.start(), m.end()))
     for pat in (GROWTH_MULT, TWICE_AS_MANY):
         m = pat.search(text)
         if m:
             word = (m.groupdict().get("n") or m.groupdict().get("w") or "").lower()
-            factor = _WORD_N.get(word) or float(word)
+            said = Figure.of(float(m.group("lo")) if m.groupdict().get("lo") else None, _WORD_N.get(word) or float(word))
             months = float(m.group("m")) if m.group("m") else 12.0
-            a.growth_multiple = (factor, months)
+            a.growth_multiple = (said.value, months)
+            a.growth_multiple_ends = (said.low, said.high) if said.low is not None and said.high is not None else None
             a.spans.append((m.start(), m.end()))
             break
     m = ALL_DAILY.search(text)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import math
 import re
 
-from agent.guided import replies, usage_facts
+from agent.guided import ranged, replies, usage_facts
 from agent.guided.numbers import find_numbers
+from agent.guided.ranged import keep
 from agent.guided.state import TurnState, defaults, is_api_model
 from agent.guided.understand import Understanding
 
@@ -21,6 +22,10 @@ CONTRAST = re.compile(_NUM + r"\s+(?:rather than|instead of|not)\s+" + _NUM
 CORRECTABLE = ("registered_users", "concurrent_users", "peak_concurrent_users", "daily_active_users",
                "monthly_active_users", "weekly_active_users", "monthly_conversations", "monthly_messages",
                "monthly_tasks", "session_minutes", "sessions_per_day", "peak_multiplier")
+
+
+def _pct(x: float) -> str:
+    return f"{x:.2%}"
 
 
 class Facts(TurnState):
@@ -37,6 +42,7 @@ class Facts(TurnState):
             value = self.facts.get(key)
             if isinstance(value, (int, float)) and math.isclose(float(value), old[0].value, rel_tol=1e-6):
                 self.facts[key] = int(new[0].value) if key == "registered_users" else new[0].value
+                ranged.note(self.facts, key, None)  # the figure said again exactly
                 return [f"{replies.num(new[0].value)} {key.replace('_', ' ')} (not {replies.num(old[0].value)})"]
         return None
 
@@ -44,27 +50,17 @@ class Facts(TurnState):
     def _merge(self, u: Understanding, text: str, answer_pending: bool) -> list[str]:
         """Fold what the message said into the baseline facts; return what changed, in words."""
         f, changed = self.facts, []
-        stated = {"concurrent_users": u.concurrent, "peak_concurrent_users": u.peak, "monthly_growth_rate": u.growth,
-                  "daily_active_users": u.activity.daily_active_users,
-                  "workload.prompt_tokens": u.activity.prompt_tokens, "workload.output_tokens": u.activity.output_tokens}
-        for path, value in stated.items():  # a figure stated again: a range replaces it, an exact one drops the range
-            if value is not None and path in u.ranges:
-                low, high = u.ranges[path]
-                f.setdefault("ranges", {})[path] = {"low": low, "high": high}
-            elif value is not None:
-                (f.get("ranges") or {}).pop(path, None)
         pending = self.state.get("pending")
-        bare = list(u.bare_numbers)
         percents = list(u.bare_percents)
-        if answer_pending and pending == "registered_users" and u.registered is None and bare:
-            u.registered = bare.pop(0)
+        if answer_pending and pending == "registered_users" and u.registered is None and u.bare_numbers:
+            u.registered = u.take_bare()[0]
         if answer_pending and pending in ("registered_users", "concurrency") and u.concurrent is None \
                 and u.peak is None and u.concurrent_share is None:
             if (pending == "concurrency" or f.get("registered_users") or u.registered is not None) \
                     and not usage_facts.states_load(u.activity):
                 # the question asks how many use it on a typical day: a bare answer is daily users
-                if bare and (pending == "concurrency" or len(bare) >= 1 and u.registered is not None):
-                    u.activity.daily_active_users = bare.pop(0)
+                if u.bare_numbers and (pending == "concurrency" or u.registered is not None):
+                    u.activity.daily_active_users = keep(u.ranges, "daily_active_users", u.take_bare()[1])
                 elif percents:
                     u.activity.daily_share = (percents.pop(0), "registered")
         if u.app_type and u.app_type != f.get("app_type"):
@@ -84,7 +80,9 @@ class Facts(TurnState):
         if u.growth is not None:
             f.pop("added_per_month", None)
             f["monthly_growth_rate"] = round(u.growth, 6)
-            changed.append(f"growth {u.growth:.2%} a month")
+            span = u.ranges.get("monthly_growth_rate")
+            ranged.note(f, "monthly_growth_rate", (round(span[0], 6), round(span[1], 6)) if span else None)
+            changed.append("growth " + ranged.words(f"{u.growth:.2%}", span, lambda x: f"{x:.2%}") + " a month")
             if u.growth_note:
                 self.notes.append(f"- I read {u.growth_note}.")
         if u.horizon is not None:
@@ -100,32 +98,40 @@ class Facts(TurnState):
             usage_facts.drop_usage_load(f)  # the latest load statement wins
         for k in ("concurrent_share", "peak_share"):
             f.pop(k, None)
+        avg, peak = ranged.words(replies.num(u.concurrent or 0), u.ranges.get("concurrent_users"), replies.num), \
+            ranged.words(replies.num(u.peak or 0), u.ranges.get("peak_concurrent_users"), replies.num)
         if u.concurrent is not None and u.peak is not None:
-            f["concurrent_users"], f["peak_concurrent_users"] = u.concurrent, u.peak
-            changed.append(f"{replies.num(u.concurrent)} online at once on average, {replies.num(u.peak)} at peak")
+            self._put("concurrent_users", u.concurrent, u, "concurrent_users")
+            self._put("peak_concurrent_users", u.peak, u, "peak_concurrent_users")
+            changed.append(f"{avg} online at once on average, {peak} at peak")
             return
         if u.peak is not None:
             f.pop("concurrent_users", None)
-            f["peak_concurrent_users"] = u.peak
-            changed.append(f"{replies.num(u.peak)} online at once at peak")
+            self._put("peak_concurrent_users", u.peak, u, "peak_concurrent_users")
+            changed.append(f"{peak} online at once at peak")
         elif u.concurrent is not None:
             if had_only_peak and not u.concurrent_is_average:
-                f["peak_concurrent_users"] = u.concurrent
-                changed.append(f"{replies.num(u.concurrent)} online at once at peak")
+                self._put("peak_concurrent_users", u.concurrent, u, "concurrent_users")
+                changed.append(f"{avg} online at once at peak")
             else:
                 f.pop("peak_concurrent_users", None)
-                f["concurrent_users"] = u.concurrent
-                changed.append(f"{replies.num(u.concurrent)} online at once")
+                self._put("concurrent_users", u.concurrent, u, "concurrent_users")
+                changed.append(f"{avg} online at once")
         elif u.peak_share is not None:
             f.pop("concurrent_users", None)
             f.pop("peak_concurrent_users", None)
-            f["peak_share"] = u.peak_share
-            changed.append(f"{u.peak_share:.2%} of users online at once at peak")
+            self._put("peak_share", u.peak_share, u, "peak_share")
+            changed.append(ranged.words(f"{u.peak_share:.2%}", u.ranges.get("peak_share"), _pct) + " of users online at once at peak")
         elif u.concurrent_share is not None:
             f.pop("concurrent_users", None)
             f.pop("peak_concurrent_users", None)
-            f["concurrent_share"] = u.concurrent_share
-            changed.append(f"{u.concurrent_share:.2%} of users online at once")
+            self._put("concurrent_share", u.concurrent_share, u, "concurrent_share")
+            changed.append(ranged.words(f"{u.concurrent_share:.2%}", u.ranges.get("concurrent_share"), _pct) + " of users online at once")
+
+    def _put(self, key: str, value: float, u: Understanding, said_as: str) -> None:
+        """A fact from this message, with the range it was said as (or none: an earlier range is gone)."""
+        self.facts[key] = value
+        ranged.note(self.facts, key, u.ranges.get(said_as))
 
     def _merge_llm(self, u: Understanding, changed: list[str]) -> None:
         f = self.facts

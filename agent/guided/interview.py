@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from agent.backends.base import Reply
-from agent.guided import replies, usage_facts
+from agent.guided import ranged, replies, usage_facts
 from agent.guided.state import TurnState
 from agent.guided.understand import Understanding
 
@@ -39,7 +39,7 @@ class Interview(TurnState):
 
     def _complete_after(self, u: Understanding, text: str) -> bool:
         """Would the baseline be complete once this message is merged? (a what-if in the first message)"""
-        f = dict(self.facts)
+        f = dict(self.facts)  # a copy: merge_activity below must not touch the facts
         if u.app_type:
             f["app_type"] = u.app_type
         if u.registered:
@@ -60,6 +60,11 @@ class Interview(TurnState):
             if reg and value is not None and value > reg:
                 f.pop(key)
                 return (f"{replies.num(value)} users {label} is more than the {replies.num(reg)} registered users; "
+                        "the people online are some of the registered ones.")
+            span = ranged.kept(f, key)
+            if reg and span and span[1] > reg:  # said as a range: its high end too
+                f.pop(key)
+                return (f"Up to {replies.num(span[1])} users {label} is more than the {replies.num(reg)} registered users; "
                         "the people online are some of the registered ones.")
         avg, peak = f.get("concurrent_users"), f.get("peak_concurrent_users")
         if avg is not None and peak is not None and peak < avg:
@@ -101,9 +106,7 @@ class Interview(TurnState):
             if key in f:
                 args[key] = f[key]
         usage_facts.load_args(f, args, self.notes)
-        given = {**args, **(args.get("other") or {})}  # workload.* figures travel in `other`
-        ranges = {path: r for path, r in (f.get("ranges") or {}).items()
-                  if isinstance(given.get(path), (int, float)) and abs(float(given[path]) - (r["low"] + r["high"]) / 2) <= 0.5 + 1e-6 * abs(float(given[path]))}
+        ranges = ranged.forecast_ranges(f, args)
         if ranges:  # said as a range: planned as one (P10-P90 bands), never as its midpoint (issue 9)
             args["ranges"] = ranges
         if "added_per_month" in f:

@@ -44,7 +44,7 @@ _DIGITS = (r"(?:\d+(?:\.\d+)?e[+-]?\d+(?![\w])"  # 1e6, 2.5e5: scientific, as pa
            r"|\d*\.\d+|\d+)")
 _NUM = re.compile(
     r"(?P<sign>(?<![\w.,])[-−–](?=\d))?(?<![\w.])(?P<a>" + _DIGITS + r")" + _SUFFIX.format(name="sa")
-    + r"(?:\s*(?:-|–|to)\s*(?P<b>" + _DIGITS + r")" + _SUFFIX.format(name="sb") + r")?"
+    + r"(?:(?P<pa>\s*%)?\s*(?:-|–|to)\s*(?P<b>" + _DIGITS + r")" + _SUFFIX.format(name="sb") + r")?"  # "5% to 10%" too
     + r"(?P<pct>\s*(?:%|percent\b|per\s*cent\b|pct\b))?",
     re.IGNORECASE)
 
@@ -115,7 +115,7 @@ def find_numbers(text: str) -> list[Number]:
     for m in _NUM.finditer(text):
         a = _digits(m.group("a"))
         sa, sb = _scale(m, "sa"), _scale(m, "sb")
-        pct = bool(m.group("pct"))
+        pct = bool(m.group("pct") or m.group("pa"))
         if m.group("b") is not None:
             b = _digits(m.group("b")) * sb
             a = a * (sa if (m.group("sa") or m.group("saw")) else sb)

@@ -39,7 +39,7 @@ SHRINK = re.compile(r"\bshrink\w*|\bdeclin\w*|\blos(?:e|es|ing)\b|\bdown\b|\bdro
 NO_GROWTH = re.compile(r"\bno growth\b|\bnot growing\b|\b(?:flat|stable|steady|constant)\b|\bzero growth\b"
                        r"|\bwon'?t grow\b|\bdon'?t grow\b|\bnot expecting growth\b", _I)
 MULTIPLE = re.compile(
-    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|twice|halv\w*|half)\b|(?<![\w.])(?P<x>\d+(?:\.\d+)?)\s*(?:x|×|times)(?!\w)"
+    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|twice|halv\w*|half)\b|(?<![\w.])(?:(?P<xlo>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?(?P<x>\d+(?:\.\d+)?)\s*(?:x|×|times)(?!\w)"
     r"|(?<![\w.])x\s*(?P<x2>\d+(?:\.\d+)?)\b|\b(?P<w2>two|three|four|five|ten)\s+times\b", _I)
 _MULT_WORDS = {"doubl": 2.0, "twice": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5, "half": 0.5,
                "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "ten": 10.0}
@@ -141,3 +141,8 @@ WHAT_MATTERS = re.compile(r"\bwhat matters (?:the )?most\b|\bmatters most\b|\bwh
 USAGE_PATH = re.compile(r"(?<![\w/.~-])((?:~/|\.{1,2}/|/)?(?:[\w.-]+/)*[\w-][\w.-]*\.(?:csv|jsonl|ndjson|json|prom|txt|log))(?![\w/])", _I)
 USAGE_CALIBRATE = re.compile(r"\bcalibrat\w*|\bmeasure\w*|\banaly[sz]\w*|\bread (?:it|this|the|our)?\b|\bplan from\b|\blearn from\b", _I)
 USAGE_COMPARE = re.compile(r"\bcompar\w*|\bagainst\b|\bvs\.?\b|\bversus\b|\bcheck\w*|\bhow (?:close|far|accurate)\b", _I)
+
+# Shares said with their base ("1-2% of our 200k users are online at once", "at peak 3-4% are on")
+SHARE_OF = re.compile(r"\s*of\s+(?:our|the|all|its|their|my|them|those)?\s*$", _I)  # the share's words run past the count
+SHARE_BEFORE = re.compile(r"%\s*of\s+(?:our|the|all|its|their|my|those)?\s*$", _I)  # the count a share is of
+ARE_ON = re.compile(r"\s*(?:of\s+(?:them|users|us)\s+)?(?:are|is)\s+(?:on|on it|on the app|using it|active|logged on)\b", _I)

@@ -10,6 +10,7 @@ import re
 
 from agent.guided.meanings import _added, _count, _multiplier_here, _percent, growth_phrases
 from agent.guided.numbers import find_durations, find_numbers
+from agent.guided.ranged import keep
 from agent.guided.patterns import (
     AVERAGE, CLAUSE_END, CONCURRENT, GROWTH, HORIZON_HINT, NOT_HORIZON, PEAK, REGISTERED, _I,
 )
@@ -61,7 +62,7 @@ def _quantities(text: str, u: Understanding) -> None:
         if n.percent:
             _percent(text, n, before, after, u)
         elif text[n.start].isdigit() or text[n.start] in "-.−–" or n.scaled:
-            _count(n, before, after, u)  # a lone "one"/"two" is a word, not a figure ("the doubled one")
+            _count(n, before, after, u, text[max(0, n.start - 30):n.start])  # a lone "one"/"two" is a word, not a figure ("the doubled one")
     _fill_from_message(text, u)
 
 
@@ -72,8 +73,10 @@ def _fill_from_message(text: str, u: Understanding) -> None:
     conc_named = bool(CONCURRENT.search(text)) and u.concurrent is None and u.peak is None and u.concurrent_share is None
     reg_named = bool(REGISTERED.search(text)) and u.registered is None
     if conc_named:
-        u.concurrent = u.bare_numbers.pop()
+        _, said = u.take_bare(first=False)
         if PEAK.search(text) and not AVERAGE.search(text):
-            u.peak, u.concurrent = u.concurrent, None
+            u.peak = keep(u.ranges, "peak_concurrent_users", said)
+        else:
+            u.concurrent = keep(u.ranges, "concurrent_users", said)
     elif reg_named and not CONCURRENT.search(text):
-        u.registered = u.bare_numbers.pop()
+        u.registered = u.take_bare(first=False)[0]

@@ -19,10 +19,11 @@ from typing import Any
 from agent.guided import names
 from agent.guided.activity import Activity, read_activity
 from agent.guided.intents import _app_type, _intents, _names
-from agent.guided.meanings import validate_counts
+from agent.guided.meanings import growth_note, multiple_as_monthly, multiple_words, validate_counts
 from agent.guided.normalise import normalise
 from agent.guided.patterns import MAX_CHARS, _I
 from agent.guided.quantities import _quantities
+from agent.guided.ranged import Figure, Said, Span, keep
 
 __all__ = ["Understanding", "understand", "as_dict", "validate_counts"]
 
@@ -54,9 +55,15 @@ class Understanding:
     bare_percents: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     activity: Activity = field(default_factory=Activity)  # usage figures people know (agent/guided/activity.py)
-    ranges: dict[str, tuple[float, float]] = field(default_factory=dict)  # scenario path -> (low, high) said as a range
+    ranges: dict[str, Span] = field(default_factory=dict)  # fact key -> (low, high) said as a range (agent/guided/ranged.py)
+    bare_said: list[Said] = field(default_factory=list)  # each bare number as said (a range keeps its ends)
     questions: list[str] = field(default_factory=list)  # "options" | "how_sure" | "what_matters", in order asked
     users_are_staff: bool = False  # "our 500 agents": people called agents use the app
+
+    def take_bare(self, first: bool = True) -> tuple[float, Said]:
+        """A bare number (and how it was said) given to the figure it answers."""
+        i = 0 if first else -1
+        return self.bare_numbers.pop(i), self.bare_said.pop(i)
 
     def has_numbers(self) -> bool:
         return any(v is not None for v in (self.registered, self.concurrent, self.peak, self.concurrent_share,
@@ -87,7 +94,7 @@ def understand(message: str) -> Understanding:
     text, u.problems = normalise(text)  # stage 1: typos, shorthand, locale numbers, number words
     _names(text, u)
     spans = [(f.start, f.end) for f in names.find_api_models(text) + names.find_open_models(text) + names.find_gpus(text)]
-    u.activity = read_activity(_mask(text, spans))  # usage figures claim their numbers first
+    u.activity = read_activity(_mask(text, spans), u.ranges)  # usage figures claim their numbers first
     masked = _mask(text, spans + u.activity.spans)
     _app_type(masked, u)
     u.users_are_staff = bool(re.search(r"(?:\d[\d,.]*[km]?|\bour|\bthe)\s+(?:\w+\s+)?agents\b", masked, _I)) and u.app_type != "agent"
@@ -95,37 +102,13 @@ def understand(message: str) -> Understanding:
     _quantities(masked, u)
     if u.activity.growth_multiple and u.growth is None:
         factor, months = u.activity.growth_multiple
-        u.growth = factor ** (1.0 / months) - 1.0
-        u.growth_note = f"{factor:g}x over {months:g} months is {u.growth:.2%} a month, compounded"
+        said = Figure(factor, *(u.activity.growth_multiple_ends or (None, None)))
+        u.growth = keep(u.ranges, "monthly_growth_rate", said, multiple_as_monthly(months))
+        u.growth_note = growth_note(f"{multiple_words(said)} over {months:g} months", u.growth,
+                                    u.ranges.get("monthly_growth_rate"), f"{said.value:g}x")
         u.multiply.pop("users", None)
-    _ranges(text, u)
     validate_counts(u)
     return u
-
-
-_RANGED = (("concurrent", "concurrent_users"), ("peak", "peak_concurrent_users"), ("growth", "monthly_growth_rate"))
-
-
-def _ranges(text: str, u: Understanding) -> None:
-    """ "between 2 and 5 thousand online", "growth 5-10% a month": the figure a range gave stays a range (issue 9).
-
-    Why matched after the readers: they give each number its meaning (its midpoint stands in); a range is
-    kept for the figure whose value is that midpoint. Registered users stay one number (the plan needs it
-    exact); a growth rate converted from another period keeps its midpoint (its value is no longer the range's).
-    """
-    from agent.guided.numbers import find_numbers
-
-    for n in find_numbers(text):
-        if not n.is_range or n.low is None or n.high is None or n.low >= n.high:
-            continue
-        scale = 0.01 if n.percent else 1.0
-        value, low, high = n.value * scale, n.low * scale, n.high * scale
-        found = [(path, getattr(u, attr)) for attr, path in _RANGED]
-        found += [("daily_active_users", u.activity.daily_active_users),
-                  ("workload.prompt_tokens", u.activity.prompt_tokens), ("workload.output_tokens", u.activity.output_tokens)]
-        for path, got in found:
-            if got is not None and abs(float(got) - value) <= 1e-9 * max(1.0, abs(value)):
-                u.ranges[path] = (low, high)
 
 
 def as_dict(u: Understanding) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agent.guided import replies
+from agent.guided import ranged, replies
 from agent.guided.activity import Activity
 
 USAGE_LOAD = ("daily_active_users", "monthly_active_users", "daily_share", "monthly_share", "monthly_conversations",
@@ -44,11 +44,12 @@ def merge_activity(f: dict[str, Any], a: Activity, keep_concurrency: bool = Fals
     for key, value in loads.items():
         if value is not None:
             f[key] = value
+            ranged.note(f, key, a.ranges.get(key))
             if key == "daily_active_users":
                 f.pop("daily_share", None)
             if key == "monthly_active_users":
                 f.pop("monthly_share", None)
-            changed.append(f"{replies.num(value)} {key.replace('_', ' ')}")
+            changed.append(f"{ranged.words(replies.num(value), a.ranges.get(key), replies.num)} {key.replace('_', ' ')}")
     if not keep_concurrency and (any(v is not None for v in loads.values()) or a.daily_share or a.monthly_share):
         if a.daily_active_users is not None or a.daily_share or any(loads[k] for k in ("monthly_conversations", "monthly_tasks", "monthly_messages")) \
                 or (a.monthly_active_users is not None or a.monthly_share):
@@ -60,7 +61,8 @@ def merge_activity(f: dict[str, Any], a: Activity, keep_concurrency: bool = Fals
         value = getattr(a, key)
         if value is not None:
             f[key] = value
-            changed.append(f"{replies.num(value)} {label}")
+            ranged.note(f, key, a.ranges.get(key))
+            changed.append(f"{ranged.words(replies.num(value), a.ranges.get(key), replies.num)} {label}")
     if a.peak_share_of_daily is not None:
         f["peak_share_of_daily"] = a.peak_share_of_daily
         changed.append(f"{a.peak_share_of_daily:.0%} of daily users online at the busiest moment")
