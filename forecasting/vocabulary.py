@@ -7,6 +7,7 @@ explanations use its number writer.
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from typing import Any
@@ -120,24 +121,24 @@ def heading_with_unit(path: str, app_type: str = "chatbot") -> str:
 # -- words people use -> the figure they ask about -------------------------------------------------------
 # "why so many GPUs?" (the guided mode) and explain(metric="gpus") (the chat model) read the same table.
 # First match wins, so the specific phrases ("llm cost", "workers") come before the general ones.
-_I = re.IGNORECASE
-METRIC_WORDS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"\bgpus?\b|\breplicas?\b|\bh100|\bh200|\ba100|\bl40", _I), "llm.self_hosted.gpus"),
-    (re.compile(r"\btiers?\b", _I), "llm.api.tier"),
-    (re.compile(r"\btpm\b|\btokens? per minute\b|\btokens?\b|\brate limit", _I), "llm.api.required_tpm"),
-    (re.compile(r"\brpm\b|\brequests? per minute\b", _I), "llm.api.required_rpm"),
-    (re.compile(r"\bllm cost\b|\bapi cost\b|\bapi bill\b|\bmodel cost\b", _I), "llm.monthly_usd"),
-    (re.compile(r"\bcost\w*|\bexpensive\b|\bprice\w*|\bspend\w*|\bbudget\b|\bbill\b|\bmoney\b|\$|\bcheap\b", _I), "cost.monthly_usd"),
-    (re.compile(r"\bworkers?\b", _I), "compute.workers.instances"),
-    (re.compile(r"\bservers?\b|\binstances?\b|\bmachines?\b|\bnodes?\b|\bapp tier\b|\bcompute\b|\bvms?\b|\bcpu\b", _I), "compute.app.instances"),
-    (re.compile(r"\bautoscal\w*|\bscaling\b|\bmin replicas\b|\bmax replicas\b|\bthresholds?\b", _I), "compute.autoscaling.max_replicas"),
-    (re.compile(r"\bpeak\b|\bconcurren\w*", _I), "load.peak_concurrent_users"),
-    (re.compile(r"\brequests?\b|\brps\b|\bmessages? per second\b|\bthroughput\b|\btraffic\b", _I), "load.requests_per_second"),
-    (re.compile(r"\bcache\b|\bredis\b|\bmemory\b", _I), "storage.cache.memory_gb"),
-    (re.compile(r"\bvector\w*|\bembedding\w*", _I), "storage.vector.storage_gb"),
-    (re.compile(r"\bdatabase\b|\bdb\b|\bstorage\b|\bdisk\b|\bpostgres\w*", _I), "storage.database.storage_gb"),
-    (re.compile(r"\begress\b|\bnetwork\w*|\bbandwidth\b", _I), "network.egress_gb_per_month"),
-    (re.compile(r"\bllm calls?\b|\bmodel calls?\b", _I), "load.llm_calls_per_second"),
+# Patterns as text, compiled on first use: the plan path imports this module and never asks.
+METRIC_WORDS: list[tuple[str, str]] = [
+    (r"\bgpus?\b|\breplicas?\b|\bh100|\bh200|\ba100|\bl40", "llm.self_hosted.gpus"),
+    (r"\btiers?\b", "llm.api.tier"),
+    (r"\btpm\b|\btokens? per minute\b|\btokens?\b|\brate limit", "llm.api.required_tpm"),
+    (r"\brpm\b|\brequests? per minute\b", "llm.api.required_rpm"),
+    (r"\bllm cost\b|\bapi cost\b|\bapi bill\b|\bmodel cost\b", "llm.monthly_usd"),
+    (r"\bcost\w*|\bexpensive\b|\bprice\w*|\bspend\w*|\bbudget\b|\bbill\b|\bmoney\b|\$|\bcheap\b", "cost.monthly_usd"),
+    (r"\bworkers?\b", "compute.workers.instances"),
+    (r"\bservers?\b|\binstances?\b|\bmachines?\b|\bnodes?\b|\bapp tier\b|\bcompute\b|\bvms?\b|\bcpu\b", "compute.app.instances"),
+    (r"\bautoscal\w*|\bscaling\b|\bmin replicas\b|\bmax replicas\b|\bthresholds?\b", "compute.autoscaling.max_replicas"),
+    (r"\bpeak\b|\bconcurren\w*", "load.peak_concurrent_users"),
+    (r"\brequests?\b|\brps\b|\bmessages? per second\b|\bthroughput\b|\btraffic\b", "load.requests_per_second"),
+    (r"\bcache\b|\bredis\b|\bmemory\b", "storage.cache.memory_gb"),
+    (r"\bvector\w*|\bembedding\w*", "storage.vector.storage_gb"),
+    (r"\bdatabase\b|\bdb\b|\bstorage\b|\bdisk\b|\bpostgres\w*", "storage.database.storage_gb"),
+    (r"\begress\b|\bnetwork\w*|\bbandwidth\b", "network.egress_gb_per_month"),
+    (r"\bllm calls?\b|\bmodel calls?\b", "load.llm_calls_per_second"),
 ]
 # The explanations that answer a question about a figure, where the figure's own key is not the best answer
 EXPLAINED_BY: dict[str, tuple[str, ...]] = {
@@ -148,9 +149,14 @@ EXPLAINED_BY: dict[str, tuple[str, ...]] = {
 }
 
 
+@functools.cache
+def _metric_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(pattern, re.IGNORECASE), metric) for pattern, metric in METRIC_WORDS]
+
+
 def metric_for(text: str) -> str | None:
     """The figure a question is about ("why so many GPUs?" -> llm.self_hosted.gpus), or None."""
-    return next((metric for pattern, metric in METRIC_WORDS if pattern.search(text)), None)
+    return next((metric for pattern, metric in _metric_patterns() if pattern.search(text)), None)
 
 
 def match_metric(query: str, keys: list[str]) -> list[str]:
@@ -162,7 +168,7 @@ def match_metric(query: str, keys: list[str]) -> list[str]:
     if exact:
         return exact
     spaced = q.replace(".", " ").replace("_", " ")
-    for pattern, metric in METRIC_WORDS:
+    for pattern, metric in _metric_patterns():
         if pattern.search(spaced):
             found = [k for k in EXPLAINED_BY.get(metric, (metric,)) if k in keys]
             if found:
