@@ -31,7 +31,7 @@ def main() -> None:
     runs = parser.parse_args().runs
     from agent import redact
     from agent.guided.understand import understand
-    from forecasting.serving.estimate import slo_capacity
+    from forecasting.serving.estimator import slo_capacity
 
     slo = _median_ms(lambda: slo_capacity("llama-3.1-70b", "h100-sxm", input_tokens=1500, output_tokens=300,
                                           itl_target_ms=50, ttft_target_ms=2000), runs)

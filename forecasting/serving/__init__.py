@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ServingInputError,
         load_serving_catalog,
     )
-    from forecasting.serving.estimate import (
+    from forecasting.serving.estimator import (
         MemoryBreakdown,
         ServingEstimate,
         SloCapacity,
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _EXPORTS = {
     **{n: "forecasting.serving.catalog" for n in (
         "EngineProfile", "GpuSpec", "ModelSpec", "ServingCatalog", "ServingInputError", "load_serving_catalog")},
-    **{n: "forecasting.serving.estimate" for n in (
+    **{n: "forecasting.serving.estimator" for n in (
         "MemoryBreakdown", "ServingEstimate", "SloCapacity", "estimate", "estimate_request_rate", "known_gpus",
         "known_models", "slo_capacity")},
 }

@@ -19,7 +19,7 @@ from typing import Any, Literal
 from forecasting.serving import open_loop as ol
 from forecasting.serving import physics as ph
 from forecasting.serving.catalog import ServingCatalog, ServingInputError
-from forecasting.serving.estimate import (
+from forecasting.serving.estimator import (
     _max_sequences,
     _resolve,
     _setup_for,
