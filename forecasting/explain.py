@@ -17,6 +17,7 @@ from forecasting.autoscale import gpu_scaling
 from forecasting.cost import unit_costs
 from forecasting.serving.replicas import operating_point
 from forecasting.vocabulary import number_text
+from forecasting.workload import growth_factor
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context
@@ -93,7 +94,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e[f"cost.breakdown.{x.component}"] = f"{x.component}: {x.basis} = ${x.monthly_usd:,.2f}/month"
     e.update(unit_costs(m.total, r.registered_users, L.monthly_conversations, explain=True).derivations)
     e["timeline"] = (f"month m scales users and load by (1 + {r.monthly_growth_rate:.1%})^m; at month {r.horizon_months}:"
-                     f" {(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x, ${last.total:,.0f}/month")
+                     f" {growth_factor(r.monthly_growth_rate, r.horizon_months):.2f}x, ${last.total:,.0f}/month")
     _explain_details(ctx, m, last, e, assumed)
     return e
 
@@ -157,7 +158,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
         _take(e, m.workers.derivations, "compute.workers.concurrent_tasks", "compute.workers.vcpu_required",
               "compute.workers.memory_gib_required", "compute.autoscaling.workers_min_replicas", "compute.autoscaling.workers_max_replicas")
     _take(e, d.derivations, "storage.database.provisioned_storage_gb")
-    e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({(1 + r.monthly_growth_rate) ** r.horizon_months:.2f}x)"
+    e["storage.database.storage_gb_at_horizon"] = (f"the same formula at month {r.horizon_months}'s load ({growth_factor(r.monthly_growth_rate, r.horizon_months):.2f}x)"
                                                    f" = {_n(last.data.db_storage_gb, 1)} GB")
     _take(e, d.derivations, "storage.database.vcpu_required", "storage.database.bytes_per_message", "storage.database.messages_per_day")
     e["storage.database.retention_days"] = _given("data.retention_days", r.data.retention_days, "days", assumed)
@@ -232,6 +233,6 @@ def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:
     if r.app_type == "agent" and r.workload.llm_calls_per_message <= 1:
         out.append("workload: an agent with one LLM call per task behaves like a chatbot; check llm_calls_per_message")
     if r.horizon_months and r.monthly_growth_rate > 0.3:
-        out.append(f"growth: {r.monthly_growth_rate:.0%} a month compounds to {(1 + r.monthly_growth_rate) ** r.horizon_months:,.0f}x"
+        out.append(f"growth: {r.monthly_growth_rate:.0%} a month compounds to {growth_factor(r.monthly_growth_rate, r.horizon_months):,.0f}x"
                    f" over {r.horizon_months} months; re-plan often")
     return out

@@ -26,7 +26,7 @@ from forecasting.ranges import has_ranges
 from forecasting.scenario import Assumption, ResolvedLLM, ResolvedScenario, Scenario, resolve
 from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context
 from forecasting.validate import parse_scenario, suggest
-from forecasting.workload import CallShape, Load, call_shape, compute_load
+from forecasting.workload import CallShape, Load, call_shape, compute_load, growth_factor
 
 
 def _instance(cat: Catalog, name: str, field: str) -> app_tier.InstanceType:
@@ -335,7 +335,7 @@ def _timeline(ctx: _Context, base: Load) -> tuple[list[TimelineRow], list[ScaleE
     rows, events, months = [], [], []
     prev: dict[str, Any] | None = None
     for month in range(r.horizon_months + 1):
-        k = (1.0 + g) ** month
+        k = growth_factor(g, month)
         m = _evaluate(ctx, base.scaled(k), text=month == r.horizon_months, month=month) if month else _evaluate(ctx, base, explain=True)
         months.append(m)
         rows.append(_row(month, r.registered_users * k, m))
@@ -589,7 +589,7 @@ def draw_figures(s: Scenario, cat: Catalog, serving: Any = None) -> tuple[dict[s
     r = ctx.r
     m0 = _evaluate(ctx, base, text=False)
     h = r.horizon_months
-    last = _evaluate(ctx, base.scaled((1.0 + r.monthly_growth_rate) ** h), text=False, month=h) if h else m0
+    last = _evaluate(ctx, base.scaled(growth_factor(r.monthly_growth_rate, h)), text=False, month=h) if h else m0
     L = m0.load
     f: dict[str, float] = {
         "load.peak_concurrent_users": L.peak_concurrent_users, "load.requests_per_second": L.peak_messages_per_s,
@@ -702,7 +702,7 @@ def option_paths(s: Scenario, cat: Catalog, serving: Any, gpu_pricings: tuple[st
     base = _base_load(ctx, s, assumptions)
     r = ctx.r
     horizon = r.horizon_months
-    scales = tuple((1.0 + r.monthly_growth_rate) ** m for m in range(horizon + 1))
+    scales = tuple(growth_factor(r.monthly_growth_rate, m) for m in range(horizon + 1))
     m0 = _evaluate(ctx, base, text=False)
     last = _evaluate(ctx, base.scaled(scales[-1]), text=False, month=horizon) if horizon else m0
     # the rest of the plan (app tier, data, network) is the same whatever the GPUs' pricing option

@@ -35,6 +35,12 @@ DAYS_PER_MONTH = HOURS_PER_MONTH / 24.0
 MONTH_IN_SECONDS_TEXT = f"{SECONDS_PER_MONTH:,.0f} s ({HOURS_PER_MONTH:g} h)"  # as the explanations write it
 
 
+def growth_factor(monthly_growth_rate: float, month: int) -> float:
+    """Load at month m / load at month 0: compound growth, the one rule the timeline, the draws, the
+    serving options and the explanations all scale by."""
+    return (1.0 + monthly_growth_rate) ** month
+
+
 @dataclass(frozen=True)
 class CallShape:
     """Per-call token counts and timing; independent of how many users there are."""
