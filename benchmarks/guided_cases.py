@@ -258,6 +258,18 @@ CASES: list[Case] = [
          {"daily_active_users": 20_000, "workload.session_minutes": 6}, count=1),
     Case("ranges-bare-answer", ["a support bot", "200k users", "2-3k"],
          {"registered_users": 200_000, "daily_active_users.low": 2000, "daily_active_users.high": 3000}, count=1),
+    Case("ranges-what-if-growth", [BASE, "what if growth is 10-15% a month?"], BASE_IN, count=2,
+         others={"growth 10.0%-15.0%/mo": {"monthly_growth_rate.low": 0.10, "monthly_growth_rate.high": 0.15}},
+         tools=[("forecast", {}), ("what_if", {"set": {"monthly_growth_rate": 0.125},
+                                               "ranges": {"monthly_growth_rate": {"low": 0.10, "high": 0.15}}})]),
+    Case("ranges-what-if-online", [BASE, "what if 5 to 8 thousand are online at once?"], BASE_IN, count=2,
+         others={"concurrency 5k-8k": {"concurrent_users.low": 5000, "concurrent_users.high": 8000, "registered_users": 200_000}},
+         tools=[("forecast", {}), ("what_if", {"set": {"concurrent_users": 6500}})]),
+    Case("ranges-what-if-share", [BASE, "what if 2-3% of users are online at once?"], BASE_IN, count=2,
+         others={"concurrency 4k-6k": {"concurrent_users.low": 4000, "concurrent_users.high": 6000}}),
+    Case("ranges-what-if-yearly", [BASE, "what if we grow 2-3x next year?"], BASE_IN, count=2,
+         others={"growth 5.9%-9.6%/mo": {"monthly_growth_rate.low": round(2 ** (1 / 12) - 1, 6),
+                                         "monthly_growth_rate.high": round(3 ** (1 / 12) - 1, 6)}}),
 ]
 
 

@@ -151,3 +151,41 @@ def test_a_range_whose_high_end_exceeds_the_registered_users_is_asked_about():
     transcript = run_library(["chatbot, 3k users, 2-4k online at once"])
     assert not _forecasts(["chatbot, 3k users, 2-4k online at once"])
     assert "Up to 4,000 users online at once is more than the 3,000 registered users" in transcript["messages"][-1]["content"]
+
+
+# -- what-ifs that set a figure to a range (rule 5) -------------------------------------------------------
+BASE = "We run a support chatbot with 200k users, 3,000 online at once, growing 8% a month"
+
+
+def _what_ifs(lines: list[str]) -> list[dict]:
+    return [args for name, args, ok in tool_calls(run_library(lines)) if name == "what_if" and ok]
+
+
+@pytest.mark.parametrize("ask, path, mid, low, high", [
+    ("what if growth is 10-15% a month?", "monthly_growth_rate", 0.125, 0.10, 0.15),
+    ("what if 5 to 8 thousand are online at once?", "concurrent_users", 6500, 5000, 8000),
+    ("what if 2-3% of users are online at once?", "concurrent_users", 5000, 4000, 6000),
+    ("what if we grow 2-3x next year?", "monthly_growth_rate", Y25, Y2, Y3),
+    ("what if sessions last 5-10 minutes?", "workload.session_minutes", 7.5, 5, 10),
+    ("what if we had 20-30k daily users?", "daily_active_users", 25_000, 20_000, 30_000),
+])
+def test_a_what_if_said_as_a_range_carries_the_midpoint_and_the_range(ask, path, mid, low, high):
+    (args,) = _what_ifs([BASE, ask])
+    assert args["set"][path] == pytest.approx(mid, abs=1e-6)
+    r = args["ranges"][path]
+    assert (r["low"], r["high"]) == pytest.approx((low, high), abs=1e-6)
+
+
+def test_the_baseline_keeps_its_own_figures_and_an_exact_what_if_from_a_ranged_baseline_has_no_range():
+    transcript = run_library(["support chatbot, 200k users, between 2 and 5 thousand online", "what if concurrency reaches 10k"])
+    (args,) = [a for name, a, ok in tool_calls(transcript) if name == "what_if" and ok]
+    assert args["set"] == {"concurrent_users": 10_000} and "ranges" not in args
+    scenarios = {s["name"]: s["inputs"] for s in transcript["scenarios"]}
+    assert scenarios["baseline"]["concurrent_users"] == {"low": 2000, "high": 5000}
+    assert scenarios["concurrency 10k"]["concurrent_users"] == 10_000
+
+
+def test_a_what_if_range_whose_high_end_is_more_than_the_users_is_refused():
+    transcript = run_library([BASE, "what if 150-250k are online at once?"])
+    assert not _what_ifs([BASE, "what if 150-250k are online at once?"])
+    assert "more than the 200,000 registered users" in transcript["messages"][-1]["content"]

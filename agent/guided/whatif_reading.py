@@ -14,6 +14,7 @@ from typing import Any
 from agent.backends.base import Reply
 from agent.guided import replies
 from agent.guided.interview import linear_as_compound
+from agent.guided.ranged import Span
 from agent.guided.state import TurnState, is_api_model
 from agent.guided.understand import Understanding, understand
 
@@ -36,6 +37,17 @@ class _Changes:
     unset: list[str] = field(default_factory=list)
     new_reg: float = 0.0
     text: str = ""
+    ranges: dict[str, dict[str, float]] = field(default_factory=dict)  # set to a range: the what_if's `ranges`
+
+    def put(self, path: str, value: float, span: Span | None, scale: float = 1.0, digits: int = 2) -> None:
+        """set[path] = value; said as a range, ranges[path] its ends (times `scale`: a share of the users)."""
+        self.set_[path] = round(value, digits) if digits else int(round(value))
+        if span is None:
+            self.ranges.pop(path, None)
+            return
+        low, high = span[0] * scale, span[1] * scale
+        self.ranges[path] = {"low": round(low, digits), "high": round(high, digits)} if digits else \
+            {"low": float(int(round(low))), "high": float(int(round(high)))}
 
 
 class WhatIfReading(TurnState):
@@ -89,6 +101,8 @@ class WhatIfReading(TurnState):
             c.args["multiply"] = c.mult
         if c.unset:
             c.args["unset"] = c.unset
+        if c.ranges:  # figures said as ranges: the what-if plans them as ranges (its baseline keeps its own)
+            c.args["ranges"] = c.ranges
         c.args["name"] = s.unique_name(", ".join(c.parts)[:60] or "what-if")
         return c.args, c.notes, None
 
@@ -146,36 +160,47 @@ def _users(u: Understanding, c: _Changes) -> None:
 
 def _concurrency(u: Understanding, c: _Changes, registered_assumed: bool) -> str | None:
     inputs = c.inputs
-    conc = u.concurrent if u.concurrent is not None else (
-        u.concurrent_share * c.new_reg if u.concurrent_share is not None else None)
-    peak = u.peak if u.peak is not None else (u.peak_share * c.new_reg if u.peak_share is not None else None)
+    conc, conc_span, conc_scale = (u.concurrent, u.ranges.get("concurrent_users"), 1.0) if u.concurrent is not None else (
+        (u.concurrent_share * c.new_reg, u.ranges.get("concurrent_share"), c.new_reg) if u.concurrent_share is not None
+        else (None, None, 1.0))
+    peak, peak_span, peak_scale = (u.peak, u.ranges.get("peak_concurrent_users"), 1.0) if u.peak is not None else (
+        (u.peak_share * c.new_reg, u.ranges.get("peak_share"), c.new_reg) if u.peak_share is not None else (None, None, 1.0))
     if peak is not None:
-        c.set_["peak_concurrent_users"] = round(peak, 2)
+        c.put("peak_concurrent_users", peak, peak_span, peak_scale)
         if "concurrent_users" in inputs and NOT_AVERAGE.search(c.text):  # "3,000 at peak instead of average"
             c.unset.append("concurrent_users")
-        elif "concurrent_users" in inputs and float(inputs["concurrent_users"]) > peak:
+        elif "concurrent_users" in inputs and middle(inputs["concurrent_users"]) > peak:
             c.set_["concurrent_users"] = round(peak, 2)
-        c.parts.append(f"peak {_short(peak)}")
+        c.parts.append(f"peak {_said_short(peak, peak_span, peak_scale)}")
     if conc is not None:
         if "concurrent_users" in inputs or u.concurrent_is_average or "peak_concurrent_users" not in inputs:
-            old = float(inputs.get("concurrent_users") or 0)
-            c.set_["concurrent_users"] = round(conc, 2)
+            old = middle(inputs.get("concurrent_users") or 0)
+            c.put("concurrent_users", conc, conc_span, conc_scale)
             if "peak_concurrent_users" in inputs and peak is None and old:
                 c.mult["peak_concurrent_users"] = conc / old
-            c.parts.append(f"concurrency {_short(conc)}")
+            c.parts.append(f"concurrency {_said_short(conc, conc_span, conc_scale)}")
         else:
-            c.set_["peak_concurrent_users"] = round(conc, 2)
-            c.parts.append(f"peak {_short(conc)}")
+            c.put("peak_concurrent_users", conc, conc_span, conc_scale)
+            c.parts.append(f"peak {_said_short(conc, conc_span, conc_scale)}")
     limit = c.new_reg * (u.multiply.get("users", 1.0))
     for key in ("concurrent_users", "peak_concurrent_users"):
         value = c.set_.get(key)
+        if key in c.ranges and value is not None:
+            value = max(value, c.ranges[key]["high"])  # said as a range: its high end must fit too
         if value is not None and limit and value > limit:
             if not registered_assumed:
                 return (f"{replies.num(value)} online at once would be more than the "
                         f"{replies.num(limit)} registered users; tell me a smaller figure, or more users too.")
-            old = float(inputs.get(key) or c.resolved.get(key) or value)
+            old = middle(inputs.get(key) or c.resolved.get(key) or value)
             c.set_["registered_users"] = max(int(round(c.reg * value / old)), int(round(value)))
     return None
+
+
+def middle(value: Any) -> float:
+    """A scenario figure as one number: a range (a ranged baseline's field) stands at its middle."""
+    if isinstance(value, dict):
+        return float(value["mid"]) if value.get("mid") is not None else (float(value["low"]) + float(value["high"])) / 2
+    return float(value)
 
 
 USAGE_COUNTS = ("daily_active_users", "monthly_active_users", "monthly_conversations", "monthly_messages", "monthly_tasks")
@@ -190,9 +215,9 @@ def _usage(u: Understanding, c: _Changes, registered_assumed: bool) -> None:
         value = getattr(a, key)
         if value is None:
             continue
-        c.set_[key] = value
-        c.parts.append(f"{label} {_short(value)}")
-        old = float(inputs.get(key) or resolved.get(key) or 0)
+        c.put(key, value, u.ranges.get(key))
+        c.parts.append(f"{label} {_said_short(value, u.ranges.get(key))}")
+        old = middle(inputs.get(key) or resolved.get(key) or 0)
         if old and "peak_concurrent_users" in inputs and "peak_concurrent_users" not in c.set_:
             c.mult["peak_concurrent_users"] = value / old
         reg = float(c.set_.get("registered_users") or c.new_reg)
@@ -206,18 +231,20 @@ def _usage(u: Understanding, c: _Changes, registered_assumed: bool) -> None:
                              ("output_tokens", "workload.output_tokens", "tokens/answer")):
         value = getattr(a, key)
         if value is not None:
-            c.set_[path] = int(round(value)) if key.endswith("tokens") else value
-            c.parts.append(f"{value:g} {label}")
+            c.put(path, value, u.ranges.get(key), digits=0 if key.endswith("tokens") else 6)
+            c.parts.append(f"{_said_g(value, u.ranges.get(key))} {label}")
     multiple = a.spike_multiplier if a.spike_multiplier is not None else a.peak_multiplier
     if multiple is not None:
-        c.set_["peak_multiplier"] = multiple
-        c.parts.append(f"peak {multiple:g}x")
+        span = u.ranges.get("peak_multiplier") if a.spike_multiplier is None else None
+        c.put("peak_multiplier", multiple, span, digits=6)
+        c.parts.append(f"peak {_said_g(multiple, span)}x")
 
 
 def _growth(u: Understanding, c: _Changes) -> None:
     if u.growth is not None:
-        c.set_["monthly_growth_rate"] = round(u.growth, 6)
-        c.parts.append(f"growth {u.growth:.1%}/mo")
+        span = u.ranges.get("monthly_growth_rate")
+        c.put("monthly_growth_rate", u.growth, span, digits=6)
+        c.parts.append(f"growth {f'{span[0]:.1%}-{span[1]:.1%}' if span else f'{u.growth:.1%}'}/mo")
         if u.growth_note:
             c.notes.append(f"- I read {u.growth_note}.")
     if u.horizon is not None:
@@ -276,6 +303,14 @@ def _sibling(base_model: str, text: str) -> str | None:
 
 def _factor_name(factor: float) -> str:
     return {2.0: "double", 3.0: "triple", 4.0: "quadruple", 0.5: "half"}.get(factor, f"{factor:g}x")
+
+
+def _said_short(value: float, span: Span | None, scale: float = 1.0) -> str:
+    return f"{_short(span[0] * scale)}-{_short(span[1] * scale)}" if span else _short(value)
+
+
+def _said_g(value: float, span: Span | None) -> str:
+    return f"{span[0]:g}-{span[1]:g}" if span else f"{value:g}"
 
 
 def _short(value: float) -> str:
