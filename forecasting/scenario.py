@@ -23,7 +23,8 @@ from forecasting.defaults import (
 )
 
 # Everyone alive, the ceiling of any count of people (the guided mode refuses more, agent/guided/meanings.py): about 8.3 billion in 2026 (UN DESA, World Population Prospects 2024, medium variant:
-# 8.2 billion in mid-2025, growing about 0.9% a year).
+# 8.2 billion in mid-2025, growing about 0.9% a year; quoted from the report's summary as remembered, not read
+# from a stored copy on this machine: a ceiling for refusing impossible counts, where a few percent do not matter).
 PEOPLE_ALIVE = 8.3e9
 # A scenario counts accounts, and one person may hold several: the limit leaves headroom above PEOPLE_ALIVE
 # (rounded up to the next ten billion) and refuses only what no app can have.

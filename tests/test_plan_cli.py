@@ -134,7 +134,7 @@ def test_usage_errors_exit_2(args, expected, capsys, monkeypatch):
 
 def test_price_file_overrides_and_validation(tmp_path, capsys):
     prices = tmp_path / "prices.json"
-    prices.write_text(json.dumps({"source": "our AWS EDP contract 2026", "api_models": [{"id": "gpt-5-mini", "input_usd_per_mtok": 0.1, "output_usd_per_mtok": 1.0}],
+    prices.write_text(json.dumps({"source": "our AWS EDP contract 2026", "api_models": [{"id": "gpt-5.4-mini", "input_usd_per_mtok": 0.1, "output_usd_per_mtok": 1.0}],
                                   "rds_instances": {"db.r7g.xlarge": {"usd_per_hour": 0.3, "vcpu": 4, "memory_gib": 32}}}))
     code, out, err = run_cli(["plan", str(ROOT / "examples/support-chatbot.json"), "--format", "json", "--prices", str(prices)], capsys)
     assert code == 0, err
