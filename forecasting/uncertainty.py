@@ -80,6 +80,25 @@ class Draws:
     pins: dict[str, str] = field(default_factory=dict)  # instance types chosen once, for the central scenario
     cat: Catalog | None = None
     ranks: dict[str, list[float]] = field(default_factory=dict)  # figure -> each draw's mid-rank (0..1)
+    capped: dict[str, int] = field(default_factory=dict)  # input path -> draws held at registered_users
+
+
+# Counts of people that cannot exceed the registered users (the scenario refuses it, scenario.py /
+# load_sources.py). A lognormal's tail runs past its `high` (its P95), so a wide range can draw more users
+# online than exist; such a draw is held at registered_users (everyone at once: the physical limit) and
+# counted in a note, instead of failing the whole run.
+BOUNDED_BY_REGISTERED = ("concurrent_users", "peak_concurrent_users", "daily_active_users", "monthly_active_users")
+
+
+def _cap_people(v: dict[str, float | int], central: dict[str, Any], capped: dict[str, int]) -> None:
+    registered = v.get("registered_users", central.get("registered_users"))
+    if not isinstance(registered, (int, float)):
+        return
+    for p in BOUNDED_BY_REGISTERED:
+        x = v.get(p)
+        if isinstance(x, (int, float)) and x > registered:
+            v[p] = registered
+            capped[p] = capped.get(p, 0) + 1
 
 
 # ----------------------------------------------------------------------------------------------
@@ -218,8 +237,10 @@ def run_draws(scenario: dict[str, Any], options: Options, prices: dict[str, Any]
     fields = numeric_fields()
     grid = latin_hypercube(options.draws, len(paths), options.seed)
     values, figures, provisioned = [], [], []
+    capped: dict[str, int] = {}
     for row in grid:
         v = {p: fields[p].clip(ranges[p].quantile(u)) for p, u in zip(paths, row)}
+        _cap_people(v, central, capped)
         try:
             s = Scenario.model_validate(concrete(central, v))
         except ValidationError as exc:
@@ -230,7 +251,7 @@ def run_draws(scenario: dict[str, Any], options: Options, prices: dict[str, Any]
         values.append(v)
         figures.append(f)
         provisioned.append(prov)
-    return Draws(paths, values, figures, provisioned, ranges, central, sources, pins, cat)
+    return Draws(paths, values, figures, provisioned, ranges, central, sources, pins, cat, capped=capped)
 
 
 def _cost_order(d: Draws) -> list[int]:
@@ -350,6 +371,9 @@ def plan_uncertain(scenario: dict[str, Any], prices: dict[str, Any] | Catalog | 
     notes = []
     if not d.paths:
         notes.append("no uncertain inputs: every draw is the same plan")
+    for p, count in sorted(d.capped.items()):
+        notes.append(f"{p}: {count} of {n} draws fell above registered_users (a lognormal's tail runs past its high"
+                     f" end) and were held at it, everyone at once")
     unc = UncertaintyOut(
         draws=n, seed=options.seed, provision_at=options.provision_at, plan_draw=chosen,
         sampling="Latin hypercube, seeded (Python random.Random); nearest-rank percentiles",
