@@ -270,6 +270,23 @@ CASES: list[Case] = [
     Case("ranges-what-if-yearly", [BASE, "what if we grow 2-3x next year?"], BASE_IN, count=2,
          others={"growth 5.9%-9.6%/mo": {"monthly_growth_rate.low": round(2 ** (1 / 12) - 1, 6),
                                          "monthly_growth_rate.high": round(3 ** (1 / 12) - 1, 6)}}),
+    # Yearly cues said without "a"/"per" ("this year", "over the year", "in a year"): converted, never a monthly rate;
+    # a converted range is planned centred on the converted midpoint (`mid`), not the middle of its ends
+    Case("ranges-growth-this-year", ["helpdesk chatbot, 300k users, 4,000 online at once; the board wants 40 to 80% growth this year"],
+         {"monthly_growth_rate.low": round(1.4 ** (1 / 12) - 1, 6), "monthly_growth_rate.high": round(1.8 ** (1 / 12) - 1, 6),
+          "monthly_growth_rate.mid": round(1.6 ** (1 / 12) - 1, 6)}, count=1),
+    Case("ranges-growth-over-the-year", ["coding agent, 40k devs signed up, 900 concurrent, we see 25 to 45% growth over the year"],
+         {"monthly_growth_rate.low": round(1.25 ** (1 / 12) - 1, 6), "monthly_growth_rate.high": round(1.45 ** (1 / 12) - 1, 6)},
+         count=1),
+    Case("ranges-multiple-in-a-year", ["chatbot for 1M members, 6k online at once. We hope for 2-4x in a year."],
+         {"monthly_growth_rate.low": round(2 ** (1 / 12) - 1, 6), "monthly_growth_rate.high": round(4 ** (1 / 12) - 1, 6),
+          "monthly_growth_rate.mid": round(3 ** (1 / 12) - 1, 6)}, count=1),
+    Case("growth-exact-this-year", ["chatbot, 100k users, 1,000 online at once, growth should be 60% this year"],
+         {"monthly_growth_rate": round(1.6 ** (1 / 12) - 1, 6)}, count=1),
+    Case("growth-exact-yoy", ["chatbot, 100k users, 1,000 online at once, growing 35% year over year"],
+         {"monthly_growth_rate": round(1.35 ** (1 / 12) - 1, 6)}, count=1),
+    Case("ranges-growth-mom-endash", ["our bot has 90k users, ~2000 online at once, growth is 4–7% month over month rn"],
+         {"concurrent_users": 2000, "monthly_growth_rate.low": 0.04, "monthly_growth_rate.high": 0.07}, count=1),
 ]
 
 

@@ -189,3 +189,51 @@ def test_a_what_if_range_whose_high_end_is_more_than_the_users_is_refused():
     transcript = run_library([BASE, "what if 150-250k are online at once?"])
     assert not _what_ifs([BASE, "what if 150-250k are online at once?"])
     assert "more than the 200,000 registered users" in transcript["messages"][-1]["content"]
+
+
+# -- yearly cues without "a" / "per", a month-over-month rate, and the converted centre (mid) ----------------
+def _yearly(rate: float) -> float:
+    return (1 + rate) ** (1 / 12) - 1
+
+
+@pytest.mark.parametrize("text, value, low, high", [
+    ("the growth target is 40 to 80% this year", _yearly(0.6), _yearly(0.4), _yearly(0.8)),
+    ("we see 25 to 45% growth over the year", _yearly(0.35), _yearly(0.25), _yearly(0.45)),
+    ("we plan on 2-4x in a year", 3 ** (1 / 12) - 1, 2 ** (1 / 12) - 1, 4 ** (1 / 12) - 1),
+    ("we plan on 2-4x over the next year", 3 ** (1 / 12) - 1, 2 ** (1 / 12) - 1, 4 ** (1 / 12) - 1),
+    ("growth of 20-40% in the next year", _yearly(0.3), _yearly(0.2), _yearly(0.4)),
+    ("growing 10-30% yoy", _yearly(0.2), _yearly(0.1), _yearly(0.3)),
+    ("growing 10-30% annually", _yearly(0.2), _yearly(0.1), _yearly(0.3)),
+    ("growth is 6–9% month over month rn", 0.075, 0.06, 0.09),
+])
+def test_a_yearly_or_month_over_month_range_is_a_rate_of_that_period(text, value, low, high):
+    u = understand(text)
+    assert u.growth == pytest.approx(value)
+    assert u.ranges["monthly_growth_rate"] == pytest.approx((low, high))
+    assert not set(u.ranges) & {"concurrent_share", "peak_share"}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("growth should be 60% this year", _yearly(0.6)), ("we grow 60% over the year", _yearly(0.6)),
+    ("we expect 60% growth in a year", _yearly(0.6)), ("growing 60% per year", _yearly(0.6)),
+    ("growing 60% annually", _yearly(0.6)), ("growing 60% yoy", _yearly(0.6)),
+    ("growing 60% year over year", _yearly(0.6)), ("we expect 3x in a year", 3 ** (1 / 12) - 1),
+    ("growth is 6% month over month right now", 0.06),
+])
+def test_an_exact_rate_with_a_yearly_cue_is_converted(text, value):
+    u = understand(text)
+    assert u.growth == pytest.approx(value)
+    assert "monthly_growth_rate" not in u.ranges
+
+
+def test_a_converted_range_is_centred_on_the_converted_midpoint():
+    (args,) = _forecasts(["chatbot, 200k users, 3k online at once, we'll grow 2-3x next year"])
+    assert args["ranges"]["monthly_growth_rate"]["mid"] == pytest.approx(Y25, abs=1e-6)
+    (args,) = _forecasts(["chatbot, 200k users, 3k online at once, growth 5-10% a month"])
+    assert "mid" not in args["ranges"]["monthly_growth_rate"]  # said in months: the middle of its ends
+
+
+def test_a_what_if_with_a_converted_range_is_centred_on_the_converted_midpoint():
+    calls = tool_calls(run_library(["support chatbot, 200k users, 3,000 online at once", "what if we grow 2-3x next year?"]))
+    (args,) = [a for name, a, ok in calls if name == "what_if" and ok]
+    assert args["ranges"]["monthly_growth_rate"]["mid"] == pytest.approx(Y25, abs=1e-6)

@@ -54,7 +54,9 @@ def _percent(text: str, n: Number, before: str, after: str, u: Understanding) ->
     value = n.fraction
     if SHARE_OF.match(after):  # "1-2% of our 200k users are online at once": the cue is past the count
         after = after + re.split(r"[,;!?\n]|\.(?!\d)", text[n.end + len(after):n.end + len(after) + 60])[0]
-    if CONCURRENT.search(after) or BEFORE_CONC.search(before) or PEAK.search(after) \
+    if _rate_first(after):
+        pass  # "growth is 8-12% month over month right now": a rate's period comes before the online cue
+    elif CONCURRENT.search(after) or BEFORE_CONC.search(before) or PEAK.search(after) \
             or (BEFORE_PEAK.search(before) and ARE_ON.match(after)):
         to_share = _fraction if n.percent else _same
         if PEAK.search(after) or BEFORE_PEAK.search(before):
@@ -87,6 +89,13 @@ def _percent(text: str, n: Number, before: str, after: str, u: Understanding) ->
         span = u.ranges.get("monthly_growth_rate")
         said = f"{n.low:g}-{n.high:g}%" if span and n.low is not None else f"{n.value:g}%"
         u.growth_note = growth_note(f"{said} per {_period_name(period)}", u.growth, span, f"{n.value:g}%")
+
+
+def _rate_first(after: str) -> bool:
+    """A period ("a month", "month over month", "per year") said between a percentage and a word for users
+    online (or at peak) makes the percentage a rate: the online word belongs to something else."""
+    cue = CONCURRENT.search(after) or PEAK.search(after)
+    return bool(cue) and not SHARE_OF.match(after) and rate_period_months(after[:cue.start()]) is not None
 
 
 def growth_note(said: str, monthly: float, span: Span | None, middle: str = "") -> str:

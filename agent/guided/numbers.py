@@ -207,7 +207,8 @@ def parse_percent(text: str) -> float | None:
 
 _PERIOD_WORDS: list[tuple[str, float]] = [
     (r"\b(?:per|a|an|each|every|/)\s*(?:calendar\s+)?month\b|\bmonthly\b|\bmonth[\s-]+over[\s-]+month\b|\bmom\b|/\s*mo\b|\bpm\b|\bp\.m\.", 1.0),
-    (r"\b(?:per|a|an|each|every|/)\s*(?:calendar\s+)?year\b|\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b|\byear[\s-]+over[\s-]+year\b|\byoy\b|/\s*yr\b|\bp\.a\.|\bpa\b", 12.0),
+    (r"\b(?:per|a|an|each|every|/)\s*(?:calendar\s+)?year\b|\b(?:this|next|in\s+(?:a|one)|over\s+(?:the|a|one)(?:\s+(?:next|coming))?"
+     r"|(?:in|within)\s+the\s+(?:next|coming)|the\s+(?:next|coming))\s+year\b|\byearly\b|\bannual(?:ly)?\b|\bper\s+annum\b|\byear[\s-]+over[\s-]+year\b|\byoy\b|/\s*yr\b|\bp\.a\.|\bpa\b", 12.0),
     (r"\b(?:per|a|an|each|every|/)\s*quarter\b|\bquarterly\b|\bqoq\b", 3.0),
     (r"\b(?:per|a|an|each|every|/)\s*week\b|\bweekly\b|\bwow\b", 12.0 / 52.0),
     (r"\b(?:per|a|an|each|every|/)\s*day\b|\bdaily\b", 12.0 / 365.0),

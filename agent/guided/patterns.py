@@ -43,7 +43,7 @@ MULTIPLE = re.compile(
     r"|(?<![\w.])x\s*(?P<x2>\d+(?:\.\d+)?)\b|\b(?P<w2>two|three|four|five|ten)\s+times\b", _I)
 _MULT_WORDS = {"doubl": 2.0, "twice": 2.0, "tripl": 3.0, "quadrupl": 4.0, "halv": 0.5, "half": 0.5,
                "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "ten": 10.0}
-EVERY = re.compile(r"\s*(?:(?:every|each|per|a|an|in)\s+(?:(?P<n>\d+(?:\.\d+)?|two|three|six|twelve|eighteen)\s+)?"
+EVERY = re.compile(r"\s*(?:(?:every|each|per|a|an|in(?:\s+(?:a|one))?|over\s+(?:the|a|one)(?:\s+(?:next|coming))?|within\s+(?:a|one)|this)\s+(?:(?P<n>\d+(?:\.\d+)?|two|three|six|twelve|eighteen)\s+)?"
                    r"(?P<unit>years?|months?|quarters?|weeks?)|(?P<adv>yearly|annually|monthly|quarterly))\b", _I)
 _WORD_N = {"two": 2, "three": 3, "six": 6, "twelve": 12, "eighteen": 18}
 _UNIT_MONTHS = {"year": 12.0, "month": 1.0, "quarter": 3.0, "week": 12 / 52, "yearly": 12.0, "annually": 12.0,

@@ -113,6 +113,9 @@ def forecast_ranges(facts: dict[str, Any], args: dict[str, Any]) -> dict[str, di
         if key in SHARES:
             low, high = max(1.0, round(reg * low, 2)), max(1.0, round(reg * high, 2))
         out[path] = {"low": low, "high": high}
+        centre = float(facts[key])
+        if key not in SHARES and low < centre < high and not math.isclose(centre, (low + high) / 2, rel_tol=1e-9):
+            out[path]["mid"] = centre  # a converted range ("2-3x next year"): its centre is the converted midpoint
     return out
 
 

@@ -7,6 +7,8 @@ shared with the LLM path's tool.
 """
 from __future__ import annotations
 
+import math
+
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,6 +50,9 @@ class _Changes:
         low, high = span[0] * scale, span[1] * scale
         self.ranges[path] = {"low": round(low, digits), "high": round(high, digits)} if digits else \
             {"low": float(int(round(low))), "high": float(int(round(high)))}
+        r, mid = self.ranges[path], float(self.set_[path])
+        if r["low"] < mid < r["high"] and not math.isclose(mid, (r["low"] + r["high"]) / 2, rel_tol=1e-6):
+            r["mid"] = mid  # a converted range ("2-3x a year"): its centre is the converted midpoint
 
 
 class WhatIfReading(TurnState):
