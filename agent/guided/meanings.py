@@ -95,7 +95,7 @@ def _rate_first(after: str) -> bool:
     """A period ("a month", "month over month", "per year") said between a percentage and a word for users
     online (or at peak) makes the percentage a rate: the online word belongs to something else."""
     cue = CONCURRENT.search(after) or PEAK.search(after)
-    return bool(cue) and not SHARE_OF.match(after) and rate_period_months(after[:cue.start()]) is not None
+    return cue is not None and not SHARE_OF.match(after) and rate_period_months(after[:cue.start()]) is not None
 
 
 def growth_note(said: str, monthly: float, span: Span | None, middle: str = "") -> str:
