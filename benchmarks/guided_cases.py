@@ -285,6 +285,14 @@ CASES: list[Case] = [
          {"monthly_growth_rate": round(1.6 ** (1 / 12) - 1, 6)}, count=1),
     Case("growth-exact-yoy", ["chatbot, 100k users, 1,000 online at once, growing 35% year over year"],
          {"monthly_growth_rate": round(1.35 ** (1 / 12) - 1, 6)}, count=1),
+    # An average and a peak share or multiplier said together: the peak is not dropped for the average
+    Case("ranges-avg-count-peak-share", ["chatbot for 120k members. Usually 900 are chatting at once, and on launch days at peak 2-3% are on."],
+         {"concurrent_users": 900, "peak_concurrent_users.low": 2400, "peak_concurrent_users.high": 3600}, count=1),
+    Case("ranges-avg-share-peak-share", ["200k users signed up. avg 0.5-1% online at once, peaks hit 3 to 5 percent of users at exam time."],
+         {"concurrent_users.low": 1000, "concurrent_users.high": 2000, "peak_concurrent_users.low": 6000,
+          "peak_concurrent_users.high": 10_000}, count=1),
+    Case("ranges-peak-times-normal", ["250k registered, 3k concurrent avg. Peak is somewhere between 2 and 3 times normal load."],
+         {"concurrent_users": 3000, "peak_multiplier.low": 2, "peak_multiplier.high": 3}, count=1),
     Case("ranges-growth-mom-endash", ["our bot has 90k users, ~2000 online at once, growth is 4–7% month over month rn"],
          {"concurrent_users": 2000, "monthly_growth_rate.low": 0.04, "monthly_growth_rate.high": 0.07}, count=1),
 ]

@@ -237,3 +237,25 @@ def test_a_what_if_with_a_converted_range_is_centred_on_the_converted_midpoint()
     calls = tool_calls(run_library(["support chatbot, 200k users, 3,000 online at once", "what if we grow 2-3x next year?"]))
     (args,) = [a for name, a, ok in calls if name == "what_if" and ok]
     assert args["ranges"]["monthly_growth_rate"]["mid"] == pytest.approx(Y25, abs=1e-6)
+
+
+@pytest.mark.parametrize("text, peak, low, high", [
+    ("chatbot, 80k users. Normally around 500 are chatting at once, but at peak 3-4% are on.", 2800, 2400, 3200),
+    ("chatbot, 300k users, 1-1.5% online at once, peaks hit 4 to 6 percent of users", 15000, 12000, 18000),
+    ("agent, 50k registered devs, 1,000 concurrent, and at peak somewhere between 5% and 8% of them are online", 3250, 2500, 4000),
+])
+def test_a_peak_share_said_with_an_average_is_planned_as_the_peak(text, peak, low, high):
+    (args,) = _forecasts([text])
+    assert args["peak_concurrent_users"] == pytest.approx(peak)
+    assert args["ranges"]["peak_concurrent_users"] == {"low": low, "high": high}
+    assert "concurrent_users" in args
+
+
+@pytest.mark.parametrize("text, value, low, high", [
+    ("Peak is somewhere between 1.5 and 2.5 times normal load", 2.0, 1.5, 2.5),
+    ("peaks are 3 to 4x the average", 3.5, 3, 4),
+])
+def test_a_peak_multiplier_range_in_words(text, value, low, high):
+    u = understand(text)
+    assert u.activity.peak_multiplier == pytest.approx(value)
+    assert u.ranges["peak_multiplier"] == pytest.approx((low, high))

@@ -45,6 +45,8 @@ _LO = r"(?:(?P<lo>\d+(?:\.\d+)?)\s*(?:-|–|to)\s*)?"  # "2-3x": the low end of 
 BUSIEST = re.compile(r"\b(?:busiest|peak|rush) (?:hour|time|moment|period)s?\b[^.;]{0,30}?\b" + _LO + r"(?P<n>\d+(?:\.\d+)?|two|three|four|five)"
                      r"\s*(?:x|times)\s*(?:the\s+)?(?:average|normal|usual|mean)", _I)
 TIMES_THAT = re.compile(r"\b" + _LO + r"(?P<n>\d+(?:\.\d+)?)\s*x\s+(?:that|the average|average|normal)\b", _I)
+PEAK_TIMES = re.compile(r"\bpeak(?:s|ing)?\b[^.;\d]{0,30}?\b(?:between\s+)?(?:(?P<lo>\d+(?:\.\d+)?)\s*(?:x\s*)?(?:-|–|to|and)\s*)?"
+                        r"(?P<n>\d+(?:\.\d+)?)\s*(?:x|times)\s+(?:the\s+)?(?:average|normal|usual|mean|typical)\b", _I)  # "peak is somewhere between 1.5 and 2.5 times normal load"
 SPIKE = re.compile(r"\b(?:spikes?|jumps?|surges?|bursts?|peaks?)\s+(?:up\s+)?to\s+(?P<n>\d+(?:\.\d+)?)\s*x\b", _I)
 GROWTH_MULT = re.compile(r"\b(?:to\s+)?" + _LO + r"(?P<n>\d+(?:\.\d+)?|two|three|ten)\s*x\b[^.;,]{0,12}?\b(?:(?:over|in|within|by)\s+(?:the\s+)?"
                          r"(?:next|coming|following)?|next|coming)\s*(?:(?P<m>\d+)\s*months?|year|12 months)", _I)
@@ -173,7 +175,7 @@ def _phrases(text: str, a: Activity) -> None:
         a.spans.append((m.start(), m.end()))
     if a.sessions_per_day is None and re.search(r"\b(?:one|a single)\s+(?:long\s+)?session\b", text, _I):
         a.sessions_per_day = 1.0
-    for pat, attr in ((BUSIEST, "peak_multiplier"), (TIMES_THAT, "peak_multiplier"), (SPIKE, "spike_multiplier")):
+    for pat, attr in ((PEAK_TIMES, "peak_multiplier"), (BUSIEST, "peak_multiplier"), (TIMES_THAT, "peak_multiplier"), (SPIKE, "spike_multiplier")):
         m = pat.search(text)
         if m:
             word = m.group("n").lower()

@@ -100,9 +100,20 @@ class Facts(TurnState):
             f.pop(k, None)
         avg, peak = ranged.words(replies.num(u.concurrent or 0), u.ranges.get("concurrent_users"), replies.num), \
             ranged.words(replies.num(u.peak or 0), u.ranges.get("peak_concurrent_users"), replies.num)
-        if u.concurrent is not None and u.peak is not None:
-            self._put("concurrent_users", u.concurrent, u, "concurrent_users")
-            self._put("peak_concurrent_users", u.peak, u, "peak_concurrent_users")
+        if (u.concurrent is not None or u.concurrent_share is not None) and (u.peak is not None or u.peak_share is not None):
+            # an average and a peak, each a count or a share of the users ("500 at once, at peak 3-4% are on")
+            for k in ("concurrent_users", "peak_concurrent_users"):
+                f.pop(k, None)
+            if u.concurrent is not None:
+                self._put("concurrent_users", u.concurrent, u, "concurrent_users")
+            else:
+                self._put("concurrent_share", u.concurrent_share or 0.0, u, "concurrent_share")
+                avg = ranged.words(f"{u.concurrent_share:.2%}", u.ranges.get("concurrent_share"), _pct) + " of users"
+            if u.peak is not None:
+                self._put("peak_concurrent_users", u.peak, u, "peak_concurrent_users")
+            else:
+                self._put("peak_share", u.peak_share or 0.0, u, "peak_share")
+                peak = ranged.words(f"{u.peak_share:.2%}", u.ranges.get("peak_share"), _pct) + " of users"
             changed.append(f"{avg} online at once on average, {peak} at peak")
             return
         if u.peak is not None:

@@ -57,7 +57,7 @@ def _percent(text: str, n: Number, before: str, after: str, u: Understanding) ->
     if _rate_first(after):
         pass  # "growth is 8-12% month over month right now": a rate's period comes before the online cue
     elif CONCURRENT.search(after) or BEFORE_CONC.search(before) or PEAK.search(after) \
-            or (BEFORE_PEAK.search(before) and ARE_ON.match(after)):
+            or (BEFORE_PEAK.search(before) and (ARE_ON.match(after) or PEAK_SHARE_OF.match(after))):
         to_share = _fraction if n.percent else _same
         if PEAK.search(after) or BEFORE_PEAK.search(before):
             u.peak_share = keep(u.ranges, "peak_share", n, to_share)
@@ -89,6 +89,9 @@ def _percent(text: str, n: Number, before: str, after: str, u: Understanding) ->
         span = u.ranges.get("monthly_growth_rate")
         said = f"{n.low:g}-{n.high:g}%" if span and n.low is not None else f"{n.value:g}%"
         u.growth_note = growth_note(f"{said} per {_period_name(period)}", u.growth, span, f"{n.value:g}%")
+
+
+PEAK_SHARE_OF = re.compile(r"\s*of\s+(?:our|the|all|its|their|my)?\s*(?:users|them|us|customers|members|people)\b", _I)  # "peaks hit 4-6% of users"
 
 
 def _rate_first(after: str) -> bool:
