@@ -293,6 +293,10 @@ CASES: list[Case] = [
           "peak_concurrent_users.high": 10_000}, count=1),
     Case("ranges-peak-times-normal", ["250k registered, 3k concurrent avg. Peak is somewhere between 2 and 3 times normal load."],
          {"concurrent_users": 3000, "peak_multiplier.low": 2, "peak_multiplier.high": 3}, count=1),
+    Case("ranges-dau-correction-really", ["returns help bot: 400k registered, 30k DAU, 1-2 sessions a day, 6 min each",
+                                          "correction: DAU is actually somewhere between 20k and 50k, and it's 1 session a day exactly"],
+         {"registered_users": 400_000, "daily_active_users.low": 20_000, "daily_active_users.high": 50_000,
+          "workload.sessions_per_active_user_per_day": 1}, count=1),
     Case("ranges-growth-mom-endash", ["our bot has 90k users, ~2000 online at once, growth is 4–7% month over month rn"],
          {"concurrent_users": 2000, "monthly_growth_rate.low": 0.04, "monthly_growth_rate.high": 0.07}, count=1),
 ]

@@ -259,3 +259,10 @@ def test_a_peak_multiplier_range_in_words(text, value, low, high):
     u = understand(text)
     assert u.activity.peak_multiplier == pytest.approx(value)
     assert u.ranges["peak_multiplier"] == pytest.approx((low, high))
+
+
+def test_a_dau_range_after_filler_words_is_daily_actives_not_registered_users():
+    u = understand("correction: DAU is really anywhere between 40k and 70k")
+    assert u.activity.daily_active_users == 55_000
+    assert u.ranges["daily_active_users"] == (40_000, 70_000)
+    assert u.registered is None

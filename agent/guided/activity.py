@@ -26,7 +26,8 @@ DAU_AFTER = re.compile(r"^\s*(?:dau\b|daily active(?: users)?\b|daily actives\b|
                        r"|(?:[\w'-]+\s+){0,7}?(?:use|uses|using|open|opens|chat|chats|are on|on it|log in|visit)\b[^,.;:|]{0,40}?\b"
                        + _DAILY_WORDS + r")", _I)
 DAU_BEFORE = re.compile(r"(?:\bdau|daily actives?(?: users)?|daily users|" + _DAILY_WORDS
-                        + r"(?:\s+maybe|\s+about|\s+around|\s+roughly)?)\s*(?:is|are|of|:|=|~|around|about|roughly|maybe|-)*\s*$", _I)
+                        + r"(?:\s+maybe|\s+about|\s+around|\s+roughly)?)\s*(?:(?:is|are|of|:|=|~|around|about|roughly|maybe|-|really|actually|now"
+                        r"|anywhere|somewhere|between|from)\s*)*$", _I)  # "DAU is really anywhere between 40k and 70k"
 MAU_AFTER = re.compile(r"^\s*(?:mau\b|monthly active(?: users)?\b|monthly actives\b|monthly users\b)", _I)
 MAU_BEFORE = re.compile(r"\b(?:mau|monthly active users|monthly actives)\s*(?:is|are|of|:|=|~|around|about)*\s*$", _I)
 WAU_AFTER = re.compile(r"^\s*(?:wau\b|weekly active(?: users)?\b|weekly actives\b|weekly users\b)", _I)
