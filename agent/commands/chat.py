@@ -75,10 +75,9 @@ def make_backend(args: argparse.Namespace, ui: Any) -> Any:
 
 
 def warn_model(backend: Any, warn: Any) -> None:
-    """Once per start, not per turn: a retired chat model is named before its first 404."""
-    from agent.backends.openai_compatible import OpenAIBackend
-
-    if isinstance(backend, OpenAIBackend):
+    """Once per start, not per turn: a retired chat model is named before its first 404. Checked by the
+    backend's name, so the offline guided mode does not import openai just to skip the check."""
+    if getattr(backend, "name", "") == "openai":
         from agent.backends.model_notice import chat_model_notice
 
         notice = chat_model_notice(backend.model)
