@@ -15,8 +15,7 @@ instance search ranks (`app_need`, `worker_need`) compute none.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.errors import known
@@ -27,26 +26,24 @@ if TYPE_CHECKING:  # pragma: no cover
     from forecasting.scenario import ResolvedApp
 
 
-@dataclass(frozen=True)
-class InstanceType:
+class InstanceType(NamedTuple):
     name: str
     vcpu: float
     memory_gib: float
     usd_per_hour: float
 
 
-@dataclass(frozen=True)
-class TierSizing:
+class TierSizing(NamedTuple):
     """A tier at its peak hour, plus the count for each hour of the day (autoscaled)."""
 
     need: Need
     peak: Fit
     hourly_counts: tuple[int, ...]
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
     @property
     def instances(self) -> int:
-        return self.peak.count
+        return self.peak.instances
 
     @property
     def min_replicas(self) -> int:

@@ -11,8 +11,7 @@ scale-out signal must fire while the load can still rise that long without breac
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from forecasting.errors import known
 from forecasting.pricing import Rate
@@ -21,8 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from forecasting.sizing_context import PlanContext
 
 
-@dataclass(frozen=True)
-class TierCost:
+class TierCost(NamedTuple):
     hourly_counts: tuple[int, ...]
     committed: int
     autoscaled_monthly_usd: float
@@ -52,8 +50,7 @@ def tier_cost(counts: tuple[int, ...], rate: Rate, hours_per_month: float, unit:
     return TierCost(counts, committed, auto, always, basis)
 
 
-@dataclass(frozen=True)
-class GpuSignal:
+class GpuSignal(NamedTuple):
     scale_out_sequences_per_replica: float
     kv_cache_usage_threshold: float
     waiting_requests_threshold: float

@@ -21,10 +21,9 @@ file does not know is an input error with a "did you mean", never a silent us-ea
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -42,8 +41,7 @@ DEFAULT_REGION = "aws-us-east-1"
 _M = TypeVar("_M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedTuple):
     region: str
     provider: str
     hours_per_month: float
@@ -54,7 +52,7 @@ class Catalog:
     services: Services
     rds_instances: dict[str, ManagedDb]
     api_price_source: str
-    pricing_options: dict[str, dict[str, Commitment]] = field(default_factory=dict)
+    pricing_options: dict[str, dict[str, Commitment]] = {}  # read-only: never mutated, so one shared default is safe
     caches: tuple[CacheNode, ...] = ()
     overrides: tuple[str, ...] = ()
 
@@ -234,5 +232,5 @@ def with_overrides(prices: dict[str, Any] | None, label: str = "user price file"
                 services[key] = service
     if problems:
         raise ScenarioError(problems)
-    return replace(cat, region=file.region or cat.region, api_models=api_models, cpu_instances=cpu, gpu_instances=tuple(gpus),
+    return cat._replace(region=file.region or cat.region, api_models=api_models, cpu_instances=cpu, gpu_instances=tuple(gpus),
                    rds_instances=rds, services=Services.model_validate(services), overrides=(*cat.overrides, source))

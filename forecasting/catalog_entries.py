@@ -13,8 +13,7 @@ region, that they equal what `model_validate` makes of the same rows. A user's f
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Annotated, Any, Iterable
+from typing import Annotated, Any, Iterable, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
@@ -165,8 +164,7 @@ class CacheNode(_Row):
     usd_per_million_ecpu: Price | None = None
 
 
-@dataclass(frozen=True)
-class DbHost:
+class DbHost(NamedTuple):
     """A database host the planner may choose: a managed class, or a memory-optimised instance that the
     team runs PostgreSQL on itself. `entry` is the catalog row (its spot / reserved prices)."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import DbHost
 from forecasting.data_tier import DataSizing
@@ -20,8 +20,7 @@ ALB_GB_PER_HOUR_PER_LCU = 1.0  # processed GB per hour per LCU for EC2 targets
 CACHE_ACCESSES_PER_MESSAGE = 2.0  # read the session, write it back
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     component: str
     monthly_usd: float
     basis: str
@@ -121,11 +120,10 @@ def load_balancer_line(load: Load, d: DataSizing, cat: Catalog) -> Line:
                 f"1 ALB x ${hourly}/h + {lcu:,.1f} LCU x ${per_lcu}/LCU-h, x {h:.0f} h")
 
 
-@dataclass(frozen=True)
-class UnitCosts:
+class UnitCosts(NamedTuple):
     per_registered_user_usd: float
     per_1000_conversations_usd: float  # 0 when the month has no conversations
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
 def unit_costs(total_usd: float, registered_users: int, monthly_conversations: float, explain: bool = False) -> UnitCosts:

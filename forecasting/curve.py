@@ -13,8 +13,8 @@ one fact in one place. A scenario may give its own 24 values (`daily_load_curve`
 """
 from __future__ import annotations
 
+from typing import NamedTuple
 import math
-from dataclasses import dataclass
 
 HOURS = 24
 TROUGH_HOUR, TROUGH_SHARE = 4, 0.3
@@ -22,8 +22,7 @@ SOURCE = ("raised-cosine day, trough 04:00 at 0.3 x mean, peak 16:00 (Azure LLM 
           " diurnal figures, workload_and_pricing.md 1.3), rescaled so the peak equals the peak multiplier")
 
 
-@dataclass(frozen=True)
-class Curve:
+class Curve(NamedTuple):
     """Hourly load / daily mean (mean 1, max = peak multiplier), and each hour's share of the peak."""
 
     relative_to_mean: tuple[float, ...]

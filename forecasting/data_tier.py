@@ -17,8 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.workload import DAYS_PER_MONTH, CallShape, Load
@@ -33,8 +32,7 @@ BYTES_PER_DIMENSION = 4.0  # float32 vectors
 SIZE_STEPS_GB = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
 
 
-@dataclass(frozen=True)
-class DataSizing:
+class DataSizing(NamedTuple):
     bytes_per_message: float
     messages_per_day: float
     db_storage_gb: float
@@ -55,7 +53,7 @@ class DataSizing:
     history_days: float = 0.0
     reads_per_s_peak: float = 0.0
     db_read_vcpu_required: float = 0.0
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
 def size_step(gb: float) -> float:

@@ -11,8 +11,8 @@ of the same class serve them (each at the Single-AZ price).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
 import math
-from dataclasses import dataclass
 
 from forecasting.catalog_entries import DbHost
 
@@ -22,8 +22,7 @@ READS_ON_PRIMARY = 0.5  # share of the primary's vCPUs reads may use before repl
 REPLICA_TARGET = 0.6  # CPU target on a read replica
 
 
-@dataclass(frozen=True)
-class DbChoice:
+class DbChoice(NamedTuple):
     option: DbHost
     fits: bool
     read_replicas: int

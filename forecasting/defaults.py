@@ -9,8 +9,7 @@ Sources are the reference notes compiled 2026-11-27 (`workload_and_pricing.md`, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from forecasting.workload import DAYS_PER_MONTH
 
@@ -20,8 +19,7 @@ ESTIMATE = "capplan estimate: no published measurement exists (reference gap lis
 JUDGEMENT = "capplan judgement, not measured"  # label of a plausible range nobody has published
 
 
-@dataclass(frozen=True)
-class Plausible:
+class Plausible(NamedTuple):
     """Where a default could plausibly lie for someone else's app: `--uncertain-defaults` draws from it
     (triangular, most likely at the default) and `--sensitivity` ranks it (docs/uncertainty.md).
     Choices (safety margin, horizon, retention, utilisation targets, replicas) have none: they are
@@ -32,8 +30,7 @@ class Plausible:
     source: str
 
 
-@dataclass(frozen=True)
-class Default:
+class Default(NamedTuple):
     value: float | int | str
     unit: str
     source: str

@@ -12,15 +12,13 @@ traceback), never as "cannot be planned".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, TypeVar
+from typing import Iterable, NamedTuple, TypeVar
 
 # "llm.model: unknown ...", "--prices: ...", "workload.output_tokens: ...": a field path, then the message
 _FIELD_PREFIX = re.compile(r"(--[a-z][a-z0-9-]*|[a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*): (.+)", re.S)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with the input. `field` is a scenario path ("llm.model"), an argument or flag
     ("--prices", "gpu"), or "" when the problem is about the input as a whole."""
 

@@ -11,8 +11,7 @@ explanation and the figure cannot disagree.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from forecasting.catalog_entries import CpuInstance
 
@@ -20,8 +19,7 @@ from forecasting.catalog_entries import CpuInstance
 EXCLUDED_CATEGORIES = frozenset({"burstable", "gpu"})
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     name: str
     family: str
     arch: str
@@ -31,8 +29,7 @@ class Shape:
     entry: CpuInstance
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """What a tier needs at one moment (after the safety margin)."""
 
     vcpu: float
@@ -40,8 +37,7 @@ class Need:
     connections: float
 
 
-@dataclass(frozen=True)
-class Rules:
+class Rules(NamedTuple):
     target_cpu_utilization: float
     reserved_memory_gib: float  # per instance: runtime / OS, not available to the work
     memory_utilization: float  # share of the rest the work may use
@@ -50,10 +46,9 @@ class Rules:
     spare: int = 1
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(NamedTuple):
     shape: Shape
-    count: int
+    instances: int
     by_cpu: int
     by_memory: int
     by_connections: int
@@ -70,11 +65,10 @@ class Fit:
                 f" memory ceil({n.memory_gib:.3g} GiB / (({s.memory_gib:g} - {r.reserved_memory_gib:g}) GiB x"
                 f" {r.memory_utilization:g})) = {self.by_memory}, connections ceil({n.connections:,.0f} /"
                 f" {r.max_connections_per_instance:,.0f} per instance) = {self.by_connections}) + {r.spare} spare,"
-                f" at least {r.floor} = {self.count} x {s.name}; limited by {self.limiting}")
+                f" at least {r.floor} = {self.instances} x {s.name}; limited by {self.limiting}")
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     best: Fit
     runner_up: Fit | None
     candidates: int
@@ -102,7 +96,7 @@ def fit(need: Need, shape: Shape, rules: Rules, usd_per_hour: float | None = Non
 
 
 def hourly_counts(need: Need, shape: Shape, rules: Rules, scale: tuple[float, ...]) -> tuple[int, ...]:
-    """`fit(...).count` at need x s for each s, in closed form: every limit is linear in the load, and
+    """`fit(...).instances` at need x s for each s, in closed form: every limit is linear in the load, and
     ceil is monotone, so the largest of the three ceilings is the ceiling of the largest ratio."""
     usable_mem = max(shape.memory_gib - rules.reserved_memory_gib, 0.0) * rules.memory_utilization
     worst = max(need.vcpu / (shape.vcpu * rules.target_cpu_utilization),
@@ -129,7 +123,7 @@ def search(need: Need, shapes: list[Shape], rules: Rules, price: Any = None, obj
         raise ValueError("no instance type to choose from")
     score = objective or (lambda f: f.usd_per_hour)
     fits = sorted((fit(need, s, rules, price(s) if price else None) for s in shapes),
-                  key=lambda f: (round(score(f), 9), f.count, f.shape.name))
+                  key=lambda f: (round(score(f), 9), f.instances, f.shape.name))
     best = fits[0]
     runner = next((f for f in fits[1:] if f.shape.name != best.shape.name), None)
     if runner is None:
@@ -137,7 +131,7 @@ def search(need: Need, shapes: list[Shape], rules: Rules, price: Any = None, obj
     else:
         b, ru = score(best), score(runner)
         unit = "/month autoscaled" if objective else "/h"
-        why = (f"{best.count} x {best.shape.name} at ${b:,.4g}{unit} beats the runner-up {runner.count} x"
+        why = (f"{best.instances} x {best.shape.name} at ${b:,.4g}{unit} beats the runner-up {runner.instances} x"
                f" {runner.shape.name} at ${ru:,.4g}{unit}"
                + (" (same price: fewer instances, then the name, break the tie)" if abs(ru - b) < 1e-9
                   else f" by {100 * (ru - b) / ru:.0f}%")

@@ -14,7 +14,6 @@ llm.monthly_usd beside the arithmetic, from the same locals (forecasting/derivat
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -26,8 +25,7 @@ from forecasting.workload import Load
 MTOK = 1_000_000.0
 
 
-@dataclass(frozen=True)
-class ApiPrices:
+class ApiPrices(NamedTuple):
     model: str
     provider: str
     input: float
@@ -40,8 +38,7 @@ class ApiPrices:
     long_context_note: str = ""  # set when a long-context tier prices the calls
 
 
-@dataclass(frozen=True)
-class ApiSizing:
+class ApiSizing(NamedTuple):
     required_rpm: float
     required_input_tpm: float
     required_output_tpm: float
@@ -55,7 +52,7 @@ class ApiSizing:
     monthly_cache_write_usd: float
     monthly_output_usd: float
     monthly_usd: float
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
 def prices_for(cat: Catalog, model: str) -> ApiPrices:
@@ -83,7 +80,7 @@ def with_long_context(p: ApiPrices, cat: Catalog, input_tokens_per_call: float) 
             f" long-context threshold: the whole request is billed at ${lc.input_usd_per_mtok}/M input and"
             f" ${lc.output_usd_per_mtok}/M output instead of ${p.input}/M and ${p.output}/M ({lc.source}, {lc.as_of});"
             f" cached input and cache writes scaled by the same x{k:.2f} (derived)")
-    return replace(p, input=float(lc.input_usd_per_mtok), output=float(lc.output_usd_per_mtok),
+    return p._replace(input=float(lc.input_usd_per_mtok), output=float(lc.output_usd_per_mtok),
                    cached_input=p.cached_input * k, cache_write=p.cache_write * k if p.cache_write is not None else None,
                    long_context_note=note)
 
@@ -150,8 +147,7 @@ class TierChoice(NamedTuple):
     limits: tuple[float, float] | None  # (RPM, TPM or ITPM + OTPM) of the chosen tier
 
 
-@dataclass(frozen=True)
-class _Bill:
+class _Bill(NamedTuple):
     """The bill with the token counts and the branch it took, so `size_api`'s text reads what the figure used."""
 
     uncached_tokens: float

@@ -307,10 +307,9 @@ def _explain(c: Candidate, p: planner.OptionPath, horizon: int) -> dict[str, str
 
 def _remembered(path: planner.OptionPath) -> planner.OptionPath:
     """The reference's serving cost at a load is asked for by every option's break-even: compute it once."""
-    import dataclasses
     from functools import lru_cache
 
-    return dataclasses.replace(path, at=lru_cache(maxsize=None)(path.at))
+    return path._replace(at=lru_cache(maxsize=None)(path.at))
 
 
 def _evaluate(s: Scenario, cat: Catalog, serving: Any, pricings: tuple[str, ...]) -> list[planner.OptionPath] | str:

@@ -8,7 +8,6 @@ context; `_evaluate` is cheap plain arithmetic, so a 36-month timeline costs wel
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
@@ -507,7 +506,7 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
                  instances_by_connections=a.peak.by_connections, limiting_factor=a.peak.limiting,
                  max_connections_per_instance=int(r.app.max_connections_per_instance),
                  instance_family=ch.best.shape.family, instance_usd_per_hour=ctx.app_rate.baseline_usd_per_hour,
-                 runner_up=f"{ru.count} x {ru.shape.name}" if ru else None, runner_up_usd_per_hour=ru.usd_per_hour if ru else None,
+                 runner_up=f"{ru.instances} x {ru.shape.name}" if ru else None, runner_up_usd_per_hour=ru.usd_per_hour if ru else None,
                  choice=ch.why, candidates_tried=ch.candidates)
     workers = None
     target = r.app.target_cpu_utilization
@@ -524,7 +523,7 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
         workers = WorkersOut(instance_type=ctx.worker_inst.name, instances=wk.instances, concurrent_tasks=wk.need.connections,
                              vcpu_required=wk.need.vcpu, memory_gib_required=wk.need.memory_gib,
                              connections_required=wk.need.connections, limiting_factor=wk.peak.limiting,
-                             runner_up=f"{wr.count} x {wr.shape.name}" if wr else None, choice=wc.why)
+                             runner_up=f"{wr.instances} x {wr.shape.name}" if wr else None, choice=wc.why)
         auto.workers_min_replicas = wk.min_replicas
         auto.workers_max_replicas = wk.max_replicas
         auto.workers_hourly_replicas = list(wk.hourly_counts)
@@ -631,8 +630,7 @@ def chosen_instance_types(s: Scenario, cat: Catalog, serving: Any = None) -> dic
 # Serving options (issue 13): the same context and months as `plan()`; the LLM serving part priced under
 # each GPU pricing option at any load on demand (`OptionPath.at`), the rest of the plan priced once. One
 # context per (model, GPU, precision), so the estimator runs once for all of a candidate's pricing options.
-@dataclass(frozen=True)
-class ServingMonth:
+class ServingMonth(NamedTuple):
     month: int | None  # None: a load past the horizon (`scale` x month 0), for break-even beyond it
     scale: float
     llm_usd: float | None  # None: the GPU has no price in the catalog
@@ -640,8 +638,7 @@ class ServingMonth:
     gpus: int
 
 
-@dataclass(frozen=True)
-class OptionPath:
+class OptionPath(NamedTuple):
     gpu_pricing: str
     first: ServingMonth
     last: ServingMonth

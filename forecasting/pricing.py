@@ -8,8 +8,7 @@ a database primary or a GPU replica that needs minutes to load its model does no
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import Instance, ManagedDb
@@ -18,8 +17,7 @@ PricingOption = Literal["on_demand", "reserved_1y", "reserved_3y", "spot"]
 Tier = Literal["app", "workers", "gpu", "db_self", "db_managed"]
 
 
-@dataclass(frozen=True)
-class Rate:
+class Rate(NamedTuple):
     """USD per instance-hour for the always-on baseline and for hours above it, each with its basis."""
 
     baseline_usd_per_hour: float

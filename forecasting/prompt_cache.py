@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple, TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting.scenario import ResolvedWorkload
@@ -33,8 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 DATA = Path(__file__).resolve().parent / "data" / "prompt_caching.json"
 
 
-@dataclass(frozen=True)
-class CacheRule:
+class CacheRule(NamedTuple):
     """What a cache keeps: the shortest prefix, the lifetime of an unused prefix, block granularity."""
 
     name: str
@@ -45,8 +43,7 @@ class CacheRule:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Conversation:
+class Conversation(NamedTuple):
     system_prompt_tokens: float
     retrieved_context_tokens: float
     prompt_tokens: float
@@ -55,8 +52,7 @@ class Conversation:
     seconds_between_calls: float  # think time + response time
 
 
-@dataclass(frozen=True)
-class CacheShare:
+class CacheShare(NamedTuple):
     share: float                  # cached / all input tokens, over all calls
     cached_tokens_per_call: float
     input_tokens_per_call: float

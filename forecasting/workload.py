@@ -18,8 +18,7 @@ Conventions:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 from forecasting.derivation import NO_DERIVATIONS, n as _n
 
@@ -41,8 +40,7 @@ def growth_factor(monthly_growth_rate: float, month: int) -> float:
     return (1.0 + monthly_growth_rate) ** month
 
 
-@dataclass(frozen=True)
-class CallShape:
+class CallShape(NamedTuple):
     """Per-call token counts and timing; independent of how many users there are."""
 
     input_tokens_per_call: float
@@ -56,11 +54,10 @@ class CallShape:
     cached_input_share: float
     messages_per_session: float
     tool_calls_per_llm_call: float
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
-@dataclass(frozen=True)
-class Load:
+class Load(NamedTuple):
     """Load at one point in time. Peak values size capacity; average values give monthly volumes."""
 
     peak_concurrent_users: float
@@ -80,14 +77,14 @@ class Load:
     monthly_input_tokens: float
     monthly_cached_input_tokens: float
     monthly_output_tokens: float
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
     def scaled(self, k: float) -> "Load":
         """The load at k times the concurrency; a scaled load carries no derivations (they are month 0's)."""
-        return replace(self, derivations=NO_DERIVATIONS, **{f: getattr(self, f) * k for f in _LOAD_FIGURES})
+        return self._replace(derivations=NO_DERIVATIONS, **{f: getattr(self, f) * k for f in _LOAD_FIGURES})
 
 
-_LOAD_FIGURES = tuple(f.name for f in fields(Load) if f.name != "derivations")
+_LOAD_FIGURES = tuple(f for f in Load._fields if f != "derivations")
 
 
 def call_shape(workload: ResolvedWorkload, llm_latency_s: tuple[float, float], measured_input_tokens: float | None = None,

@@ -32,8 +32,8 @@ def test_the_cheapest_fit_wins_and_the_runner_up_is_reported():
     # a: CPU ceil(2 / (2 x 0.5)) = 2, memory ceil(4 / 7) = 1 -> 2 + 1 spare = 3 x $0.10 = $0.30
     # b: CPU ceil(2 / 2) = 1, memory 1 -> max(2 floor, 1 + 1) = 2 x $0.20 = $0.40
     # c: CPU 2, memory ceil(4 / 3) = 2 -> 3 x $0.09 = $0.27
-    assert (c.best.shape.name, c.best.count) == ("c.large", 3) and c.best.usd_per_hour == pytest.approx(0.27)
-    assert c.runner_up is not None and (c.runner_up.shape.name, c.runner_up.count) == ("a.large", 3)
+    assert (c.best.shape.name, c.best.instances) == ("c.large", 3) and c.best.usd_per_hour == pytest.approx(0.27)
+    assert c.runner_up is not None and (c.runner_up.shape.name, c.runner_up.instances) == ("a.large", 3)
     assert c.candidates == 3 and "runner-up 3 x a.large" in c.why
     assert "= 3 x c.large" in c.best.basis
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from forecasting.catalog import Catalog
 from forecasting.derivation import NO_DERIVATIONS, n as _n
@@ -20,8 +19,7 @@ from forecasting.catalog_entries import GpuInstance
 from forecasting.workload import Load
 
 
-@dataclass(frozen=True)
-class GpuOffer:
+class GpuOffer(NamedTuple):
     instance: str | None
     gpus_per_instance: int
     usd_per_hour: float | None  # per instance
@@ -30,8 +28,7 @@ class GpuOffer:
     entry: GpuInstance | None = None
 
 
-@dataclass(frozen=True)
-class SelfHostedSizing:
+class SelfHostedSizing(NamedTuple):
     concurrent_sequences: float
     sequences_per_replica: int
     replicas: int
@@ -42,7 +39,7 @@ class SelfHostedSizing:
     monthly_usd: float | None
     hourly_replicas: tuple[int, ...] = ()
     hourly_instances: tuple[int, ...] = ()
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
 def best_offer(cat: Catalog, gpu: str, gpus_per_replica: int, replicas: int) -> GpuOffer:
@@ -115,11 +112,10 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
 
 def priced(s: SelfHostedSizing, monthly_usd: float) -> SelfHostedSizing:
     """The same sizing with its autoscaled monthly cost."""
-    return replace(s, monthly_usd=monthly_usd)
+    return s._replace(monthly_usd=monthly_usd)
 
 
-@dataclass(frozen=True)
-class OperatingPoint:
+class OperatingPoint(NamedTuple):
     """The knee of the replica's concurrency curve: the SLO-bounded batch, against the batch at saturation."""
 
     concurrency_per_replica: int
@@ -127,7 +123,7 @@ class OperatingPoint:
     max_output_tokens_per_s_per_replica: float
     share_of_max_throughput: float
     limited_by: str
-    derivations: Mapping[str, str] = field(default=NO_DERIVATIONS, compare=False, repr=False)
+    derivations: Mapping[str, str] = NO_DERIVATIONS
 
 
 def operating_point(cap: Any, explain: bool = False) -> OperatingPoint:
