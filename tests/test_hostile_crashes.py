@@ -183,12 +183,12 @@ def test_hostile_price_files_exit_2(monkeypatch, capsys, tmp_path, name) -> None
 
 
 CATALOGS = {
-    "models_object": ({"models": {"id": "x"}}, "'models' must be a list"),
-    "mbu_zero": ({"profiles": [{"id": "trtllm", "mbu": 0}]}, "'mbu' must be a share above 0"),
+    "models_object": ({"models": {"id": "x"}}, "c.json: models: must be a list"),
+    "mbu_zero": ({"profiles": [{"id": "trtllm", "mbu": 0}]}, "c.json: profiles[0].mbu: must be a fraction above 0"),
     "infinite_memory": ('{"gpus": [{"id": "g", "memory_gb": 1e999, "memory_bandwidth_tb_s": 3, "dense_tflops": {"bf16": 900}}]}',
                         "too large"),
     "negative_tflops": ({"gpus": [{"id": "g", "memory_gb": 80, "memory_bandwidth_tb_s": 3,
-                                   "dense_tflops": {"bf16": -900}}]}, "'dense_tflops.bf16' must be a positive"),
+                                   "dense_tflops": {"bf16": -900}}]}, "c.json: gpus[0].dense_tflops.bf16: must be above 0"),
 }
 
 

@@ -48,12 +48,12 @@ def test_hostile_prices_are_refused_not_priced(monkeypatch, capsys, tmp_path, pr
 
 @pytest.mark.parametrize("catalog,words", [
     ({"gpus": [{"id": "h100-sxm", "memory_gb": 80, "memory_bandwidth_tb_s": 3.35,
-                "dense_tflops": {"bf16": -989}}]}, "'dense_tflops.bf16' must be a positive"),
+                "dense_tflops": {"bf16": -989}}]}, "gpus[0].dense_tflops.bf16: must be above 0"),
     ({"gpus": [{"id": "h100-sxm", "memory_gb": 80, "memory_bandwidth_tb_s": 0, "dense_tflops": {"bf16": 989}}]},
-     "'memory_bandwidth_tb_s' must be a positive"),
+     "gpus[0].memory_bandwidth_tb_s: must be above 0"),
     ({"models": [{"id": "m", "total_params_b": 8, "layers": 32, "hidden_size": 4096, "attention_heads": 32,
-                  "kv_heads": -8, "head_dim": 128}]}, "'kv_heads' must be a positive whole number"),
-    ({"profiles": [{"id": "trtllm", "mfu": 1.5}]}, "'mfu' must be a share above 0 and at most 1"),
+                  "kv_heads": -8, "head_dim": 128}]}, "models[0].kv_heads: must be a whole number of at least 1"),
+    ({"profiles": [{"id": "trtllm", "mfu": 1.5}]}, "profiles[0].mfu: must be a fraction above 0 and at most 1"),
 ])
 def test_hostile_catalogs_are_refused(monkeypatch, capsys, tmp_path, catalog, words) -> None:
     code, out, err = _plan_with(monkeypatch, capsys, tmp_path, SELF_HOSTED, catalog=catalog)
