@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from agent.cli import main
 from forecasting.serving.catalog import (
-    DATA_DIR, ServingInputError, gpu_spec, load_serving_catalog, model_spec, profile_spec,
+    DATA_DIR, EngineProfile, GpuSpec, ModelSpec, ServingInputError, gpu_spec, load_serving_catalog, model_spec, profile_spec,
 )
 from forecasting.serving.entries import GpuEntry, ModelEntry, ProfileEntry, checked_file
 from forecasting.validate import loads_strict
@@ -198,6 +198,18 @@ def test_shipped_gpu_rows_pass_and_give_the_same_record(row: dict[str, Any]) -> 
 def test_shipped_profiles_are_whole_and_give_the_same_record(row: dict[str, Any]) -> None:
     checked = ProfileEntry.model_validate(row)  # every constant required: a shipped profile lacks none
     assert repr(profile_spec(checked.model_dump())) == repr(profile_spec(row))
+
+
+def _record_fields(cls: type) -> set[str]:
+    return set(getattr(cls, "_fields", ()) or getattr(cls, "__dataclass_fields__"))
+
+
+def test_the_checked_fields_are_the_record_fields() -> None:
+    """A profile in a file inherits every constant ProfileEntry names from the built-in one: a record field
+    it did not name would silently take the record's default instead."""
+    assert set(ProfileEntry.model_fields) == _record_fields(EngineProfile)
+    assert set(ModelEntry.model_fields) == _record_fields(ModelSpec)
+    assert set(GpuEntry.model_fields) == _record_fields(GpuSpec)
 
 
 def test_the_shipped_files_read_as_a_user_file_give_the_built_in_catalog(tmp_path: Path) -> None:

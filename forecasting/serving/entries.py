@@ -14,7 +14,6 @@ Entries keep the keys the models do not name (notes, hf_id, a user's own fields)
 """
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any, Mapping
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, model_validator
@@ -229,7 +228,7 @@ def checked_file(doc: Any, origin: str, profiles: Mapping[str, EngineProfile],
             continue  # reported by CatalogFile
         base = profiles.get(row["id"]) if isinstance(row.get("id"), str) else None
         try:
-            inherited = {k: v for k, v in asdict(base or profiles[default_profile]).items() if k != "id"}
+            inherited = {k: getattr(base or profiles[default_profile], k) for k in ProfileEntry.model_fields if k != "id"}
             merged.append(ProfileEntry.model_validate({**inherited, **row}))
         except ValidationError as exc:
             problems += price_problems(exc, f"{origin}: profiles[{i}]")
