@@ -12,7 +12,6 @@ Optimiser: Nelder-Mead (standard library only), constants clamped to physical ra
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
 from typing import Any, Callable, Sequence
@@ -64,8 +63,8 @@ def nelder_mead(f: Callable[[list[float]], float], x0: list[float], steps: list[
 
 
 def catalog_with(base: ServingCatalog, profile: str, values: dict[str, Any]) -> ServingCatalog:
-    prof = dataclasses.replace(base.profiles[profile], **values)
-    return dataclasses.replace(base, profiles={**base.profiles, profile: prof})
+    prof = base.profiles[profile]._replace(**values)
+    return base._replace(profiles={**base.profiles, profile: prof})
 
 
 def loss(comps) -> float:

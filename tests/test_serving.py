@@ -5,7 +5,6 @@ pin the formulas, not the current calibration.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 from pathlib import Path
@@ -28,8 +27,8 @@ from forecasting.serving import physics as ph
 from forecasting.serving.catalog import GIB
 
 BASE = load_serving_catalog()
-TEST_PROFILE = dataclasses.replace(
-    BASE.profiles["trtllm"], id="test", mbu=0.8, attention_mbu=0.8, mfu=0.5, low_precision_mfu_factor=1.0, moe_mfu_factor=1.0,
+TEST_PROFILE = BASE.profiles["trtllm"]._replace(
+    id="test", mbu=0.8, attention_mbu=0.8, mfu=0.5, low_precision_mfu_factor=1.0, moe_mfu_factor=1.0,
     step_overhead_ms=1.0, request_overhead_ms=5.0, allreduce_latency_us=10.0, comm_efficiency=0.5,
     reserved_gib=4.0, kv_memory_fraction=0.9, kv_fraction_of="free", max_batch=256,
     kv_reserve_output_fraction=1.0, sliding_window_kv=False, useful_kv_sequences=16)

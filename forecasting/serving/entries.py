@@ -1,7 +1,7 @@
 """The shape of a serving catalog file (`--catalog FILE`): typed pydantic models of its models, GPUs and
 engine profiles, which validate a user's file before the estimator's records are built from it.
 
-Why pydantic here and frozen dataclasses at run time: the estimator reads ModelSpec / GpuSpec /
+Why pydantic here and NamedTuples at run time: the estimator reads ModelSpec / GpuSpec /
 EngineProfile attributes inside searches, and the shipped data files need no checking on every start-up
 (schema building and validation would cost each `capplan plan`; issue 16, move 12). So these models are
 built only when a user's file is read (catalog.load_serving_catalog imports this module then), and the
