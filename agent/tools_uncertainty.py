@@ -61,7 +61,7 @@ def apply_ranges(inputs: dict[str, Any], ranges: RangeArgs) -> None:
 
 def plan_inputs(inputs: dict[str, Any]) -> tuple[dict[str, Any], Any] | None:
     """(inputs as given, CapacityPlan) when the inputs hold ranges, else None (the exact path plans them)."""
-    from forecasting.ranges import has_ranges
+    from forecasting.range_syntax import has_ranges
 
     if not has_ranges(inputs):
         return None

@@ -10,7 +10,6 @@ Why the shipped files are not re-validated at start-up: schema building and vali
 `capplan plan` (issue 16, move 12); catalog._shipped constructs their rows and the tests check, region by
 region, that they equal what `model_validate` makes of the same rows. A user's file is always validated.
 """
-from __future__ import annotations
 
 import math
 from typing import Annotated, Any, Iterable, NamedTuple

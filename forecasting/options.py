@@ -31,7 +31,8 @@ from forecasting.catalog import Catalog
 from forecasting.catalog_entries import ApiModel
 from forecasting.defaults import DEFAULT_API_MODEL, OPTIONS
 from forecasting.errors import ScenarioError
-from forecasting.ranges import has_ranges, split
+from forecasting.range_syntax import has_ranges
+from forecasting.ranges import split
 from forecasting.scenario import Assumption, Scenario
 from forecasting.validate import parse_scenario
 from forecasting.vocabulary import usd_text

@@ -3,8 +3,6 @@
 Units are in the key names (`_usd`, `_gb`, `_per_s`, `_per_minute`, `_ms`) or in a `unit` field.
 Every number is finite: `plan()` checks that before returning.
 """
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -76,6 +74,21 @@ class OperatingPointOut(BaseModel):
     limited_by: str
 
 
+class GpuAutoscalingOut(BaseModel):
+    """Self-hosted replicas over the daily curve and the signal to scale them on (vLLM metric names)."""
+
+    min_replicas: int
+    max_replicas: int
+    hourly_replicas: list[int] = Field(description="model replicas needed at each hour 0-23 of the daily curve")
+    model_load_s: float
+    scale_out_sequences_per_replica: float = Field(description="running sequences per replica (vllm:num_requests_running) that trigger a scale-out")
+    scale_out_kv_cache_usage_perc: float = Field(description="vllm:kv_cache_usage_perc (0-1) that triggers a scale-out")
+    scale_out_num_requests_waiting: float = Field(description="vllm:num_requests_waiting per replica that triggers a scale-out")
+    signal: str
+    autoscaled_monthly_usd: float
+    always_on_monthly_usd: float
+
+
 class SelfHostedOut(BaseModel):
     gpu: str
     precision: str
@@ -98,21 +111,6 @@ class SelfHostedOut(BaseModel):
     estimator_derivation: list[str]
     operating_point: OperatingPointOut | None = None
     autoscaling: GpuAutoscalingOut | None = None
-
-
-class GpuAutoscalingOut(BaseModel):
-    """Self-hosted replicas over the daily curve and the signal to scale them on (vLLM metric names)."""
-
-    min_replicas: int
-    max_replicas: int
-    hourly_replicas: list[int] = Field(description="model replicas needed at each hour 0-23 of the daily curve")
-    model_load_s: float
-    scale_out_sequences_per_replica: float = Field(description="running sequences per replica (vllm:num_requests_running) that trigger a scale-out")
-    scale_out_kv_cache_usage_perc: float = Field(description="vllm:kv_cache_usage_perc (0-1) that triggers a scale-out")
-    scale_out_num_requests_waiting: float = Field(description="vllm:num_requests_waiting per replica that triggers a scale-out")
-    signal: str
-    autoscaled_monthly_usd: float
-    always_on_monthly_usd: float
 
 
 class LLMOut(BaseModel):
@@ -274,27 +272,10 @@ class ScaleEvent(BaseModel):
     reason: str
 
 
-class CapacityPlan(BaseModel):
-    schema_version: str = SCHEMA_VERSION
-    name: str | None
-    inputs: dict[str, Any]
-    assumptions: list[Assumption]
-    warnings: list[str]
-    load: LoadOut
-    llm: LLMOut
-    compute: ComputeOut
-    storage: StorageOut
-    network: NetworkOut
-    cost: CostOut
-    timeline: list[TimelineRow]
-    scale_events: list[ScaleEvent]
-    explanations: dict[str, str]
-    uncertainty: UncertaintyOut | None = Field(None, exclude_if=lambda v: v is None,
-                                               description="present when the scenario has ranges (docs/uncertainty.md)")
-
-
 # ----------------------------------------------------------------------------------------------
 # Uncertainty (issue 9, docs/uncertainty.md): bands from seeded Monte-Carlo draws over the ranges.
+
+
 class Band(BaseModel):
     """Percentiles over the draws: P10 = 1 draw in 10 came out lower, P90 = 1 in 10 came out higher."""
 
@@ -349,4 +330,21 @@ class UncertaintyOut(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-CapacityPlan.model_rebuild()
+class CapacityPlan(BaseModel):
+    schema_version: str = SCHEMA_VERSION
+    name: str | None
+    inputs: dict[str, Any]
+    assumptions: list[Assumption]
+    warnings: list[str]
+    load: LoadOut
+    llm: LLMOut
+    compute: ComputeOut
+    storage: StorageOut
+    network: NetworkOut
+    cost: CostOut
+    timeline: list[TimelineRow]
+    scale_events: list[ScaleEvent]
+    explanations: dict[str, str]
+    uncertainty: UncertaintyOut | None = Field(None, exclude_if=lambda v: v is None,
+                                               description="present when the scenario has ranges (docs/uncertainty.md)")
+

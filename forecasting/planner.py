@@ -21,7 +21,7 @@ from forecasting.plan_model import (
     LLMOut, LoadOut, OperatingPointOut, NetworkOut, ObjectOut, ScaleEvent, SelfHostedOut, StorageOut, TimelineRow, VectorOut,
     WorkersOut,
 )
-from forecasting.ranges import has_ranges
+from forecasting.range_syntax import has_ranges
 from forecasting.scenario import Assumption, ResolvedLLM, ResolvedScenario, Scenario, resolve
 from forecasting.sizing_context import MonthSizing as _Month, PlanContext as _Context
 from forecasting.validate import parse_scenario, suggest

@@ -31,6 +31,7 @@ import annotated_types as at
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from forecasting.errors import ScenarioError
+from forecasting.range_syntax import is_range_object
 
 Distribution = Literal["uniform", "triangular", "lognormal"]
 Z90 = NormalDist().inv_cdf(0.95)  # 1.6449: half-width of a 90% interval in standard deviations
@@ -168,17 +169,6 @@ def numeric_fields(model: type[BaseModel] | None = None) -> dict[str, NumericFie
 def _sections(model: type[BaseModel] | None = None) -> frozenset[str]:
     """Dotted paths of the sections (nested models) that hold numeric fields."""
     return frozenset(".".join(p.split(".")[:i]) for p in numeric_fields(model) for i in range(1, p.count(".") + 1))
-
-
-def is_range_object(value: Any) -> bool:
-    return isinstance(value, dict) and ("low" in value or "high" in value)
-
-
-def has_ranges(obj: Any) -> bool:
-    """True when a raw scenario has a range anywhere (cheap; validation happens in split())."""
-    if isinstance(obj, dict):
-        return any(is_range_object(v) or has_ranges(v) for v in obj.values())
-    return False
 
 
 def _problems(path: str, exc: ValidationError) -> list[str]:

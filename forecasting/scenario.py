@@ -7,7 +7,6 @@ source, and defaults differ between the chatbot and agent profiles. `resolve()` 
 Limits are physical, not arbitrary: more registered users than people on Earth, a peak below the
 average, or a context longer than any model's window are input errors, not plans.
 """
-from __future__ import annotations
 
 import math
 from typing import Any, Literal

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from forecasting.workload import CallShape, Load
 
 
-@dataclass
+@dataclass(eq=False, repr=False)  # mutable (the search fills app_choice); never compared or printed: fewer generated methods, a faster start-up
 class PlanContext:
     r: ResolvedScenario
     cat: Catalog
@@ -42,8 +42,7 @@ class PlanContext:
     load_source_derivations: Mapping[str, str] = field(default_factory=dict)  # load_sources.derive's, month 0 of a plan
 
 
-@dataclass
-class MonthSizing:
+class MonthSizing(NamedTuple):
     load: Load
     api: llm_api.ApiSizing | None
     hosted: replicas.SelfHostedSizing | None

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 
 from forecasting import plan
 from forecasting.errors import ScenarioError
-from forecasting.ranges import Range, has_ranges, numeric_fields, schema_with_ranges, split
+from forecasting.range_syntax import has_ranges
+from forecasting.ranges import Range, numeric_fields, schema_with_ranges, split
 from forecasting.scenario import Scenario
 from forecasting.uncertainty import (
     Draws, Options, band, expected_regret, latin_hypercube, least_regret, plan_uncertain, rank_index,

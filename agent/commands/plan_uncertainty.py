@@ -29,13 +29,16 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 def options(args: argparse.Namespace, scenario: Any) -> Any:
     """forecasting.uncertainty.Options from the flags, or None when the plan has nothing uncertain."""
-    from forecasting.ranges import has_ranges
-    from forecasting.uncertainty import Options
+    from forecasting.range_syntax import has_ranges
 
     ranged = has_ranges(scenario)
     wanted = ranged or args.sensitivity or args.uncertain_defaults
     given = [f for f, v in (("--draws", args.draws), ("--seed", args.seed), ("--provision-at", args.provision_at),
                             ("--regret-weights", args.regret_weights)) if v is not None]
+    if not wanted and not given:  # a plain plan: the uncertainty module stays off its start-up path
+        return None
+    from forecasting.uncertainty import Options
+
     kw: dict[str, Any] = {"sensitivity": args.sensitivity,
                           "uncertain_defaults": args.uncertain_defaults or (args.sensitivity and not ranged)}
     if args.draws is not None:
