@@ -28,9 +28,11 @@ from statistics import NormalDist
 from typing import Any, Literal, Union
 
 import annotated_types as at
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from forecasting.errors import ScenarioError
+from forecasting.json_number import KIND as JSON_NUMBER, number_problem
 from forecasting.range_syntax import is_range_object
 
 Distribution = Literal["uniform", "triangular", "lognormal"]
@@ -47,6 +49,14 @@ class Range(BaseModel):
     mid: float | None = Field(None, description="most likely value (makes the range triangular)")
     distribution: Distribution | None = Field(
         None, description="uniform (default), triangular (default when mid is given) or lognormal")
+
+    @field_validator("low", "high", "mid", mode="before")
+    @classmethod
+    def _json_number(cls, value: Any) -> Any:
+        why = number_problem(value)
+        if why is not None:
+            raise PydanticCustomError(JSON_NUMBER, why)
+        return value
 
     @model_validator(mode="after")
     def _ordered(self) -> "Range":
@@ -182,18 +192,13 @@ def _problems(path: str, exc: ValidationError) -> list[str]:
         elif err.get("type") == "missing":
             where, msg = path, f"a range needs both low and high ({loc} is missing)"
         given = err.get("input")
-        shown = "" if isinstance(given, (dict, list)) or err.get("type") in ("value_error", "missing", "extra_forbidden") else f" (got {given!r})"
+        shown = "" if isinstance(given, (dict, list)) or err.get("type") in ("value_error", "missing", "extra_forbidden", JSON_NUMBER) else f" (got {given!r})"
         out.append(f"{where}: {msg}{shown}")
     return out
 
 
 def parse_range(path: str, value: Any, field: NumericField) -> Range:
     """A Range checked like the field's number: low, high and mid must each be valid values of it."""
-    if isinstance(value, dict):  # strict numbers, as for a plain field (issue 17): no booleans, no numeric text
-        wrong = [f"{path}.{k}: must be a number (got {type(value[k]).__name__})" for k in ("low", "high", "mid")
-                 if k in value and value[k] is not None and (isinstance(value[k], bool) or not isinstance(value[k], (int, float)))]
-        if wrong:
-            raise ScenarioError(wrong)
     try:
         r = Range.model_validate(value)
     except ValidationError as exc:

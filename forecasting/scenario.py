@@ -9,7 +9,7 @@ average, or a context longer than any model's window are input errors, not plans
 """
 
 import math
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +20,8 @@ from forecasting.defaults import (
     Default,
     lookup,
 )
+from forecasting.errors import InputError, Problem
+from forecasting.json_number import number_problem, takes_number
 
 # Everyone alive, the ceiling of any count of people (the guided mode refuses more, agent/guided/meanings.py): about 8.3 billion in 2026 (UN DESA, World Population Prospects 2024, medium variant:
 # 8.2 billion in mid-2025, growing about 0.9% a year; quoted from the report's summary as remembered, not read
@@ -37,6 +39,33 @@ _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False, validate_assignment=Fa
 Precision = Literal["bf16", "fp16", "fp8", "fp4"]
 
 
+class _Input(BaseModel):
+    """A scenario section as given. Its numbers must be JSON numbers (the rule: forecasting/json_number.py);
+    a before-validator applies it to the keys given, before pydantic's lax mode could coerce them."""
+
+    model_config = _STRICT
+    _numbers: ClassVar[frozenset[str]] = frozenset()  # the fields that take numbers (and no text)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls._numbers = frozenset(name for name, f in cls.model_fields.items() if takes_number(f.annotation))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _json_numbers(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        problems = []
+        for key, value in data.items():
+            if key in cls._numbers:
+                given = [(f"{key}.{i}", v) for i, v in enumerate(value)] if isinstance(value, list) else [(key, value)]
+                problems += [Problem(where, why) for where, v in given if (why := number_problem(v)) is not None]
+        if problems:  # an InputError keeps each problem's field through pydantic (validate.describe_errors)
+            raise InputError(problems)
+        return data
+
+
 class Assumption(BaseModel):
     """A default the plan used because the scenario did not say."""
 
@@ -46,8 +75,7 @@ class Assumption(BaseModel):
     source: str
 
 
-class LLMConfig(BaseModel):
-    model_config = _STRICT
+class LLMConfig(_Input):
     deployment: Literal["api", "self_hosted"] | None = Field(None, description="'api' (hosted: OpenAI, Anthropic, Google...) or 'self_hosted' (own GPUs)")
     model: str | None = Field(None, max_length=100, description="hosted model id (e.g. gpt-5-mini, claude-sonnet-4-6) or open model id (e.g. llama-3.1-70b)")
     gpu: str | None = Field(None, max_length=50, description="self-hosted GPU id (e.g. h100-sxm, a100-80gb, l40s)")
@@ -64,8 +92,7 @@ class LLMConfig(BaseModel):
     prefix_caching: bool | None = Field(None, description="reuse cached prompt prefixes (provider prompt caching, engine prefix caching); false plans with none")
 
 
-class Workload(BaseModel):
-    model_config = _STRICT
+class Workload(_Input):
     session_minutes: float | None = Field(None, gt=0, le=24 * 60, description="length of a chat session (minutes)")
     messages_per_session: float | None = Field(None, ge=1, le=10_000, description="user messages (agent: tasks) per session")
     think_time_s: float | None = Field(None, gt=0, le=86_400, description="seconds a user takes between getting a reply and sending the next message")
@@ -83,8 +110,7 @@ class Workload(BaseModel):
     dau_mau_ratio: float | None = Field(None, gt=0, le=1, description="daily / monthly active users (stickiness); used when only monthly_active_users is given")
 
 
-class AppTier(BaseModel):
-    model_config = _STRICT
+class AppTier(_Input):
     instance_type: str | None = Field(None, max_length=50, description="API / streaming gateway instance type")
     cpu_ms_per_message: float | None = Field(None, ge=0, le=60_000, description="vCPU milliseconds the app spends per user message")
     cpu_ms_per_llm_call: float | None = Field(None, ge=0, le=60_000, description="vCPU milliseconds per LLM call (request + relaying the stream)")
@@ -104,8 +130,7 @@ class AppTier(BaseModel):
     worker_cpu_ms_per_step: float | None = Field(None, ge=0, le=600_000, description="agent: worker vCPU-ms of orchestration per LLM step (parse, dispatch tools, rebuild context)")
 
 
-class DataTier(BaseModel):
-    model_config = _STRICT
+class DataTier(_Input):
     retention_days: float | None = Field(None, ge=1, le=3_650, description="days conversations are kept in the database")
     bytes_per_token: float | None = Field(None, gt=0, le=64, description="stored bytes per token of text")
     message_overhead_bytes: float | None = Field(None, ge=0, le=10_000_000, description="bytes of ids and metadata per stored message")
@@ -127,10 +152,9 @@ class DataTier(BaseModel):
     db_reads_per_vcpu: float | None = Field(None, gt=0, le=10_000_000, description="database reads per second one vCPU serves")
 
 
-class Measured(BaseModel):
+class Measured(_Input):
     """A measured request rate (e.g. written by `capplan calibrate` from a trace): plans directly."""
 
-    model_config = _STRICT
     llm_calls_per_second: float = Field(gt=0, le=10_000_000, description="measured LLM calls per second, averaged over the measured period")
     peak_llm_calls_per_second: float | None = Field(None, gt=0, le=10_000_000, description="measured LLM calls per second at the daily peak (sets the peak multiplier)")
     input_tokens_per_call: float | None = Field(None, gt=0, le=MAX_TOKENS, description="measured mean input tokens per LLM call (replaces the computed prompt + history + context)")
@@ -138,12 +162,11 @@ class Measured(BaseModel):
     source: str | None = Field(None, max_length=300, description="where the measurement came from (file, period)")
 
 
-class Scenario(BaseModel):
+class Scenario(_Input):
     """A capacity-planning scenario. Required: app_type, registered_users, and one load source
     (concurrent_users / peak_concurrent_users, daily_active_users, monthly_active_users,
     monthly_conversations / monthly_messages / monthly_tasks, or measured.llm_calls_per_second)."""
 
-    model_config = _STRICT
     name: str | None = Field(None, max_length=200, description="a label for the scenario")
     app_type: Literal["chatbot", "agent"] = Field(description="'chatbot' (session-based, latency-sensitive) or 'agent' (many LLM calls per task)")
     registered_users: int = Field(gt=0, le=MAX_USERS, description="registered (signed-up) users today")
@@ -174,7 +197,6 @@ class Scenario(BaseModel):
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
         # an InputError (a ValueError) so each problem keeps its field through pydantic (validate.describe_errors)
-        from forecasting.errors import InputError, Problem
         from forecasting.load_sources import check_sources
 
         if self.daily_load_curve is not None and (any(v < 0 for v in self.daily_load_curve) or max(self.daily_load_curve) <= 0):

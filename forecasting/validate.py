@@ -9,7 +9,6 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import typing
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -148,46 +147,6 @@ def _flush_tiny(obj: Any) -> Any:
     return obj
 
 
-def _numeric_kinds(annotation: Any) -> tuple[bool, bool]:
-    """(takes a number, takes text) for a field annotation such as `float | None` or `int`."""
-    args = typing.get_args(annotation) or (annotation,)
-    flat: list[Any] = []
-    for a in args:
-        flat.extend(typing.get_args(a) or (a,)) if typing.get_origin(a) is typing.Annotated else flat.append(a)
-    number = any(a in (int, float) for a in flat)
-    text = any(a is str or typing.get_origin(a) is typing.Literal for a in flat)
-    return number, text
-
-
-def _type_problems(obj: dict[str, Any], model: type[BaseModel], prefix: str = "") -> list[str]:
-    """Numbers must be JSON numbers: `true` is not one user, and "200000" (text) is not 200,000.
-    pydantic's lax mode would accept both; one walk over the fields refuses them, naming the field."""
-    problems = []
-    for key, value in obj.items():
-        field = model.model_fields.get(str(key))
-        if field is None:
-            continue
-        path = f"{prefix}{key}"
-        ann = field.annotation
-        sub = next((a for a in (typing.get_args(ann) or (ann,)) if isinstance(a, type) and issubclass(a, BaseModel)),
-                   None)
-        if sub is not None and isinstance(value, dict):
-            problems += _type_problems(value, sub, path + ".")
-            continue
-        number, text = _numeric_kinds(ann)
-        if not number or text:
-            continue
-        values = [(path, value)]
-        if isinstance(value, dict):  # a range: {"low", "high", "mid"}
-            values = [(f"{path}.{k}", v) for k, v in value.items() if k in ("low", "high", "mid")]
-        for where, v in values:
-            if isinstance(v, bool):
-                problems.append(f"{where}: must be a number, got {str(v).lower()} (a boolean)")
-            elif isinstance(v, str):
-                problems.append(f"{where}: must be a number, got the text {v[:40]!r} (write it without quotes)")
-    return problems
-
-
 def parse_scenario(obj: Any) -> Scenario:
     """A Scenario from a decoded JSON value, or ScenarioError with one line per problem."""
     if isinstance(obj, Scenario):
@@ -201,9 +160,6 @@ def parse_scenario(obj: Any) -> Scenario:
     if bad:
         raise ScenarioError([f"{p}: must be a finite number (NaN and Infinity are not allowed)" for p in bad])
     obj = _flush_tiny(obj)
-    problems = _type_problems(obj, Scenario)
-    if problems:
-        raise ScenarioError(problems)
     try:
         return Scenario.model_validate(obj)
     except ValidationError as exc:

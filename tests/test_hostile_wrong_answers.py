@@ -77,8 +77,8 @@ def test_nan_bandwidth_never_reaches_llm_estimate_json(monkeypatch, capsys, tmp_
     ({**SCENARIO, "workload": {"output_tokens": "500"}}, "workload.output_tokens: must be a number"),
     ({**SCENARIO, "peak_multiplier": False}, "peak_multiplier: must be a number"),
     ({**SCENARIO, "region": "mars-north-1"}, "region: unknown region 'mars-north-1'"),
-    ({**SCENARIO, "concurrent_users": {"low": True, "high": 5000}}, "concurrent_users.low: must be a number (got bool)"),
-    ({**SCENARIO, "concurrent_users": {"low": 1000, "high": "5000"}}, "concurrent_users.high: must be a number (got str)"),
+    ({**SCENARIO, "concurrent_users": {"low": True, "high": 5000}}, "concurrent_users.low: must be a number, got true (a boolean)"),
+    ({**SCENARIO, "concurrent_users": {"low": 1000, "high": "5000"}}, "concurrent_users.high: must be a number, got the text '5000' (write it without quotes)"),
 ])
 def test_coerced_scenarios_are_refused(monkeypatch, capsys, tmp_path, scenario, field) -> None:
     code, out, err = _plan_with(monkeypatch, capsys, tmp_path, scenario)
