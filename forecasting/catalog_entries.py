@@ -17,6 +17,8 @@ from typing import Annotated, Any, Iterable, NamedTuple
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
+from forecasting.json_number import number_problem
+
 MAX_PRICE = 1e7  # USD per unit: anything above is a typo (or a hostile file), never a list price
 
 
@@ -25,60 +27,65 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:60] + "..."
 
 
-def _fail(message: str, value: Any) -> PydanticCustomError:
+def fail(message: str, value: Any) -> PydanticCustomError:
+    """A refusal naming the value given (price_problems prints the message as it is)."""
     return PydanticCustomError("capplan", message + ", got {got}", {"got": _short(value)})
 
 
-def _number(v: Any) -> float:
-    """A JSON number: `true` is not one vCPU and "0.1" (text) is not a price."""
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise _fail("must be a number", v)
+def number(v: Any) -> float:
+    """A JSON number: `true` is not one vCPU and "0.1" (text) is not a price (the rule and its words:
+    forecasting/json_number.py, shared with the scenario)."""
+    why = number_problem(v)
+    if why is not None:
+        raise PydanticCustomError("capplan", why)
+    if not isinstance(v, (int, float)):
+        raise fail("must be a number", v)
     if not math.isfinite(v):
-        raise _fail("must be a finite number", v)
-    number: float = v  # an int stays an int: `capplan catalog` shows 4 vCPU, not 4.0
-    return number
+        raise fail("must be a finite number", v)
+    value: float = v  # an int stays an int: `capplan catalog` shows 4 vCPU, not 4.0
+    return value
 
 
 def _price(v: Any) -> float:
-    n = _number(v)
+    n = number(v)
     if n < 0:
-        raise _fail("must be a non-negative price", n)
+        raise fail("must be a non-negative price", n)
     if n >= MAX_PRICE:
         raise PydanticCustomError("capplan", "{got} is not a plausible price", {"got": _short(n)})
     return n
 
 
 def _positive(v: Any) -> float:
-    n = _number(v)
+    n = number(v)
     if n <= 0:
-        raise _fail("must be above 0", n)
+        raise fail("must be above 0", n)
     return n
 
 
 def _non_negative(v: Any) -> float:
-    n = _number(v)
+    n = number(v)
     if n < 0:
-        raise _fail("must be at least 0", n)
+        raise fail("must be at least 0", n)
     return n
 
 
 def _fraction(v: Any) -> float:
-    n = _number(v)
+    n = number(v)
     if not 0 < n <= 1:
-        raise _fail("must be a fraction above 0 and at most 1", n)
+        raise fail("must be a fraction above 0 and at most 1", n)
     return n
 
 
 def _whole(v: Any) -> int:
-    n = _number(v)
+    n = number(v)
     if n < 1 or n != int(n):
-        raise _fail("must be a whole number of at least 1", n)
+        raise fail("must be a whole number of at least 1", n)
     return int(n)
 
 
 def _text(v: Any) -> str:
     if not isinstance(v, str):
-        raise _fail("must be text", v)
+        raise fail("must be text", v)
     return v
 
 

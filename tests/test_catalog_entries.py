@@ -90,7 +90,7 @@ def test_a_gpu_instance_without_an_on_demand_price_is_skipped_not_a_crash() -> N
      "prices.api_models[0].output_usd_per_mtok: 20000000.0 is not a plausible price"),
     ({"gpu_instances": [{"name": "g", "gpu": "h100-sxm", "gpus": 2.5, "usd_per_hour": 9}]},
      "prices.gpu_instances[0].gpus: must be a whole number of at least 1, got 2.5"),
-    ({"rds_instances": {"db.x": {"usd_per_hour": 0.1, "vcpu": True, "memory_gib": 8}}}, "prices.rds_instances.db.x.vcpu: must be a number, got True"),
+    ({"rds_instances": {"db.x": {"usd_per_hour": 0.1, "vcpu": True, "memory_gib": 8}}}, "prices.rds_instances.db.x.vcpu: must be a number, got true (a boolean)"),
     ({"region": 5}, "prices.region: must be text, got 5"),
     ({"gpu_instances": {"name": "g"}}, "prices.gpu_instances: must be a list of objects, got {'name': 'g'}"),
 ])

@@ -19,25 +19,25 @@ from typing import Annotated, Any, Mapping
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
-from forecasting.catalog_entries import Fraction, NonNegative, Positive, Text, Whole, _fail, _number, price_problems
+from forecasting.catalog_entries import Fraction, NonNegative, Positive, Text, Whole, fail, number as catalog_number, price_problems
 from forecasting.serving.catalog import PRECISIONS, EngineProfile, ServingInputError
 
 
 def _problem(message: str) -> PydanticCustomError:
-    """An error that price_problems prints as it is ("capplan" is its type for a message of ours); `_fail`
+    """An error that price_problems prints as it is ("capplan" is its type for a message of ours); `fail`
     is the same with the value shown."""
     return PydanticCustomError("capplan", message)
 
 
 def _id(v: Any) -> str:
     if not isinstance(v, str) or not v.strip():
-        raise _fail("must be a non-empty text id", v)
+        raise fail("must be a non-empty text id", v)
     return v
 
 
 def _texts(v: Any) -> tuple[str, ...]:
     if not isinstance(v, (list, tuple)) or not all(isinstance(a, str) for a in v):
-        raise _fail("must be a list of text", v)
+        raise fail("must be a list of text", v)
     return tuple(v)
 
 
@@ -46,31 +46,31 @@ def _sources(v: Any) -> Any:
     given; the record's builder makes the tuple (it does the same for the shipped rows)."""
     if v is None or isinstance(v, dict) or (isinstance(v, list) and all(isinstance(s, dict) for s in v)):
         return v
-    raise _fail("must be an object such as {\"title\": \"our lab\"} or a list of them", v)
+    raise fail("must be an object such as {\"title\": \"our lab\"} or a list of them", v)
 
 
 def _share_or_zero(v: Any) -> float:
-    n = _number(v)
+    n = catalog_number(v)
     if not 0 <= n <= 1:
-        raise _fail("must be a share from 0 to 1", n)
+        raise fail("must be a share from 0 to 1", n)
     return n
 
 
 def _precision(v: Any) -> str:
     if v not in PRECISIONS:
-        raise _fail(f"must be one of {', '.join(PRECISIONS)}", v)
+        raise fail(f"must be one of {', '.join(PRECISIONS)}", v)
     return str(v)
 
 
 def _flag(v: Any) -> bool:
     if not isinstance(v, bool):
-        raise _fail("must be true or false", v)
+        raise fail("must be true or false", v)
     return v
 
 
 def _kv_fraction_of(v: Any) -> str:
     if v not in ("free", "total"):
-        raise _fail('must be "free" (of memory after weights) or "total"', v)
+        raise fail('must be "free" (of memory after weights) or "total"', v)
     return str(v)
 
 
@@ -79,7 +79,7 @@ def _objects(v: Any) -> Any:
     if v is None:
         return []
     if not isinstance(v, list):
-        raise _fail("must be a list of objects", v)
+        raise fail("must be a list of objects", v)
     return v
 
 
