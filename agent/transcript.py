@@ -15,7 +15,7 @@ from typing import Any, Iterable
 
 from agent import redact
 from agent.errors import InputError
-from forecasting.vocabulary import format_figure as fmt
+from forecasting.vocabulary import cell_text as fmt
 from agent.files import atomic_write  # noqa: F401  (re-exported: the transcript's writer)
 from agent.session import Session
 from agent.transcript_migrations import SCHEMA_VERSION, migrate

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from forecasting.vocabulary import SUMMARY_FIGURES, format_figure as fmt
+from forecasting.vocabulary import SUMMARY_FIGURES, cell_text as fmt, usd_text as usd
 from agent.hooks import LoopHooks
 from agent.redact import StreamScrubber, for_terminal, one_line
 from rich import box
@@ -183,7 +183,7 @@ class ChatUI(LoopHooks):
             if getattr(r, "stale", None):
                 origin += f" (stale: {one_line(str(r.stale), 160)})"
             cost = r.plan.get("cost", {}).get("monthly_usd") if isinstance(r.plan.get("cost"), dict) else None
-            cost_text = f", {fmt(cost)} USD/month" if cost is not None else ""
+            cost_text = f", {usd(cost)} a month" if isinstance(cost, (int, float)) else ""
             self.console.print(f"- {one_line(name, 80)}{mark}: {origin}{cost_text}", markup=False)
 
 

@@ -234,19 +234,6 @@ def rounded(value: Any) -> Any:
 
 
 
-def format_figure(value: Any) -> str:
-    """Thousands separators; two decimals below 1,000 so small rates (0.02 GB, 26.35 /s) stay visible."""
-    if value is None:
-        return "-"
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
-
-
 def number_text(x: float, digits: int = 0, keep_zeros: bool = False) -> str:
     """A readable number: thousands separators for large values, 1-2 decimals for small ones.
     `keep_zeros`: fixed decimals ("12.0", "3.50"), for table columns (`cell_text`)."""
@@ -262,8 +249,10 @@ def number_text(x: float, digits: int = 0, keep_zeros: bool = False) -> str:
 
 
 def cell_text(x: Any) -> str:
-    """A figure in a table cell (the report, the terminal plan, the page): fixed decimals so a column
-    reads evenly ("26.4", "3.50"); whole numbers above 100; "—" for nothing, yes/no for a flag."""
+    """A figure as a person reads it, wherever it is shown (the report, the terminal plan, the chat summary
+    and comparison, the transcript, the page): fixed decimals so a column reads evenly ("26.4", "3.50");
+    whole numbers above 100; "—" for nothing, yes/no for a flag. One writer, so a figure reads the same in
+    `capplan plan` as in the chat that made it (there was a second one that wrote 26.35 for this 26.4)."""
     if isinstance(x, bool) or x is None:
         return "—" if x is None else ("yes" if x else "no")
     if isinstance(x, int):

@@ -126,7 +126,7 @@ def test_a_hand_edited_plan_in_a_resumed_transcript_is_replanned(monkeypatch, ca
     assert "Re-planned from their inputs (the stored figures differed): baseline." in out
     saved = json.loads(path.read_text())
     assert saved["scenarios"][0]["plan"]["cost"]["monthly_usd"] == real["cost"]["monthly_usd"] > 0
-    assert "-1.00 USD/month" not in out and f"{real['cost']['monthly_usd']:,.0f} USD/month" in out
+    assert "$-1.00 a month" not in out and f"${real['cost']['monthly_usd']:,.0f} a month" in out
 
 
 def test_a_resumed_scenario_whose_inputs_do_not_plan_exits_2(monkeypatch, capsys, tmp_path) -> None:
