@@ -67,10 +67,11 @@ def _app_need(load: Load, margin: float, app: "ResolvedApp", explain: bool) -> t
     memory = users * app.memory_mb_per_session / 1024.0
     if not explain:
         return Need(vcpu, memory, users), {}
-    cpu = f"({_n(msgs)} messages/s x {app.cpu_ms_per_message} ms + {_n(calls)} calls/s x {app.cpu_ms_per_llm_call} ms)"
+    cpu = (f"({_n(msgs)} messages/s x {app.cpu_ms_per_message} ms + {_n(calls)} calls/s x {app.cpu_ms_per_llm_call} ms)"
+           f" / 1000 x {_n(k)} margin = {_n(vcpu)} vCPU")
     return Need(vcpu, memory, users), {
-        "cpu need": f"{cpu} x {_n(k)} margin = {_n(vcpu)} vCPU",
-        "compute.app.vcpu_required": f"{cpu} / 1000 x {_n(k)} margin = {_n(vcpu)} vCPU",
+        "cpu need": cpu,
+        "compute.app.vcpu_required": cpu,
         "compute.app.memory_gib_required": (f"{_n(sessions)} peak sessions x {_n(k)} margin x {app.memory_mb_per_session} MiB"
                                             f" (connection, buffers and session state) = {_n(memory)} GiB"),
         "compute.app.connections_required": f"{_n(sessions)} peak sessions x {_n(k)} margin = {_n(users)} streams",
@@ -100,7 +101,7 @@ def _worker_need(load: Load, margin: float, app: "ResolvedApp", explain: bool) -
     cpu = (f"{_n(tasks)} tasks x {app.worker_vcpu_per_task} vCPU reserved per task (given)"
            if app.worker_vcpu_per_task is not None else
            f"{_n(load.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {app.worker_cpu_ms_per_step} vCPU-ms of orchestration per step"
-           f" (a task waiting on the model holds memory and a connection, not a vCPU)")
+           f" / 1000 (a task waiting on the model holds memory and a connection, not a vCPU)")
     memory_text = f"{_n(tasks)} tasks x {app.memory_mb_per_task} MiB = {_n(memory)} GiB"
     return Need(vcpu, memory, tasks), {
         "cpu need": f"{cpu} = {_n(vcpu)} vCPU",
@@ -162,8 +163,3 @@ def scale_out_threshold(target: float) -> float:
     """Step-scaling alarm above the tracking target: add capacity before saturation (capped at 90%)."""
     return min(SCALE_OUT_CAP, target + SCALE_OUT_STEP)
 
-
-def scale_out_text(target: float) -> str:
-    """The rule of `scale_out_threshold`, in words, for the plan's explanation."""
-    return (f"target {target} + {SCALE_OUT_STEP:g}, at most {SCALE_OUT_CAP:g}: a step-scaling alarm"
-            " that adds capacity before saturation")

@@ -5,19 +5,27 @@ instance is worth committing to when it runs at least (reserved / on-demand) of 
 baseline is therefore the count reached in that many hours. With on-demand or spot prices the ratio is
 1 and the baseline is the trough. Committing to the peak count is one of the choices, so the autoscaled
 cost can never exceed the always-on cost.
+Why the CPU tiers' step-scaling alarm sits above the tracking target: the tracking policy holds the
+target; the alarm adds capacity before saturation (app_tier.scale_out_threshold).
 Why the GPU threshold sits below the sizing target: a new replica serves only after `model_load_s`; the
 scale-out signal must fire while the load can still rise that long without breaching the latency targets.
+Why `explain`: `cpu_scaling` is computed once per plan, by the planner for the figures and by
+forecasting/explain.py with `explain` on for their texts, written beside the arithmetic
+(forecasting/derivation.py); `tier_cost` and `gpu_signal` carry theirs as `basis`.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import NamedTuple, TYPE_CHECKING
 
+from forecasting.app_tier import SCALE_OUT_CAP, SCALE_OUT_STEP, scale_out_threshold
+from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.errors import known
 from forecasting.pricing import Rate
 
 if TYPE_CHECKING:  # pragma: no cover
-    from forecasting.sizing_context import PlanContext
+    from forecasting.sizing_context import MonthSizing, PlanContext
 
 
 class TierCost(NamedTuple):
@@ -83,3 +91,43 @@ def gpu_scaling(ctx: "PlanContext") -> GpuSignal:
                       ctx.curve.max_hourly_rise, float(known(r.llm.model_load_s, "llm.model_load_s")), float(slo.ttft_ms),
                       float(known(r.llm.ttft_target_ms, "llm.ttft_target_ms")), ctx.shape.call_latency_s)
 
+
+
+class CpuScaling(NamedTuple):
+    """The CPU tiers' scaling policy and their cost over the daily curve (app instances + agent workers)."""
+
+    scale_out_cpu_utilization: float
+    autoscaled_monthly_usd: float
+    always_on_monthly_usd: float
+    derivations: Mapping[str, str] = NO_DERIVATIONS
+
+
+def cpu_scaling(ctx: "PlanContext", m: "MonthSizing", explain: bool = False) -> CpuScaling:
+    """The app tier's step-scaling alarm and the autoscaled / always-on cost of the CPU tiers in month `m`
+    (one per plan: the planner's figures; with `explain`, their texts)."""
+    app, r = ctx.r.app, ctx.r
+    target, scale_in = app.target_cpu_utilization, app.scale_in_utilization
+    scale_out = scale_out_threshold(target)
+    tiers = (("app instances", m.app_cost),) + ((("agent workers", m.worker_cost),) if m.worker_cost is not None else ())
+    autoscaled = sum(c.autoscaled_monthly_usd for _, c in tiers)
+    always_on = sum(c.always_on_monthly_usd for _, c in tiers)
+    if not explain:
+        return CpuScaling(scale_out, autoscaled, always_on)
+    curve, margin = ctx.curve.basis, r.safety_margin
+    derivations = {
+        "compute.autoscaling": (
+            f"the same fit at each hour of the daily curve ({curve}): min replicas {m.app.min_replicas} at the trough,"
+            f" max {m.app.max_replicas} at the peak with {_n(margin * 100)}% margin; track {target:.0%} CPU,"
+            f" step out above {scale_out:.0%}, in below {scale_in:.0%}"),
+        "compute.autoscaling.load_curve": curve,
+        "compute.autoscaling.autoscaled_monthly_usd": (
+            " + ".join(f"{tier} ${c.autoscaled_monthly_usd:,.2f} ({c.basis})" for tier, c in tiers) + f" = ${autoscaled:,.2f}"),
+        "compute.autoscaling.always_on_monthly_usd": (
+            " + ".join(f"{tier}: {max(c.hourly_counts)} at the peak all day (${c.always_on_monthly_usd:,.2f})" for tier, c in tiers)
+            + f" = ${always_on:,.2f}"),
+        "compute.autoscaling.pricing": f"pricing option {r.pricing}: {ctx.app_rate.basis}",
+        "compute.autoscaling.scale_out_cpu_utilization": (
+            f"target {target} + {SCALE_OUT_STEP:g}, at most {SCALE_OUT_CAP:g} = {_n(scale_out)}: a step-scaling alarm"
+            " that adds capacity before saturation"),
+    }
+    return CpuScaling(scale_out, autoscaled, always_on, derivations)

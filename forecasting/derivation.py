@@ -3,15 +3,15 @@
 Why in the computation, not after it: a derivation written elsewhere from intermediate values is a second
 copy of the formula, and the two drift (a factor added to the arithmetic and not to the text, a rule
 restated as a literal). So every sizing function (`workload.call_shape`/`compute_load`, `data_tier.size_data`,
-`app_tier.size_tier`, `llm_api.size_api`, `serving.replicas.size_self_hosted` and `operating_point`,
-`cost.unit_costs`, `load_sources.derive`) takes `explain: bool = False`
+`app_tier.size_tier`, `llm_api.size_api`, `serving.replicas.size_self_hosted`, `priced` and `operating_point`,
+`database.choose_db`, `autoscale.cpu_scaling`, `cost.unit_costs`, `load_sources.derive`) takes `explain: bool = False`
 and, when it is on, writes `derivations: {explanation key: text}` in the same function, from the same local
 variables as the arithmetic: the number after "=" is the variable the result holds. The timeline months,
 the Monte-Carlo draws and the options sweep call them with `explain` off and pay nothing: no text is
 formatted and the result holds `NO_DERIVATIONS`, a shared empty mapping. The planner turns it on for
 month 0 only; `forecasting/explain.py` assembles what the computations returned, in the order a reader
-meets them, plus the plan-level lines no single computation owns (given inputs, catalog facts, the
-horizon). `tests/test_explanations_agree.py` checks over varied scenarios that each text shows the
+meets them, plus the plan-level lines no single computation owns (given inputs and whether they are
+defaults, catalog facts, the horizon). `tests/test_explanations_agree.py` checks over varied scenarios that each text shows the
 figure it explains.
 """
 from __future__ import annotations

@@ -2,18 +2,18 @@
 
 Why this module writes almost no derivation: each figure's text is written by the computation that makes
 the figure, beside its arithmetic (forecasting/derivation.py: `call_shape`, `compute_load`, `size_data`,
-`size_tier`, `size_api`, `size_self_hosted`, `load_sources.derive`; cost lines, the database choice, the
-instance search and prices carry theirs as `basis`/`why`). Here they are taken in the order a reader meets
-them, and the lines no single computation owns are written: given inputs and whether they are defaults,
-catalog facts about the chosen instance and model, the horizon, the total cost and its shares.
+`size_tier`, `size_api`, `size_self_hosted`, `priced`, `choose_db`, `load_sources.derive`; the per-plan
+`cpu_scaling`, `operating_point` and `unit_costs` are called here with `explain` on; cost lines, the instance
+search, prices and the GPU signal carry theirs as `basis`/`why`). Here they are taken in the order a reader
+meets them, and the lines no single computation owns are written: given inputs and whether they are
+defaults, catalog facts about the chosen instance and model, the horizon, the total cost and its shares.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from forecasting import app_tier
-from forecasting.autoscale import gpu_scaling
+from forecasting.autoscale import cpu_scaling, gpu_scaling
 from forecasting.cost import unit_costs
 from forecasting.serving.replicas import operating_point
 from forecasting.vocabulary import number_text
@@ -27,8 +27,7 @@ _n = number_text  # short, because the derivations below use it on every line
 
 
 def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str] = frozenset()) -> dict[str, str]:
-    r, s, L = ctx.r, ctx.shape, m.load
-    w, d, margin = r.workload, m.data, r.safety_margin
+    r, s, L, d = ctx.r, ctx.shape, m.load, m.data
     e: dict[str, str] = {}
     if r.peak_concurrent_users and r.concurrent_users and abs(r.peak_concurrent_users - r.concurrent_users * r.peak_multiplier) < 1e-6 * r.peak_concurrent_users:
         e["load.peak_concurrent_users"] = (f"peak concurrent users = {_n(r.concurrent_users)} average x {_n(r.peak_multiplier)} "
@@ -49,7 +48,6 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         _take(e, L.derivations, "load.concurrent_agent_tasks", "load.external_calls_per_second")
     _explain_llm(ctx, m, e)
     a, i = m.app, ctx.app_inst
-    k = 1 + margin
     _take(e, a.derivations, "compute.app.instances")
     e["compute.app.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.app_choice.why}"
     e["compute.app.runner_up"] = (ctx.app_choice.runner_up.basis if ctx.app_choice.runner_up else "no other candidate")
@@ -58,17 +56,11 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
                                          + (f"; families {r.app.instance_families}" if r.app.instance_families else "")
                                          + (f"; pinned to {r.app.instance_type}" if r.app.instance_type else "") + ")")
     e["compute.app.instance_usd_per_hour"] = f"{i.name}: {ctx.app_rate.basis}"
-    e["compute.autoscaling"] = (
-        f"the same fit at each hour of the daily curve ({ctx.curve.basis}): min replicas {a.min_replicas} at the trough,"
-        f" max {a.max_replicas} at the peak with {_n(margin * 100)}% margin; track {r.app.target_cpu_utilization:.0%} CPU,"
-        f" step out above {app_tier.scale_out_threshold(r.app.target_cpu_utilization):.0%}, in below {r.app.scale_in_utilization:.0%}")
+    scaling = cpu_scaling(ctx, m, explain=True).derivations
+    _take(e, scaling, "compute.autoscaling")
     _take(e, a.derivations, "compute.autoscaling.hourly_replicas")
-    e["compute.autoscaling.load_curve"] = ctx.curve.basis
-    auto_parts = [m.app_cost] + ([m.worker_cost] if m.worker_cost else [])
-    e["compute.autoscaling.autoscaled_monthly_usd"] = " + ".join(f"${c.autoscaled_monthly_usd:,.2f} ({c.basis})" for c in auto_parts)
-    e["compute.autoscaling.always_on_monthly_usd"] = " + ".join(
-        f"{max(c.hourly_counts)} at the peak all day = ${c.always_on_monthly_usd:,.2f}" for c in auto_parts)
-    e["compute.autoscaling.pricing"] = f"pricing option {r.pricing}: {ctx.app_rate.basis}"
+    _take(e, scaling, "compute.autoscaling.load_curve", "compute.autoscaling.autoscaled_monthly_usd",
+          "compute.autoscaling.always_on_monthly_usd", "compute.autoscaling.pricing")
     if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
         wk = m.workers
         _take(e, wk.derivations, "compute.workers.instances")
@@ -78,16 +70,13 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
         e["compute.workers.choice"] = ctx.worker_choice.why
         _take(e, wk.derivations, "compute.autoscaling.workers_hourly_replicas")
     e["storage.database.history_days"] = d.derivations["storage.database.history_days"] + f"; at month {r.horizon_months}: {_n(last.data.history_days)}"
-    e["storage.database.read_replicas"] = m.db.basis
-    e["storage.database.choice"] = m.db.basis
-    e["storage.database.burstable"] = m.db.basis
+    _take(e, m.db.derivations, "storage.database.read_replicas", "storage.database.choice", "storage.database.burstable")
     _take(e, d.derivations, "storage.database.reads_per_second_peak")
     e["storage.cache.service"] = next((x.basis for x in m.lines if x.component == "session cache"), "")
     e["storage.database.storage_gb"] = (d.derivations["storage.database.storage_gb"]
                                         + f" (provision {_n(d.db_storage_step_gb)} GB; {_n(last.data.db_storage_gb, 1)} GB at month {r.horizon_months})")
     _take(e, d.derivations, "storage.database.write_iops_peak")
-    e["storage.database.instance_class"] = (f"{m.db.basis}. vCPU: {_n(d.write_iops_peak)} writes/s at {_n(r.data.db_writes_per_vcpu)} writes/s"
-                                            f" per vCPU; RAM: {_n(r.data.db_hot_days)} day(s) of conversations with indexes kept hot")
+    _take(e, m.db.derivations, "storage.database.instance_class")
     _take(e, d.derivations, "storage.cache.memory_gb", "storage.vector.storage_gb", "storage.object.storage_gb", "network.egress_gb_per_month")
     e["cost.monthly_usd"] = "monthly cost = " + " + ".join(f"{x.component} ${x.monthly_usd:,.0f}" for x in m.lines) + f" = ${m.total:,.0f}"
     for x in m.lines:
@@ -95,7 +84,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
     e.update(unit_costs(m.total, r.registered_users, L.monthly_conversations, explain=True).derivations)
     e["timeline"] = (f"month m scales users and load by (1 + {r.monthly_growth_rate:.1%})^m; at month {r.horizon_months}:"
                      f" {growth_factor(r.monthly_growth_rate, r.horizon_months):.2f}x, ${last.total:,.0f}/month")
-    _explain_details(ctx, m, last, e, assumed)
+    _explain_details(ctx, m, last, e, assumed, scaling)
     return e
 
 
@@ -111,10 +100,11 @@ def _given(path: str, value: object, unit: str, assumed: frozenset[str]) -> str:
     return f"{path} = {shown} {unit} ({origin})".replace("  ", " ")
 
 
-def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, str], assumed: frozenset[str]) -> None:
+def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, str], assumed: frozenset[str],
+                     scaling: Mapping[str, str]) -> None:
     """One line for every remaining number of the plan, so none is left without its origin."""
-    r, s, L, d, a, i = ctx.r, ctx.shape, m.load, m.data, m.app, ctx.app_inst
-    w, k, app = r.workload, 1 + r.safety_margin, r.app
+    r, L, d, a, i = ctx.r, m.load, m.data, m.app, ctx.app_inst
+    w, app = r.workload, r.app
     _take(e, L.derivations, "load.average_messages_per_second")
     e["load.average_requests_per_second"] = e["load.average_messages_per_second"]
     e["load.output_tokens_per_call"] = _given("workload.output_tokens", w.output_tokens, "tokens per LLM call", assumed)
@@ -130,12 +120,8 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
               "llm.api.monthly_output_usd")
     if m.hosted is not None:
         h, slo, llm = m.hosted, ctx.slo, r.llm
-        e["llm.self_hosted.tensor_parallel"] = (f"tensor parallel {slo.tensor_parallel}: "
-                                                + ("given in the scenario" if llm.tensor_parallel else
-                                                   "chosen by the estimator (most sequences per GPU within the latency targets)"))
-        _take(e, h.derivations, "llm.self_hosted.gpus_per_replica", "llm.self_hosted.gpus")
-        e["llm.self_hosted.itl_ms"] = f"inter-token latency {_n(slo.itl_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
-        e["llm.self_hosted.ttft_ms"] = f"time to first token {_n(slo.ttft_ms)} ms at {h.sequences_per_replica} sequences per replica (the estimator)"
+        _take(e, h.derivations, "llm.self_hosted.tensor_parallel", "llm.self_hosted.gpus_per_replica", "llm.self_hosted.gpus",
+              "llm.self_hosted.itl_ms", "llm.self_hosted.ttft_ms")
         e.update(operating_point(slo, explain=True).derivations)
         e["llm.self_hosted.itl_target_ms"] = _given("llm.itl_target_ms", llm.itl_target_ms, "ms", assumed)
         e["llm.self_hosted.ttft_target_ms"] = _given("llm.ttft_target_ms", llm.ttft_target_ms, "ms", assumed)
@@ -152,7 +138,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
     e["compute.app.max_connections_per_instance"] = _given("app.max_connections_per_instance", app.max_connections_per_instance, "connections", assumed)
     _take(e, a.derivations, "compute.autoscaling.min_replicas", "compute.autoscaling.max_replicas")
     e["compute.autoscaling.target_cpu_utilization"] = _given("app.target_cpu_utilization", app.target_cpu_utilization, "", assumed)
-    e["compute.autoscaling.scale_out_cpu_utilization"] = app_tier.scale_out_text(app.target_cpu_utilization)
+    _take(e, scaling, "compute.autoscaling.scale_out_cpu_utilization")
     e["compute.autoscaling.scale_in_cpu_utilization"] = _given("app.scale_in_utilization", app.scale_in_utilization, "", assumed)
     if m.workers is not None and ctx.worker_inst is not None:
         _take(e, m.workers.derivations, "compute.workers.concurrent_tasks", "compute.workers.vcpu_required",
@@ -170,7 +156,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
 
 
 def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
-    r, L, margin = ctx.r, m.load, ctx.r.safety_margin
+    r = ctx.r
     if m.api is not None and ctx.api_prices is not None:
         _take(e, m.api.derivations, "llm.api.required_rpm", "llm.api.required_tpm", "llm.api.tier", "llm.monthly_usd")
     elif m.hosted is not None:
@@ -178,8 +164,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
         _take(e, h.derivations, "llm.self_hosted.concurrent_sequences_at_peak", "llm.self_hosted.sequences_per_replica_at_slo",
               "llm.self_hosted.replicas")
         if h.monthly_usd is not None and m.gpu_cost is not None:
-            e["llm.monthly_usd"] = (f"GPU cost = {h.offer.instance} ({h.offer.gpus_per_instance} GPUs each), {m.gpu_cost.basis}"
-                                    f" = ${h.monthly_usd:,.2f}/month ({h.offer.source})")
+            _take(e, h.derivations, "llm.monthly_usd")
         sig = gpu_scaling(ctx)
         for key in ("signal", "scale_out_sequences_per_replica", "scale_out_kv_cache_usage_perc", "scale_out_num_requests_waiting"):
             e[f"llm.self_hosted.autoscaling.{key}"] = sig.basis
@@ -187,8 +172,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
               "llm.self_hosted.autoscaling.max_replicas")
         e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm.model_load_s} s"
         if m.gpu_cost is not None:
-            e["llm.self_hosted.autoscaling.autoscaled_monthly_usd"] = m.gpu_cost.basis
-            e["llm.self_hosted.autoscaling.always_on_monthly_usd"] = m.gpu_cost.basis
+            _take(e, h.derivations, "llm.self_hosted.autoscaling.autoscaled_monthly_usd", "llm.self_hosted.autoscaling.always_on_monthly_usd")
 
 
 def warnings_for(ctx: "_Context", m: "_Month", last: "_Month") -> list[str]:

@@ -11,7 +11,7 @@ import math
 from typing import Any, Callable, NamedTuple
 
 from forecasting import app_tier, cost, data_tier, database, instance_search, llm_api, pricing
-from forecasting.autoscale import TierCost, gpu_scaling, tier_cost
+from forecasting.autoscale import TierCost, cpu_scaling, gpu_scaling, tier_cost
 from forecasting.catalog import Catalog, default_catalog, pricing_source, with_overrides
 from forecasting.curve import Curve, daily_curve
 from forecasting.serving import replicas
@@ -252,11 +252,12 @@ def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True, e
                                "monthly tokens x list prices (uncached input, cached input, cache writes, output)"))
     else:
         hosted = replicas.size_self_hosted(load, r.safety_margin, ctx.slo, ctx.shape.output_tokens_per_call, cat, known(r.llm.gpu, "llm.gpu"), h,
-                                           known(r.llm.min_replicas, "llm.min_replicas"), ctx.curve.relative_to_peak, explain)
+                                           known(r.llm.min_replicas, "llm.min_replicas"), ctx.curve.relative_to_peak, explain,
+                                           tensor_parallel_given=bool(r.llm.tensor_parallel))
         if hosted.monthly_usd is not None and hosted.offer.entry is not None:
             g_rate = pricing.rate(cat, hosted.offer.entry, gpu_pricing, "gpu")
             gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
-            hosted = replicas.priced(hosted, gpu_cost.autoscaled_monthly_usd)
+            hosted = replicas.priced(hosted, gpu_cost, explain)
             lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", gpu_cost.autoscaled_monthly_usd,
                                    f"{hosted.offer.instance} ({hosted.offer.gpus_per_instance} GPUs each), " + gpu_cost.basis))
     return _LlmMonth(api, hosted, gpu_cost, lines)
@@ -278,8 +279,7 @@ def _evaluate(ctx: _Context, load: Load, text: bool = True, month: int = 0, expl
         worker_cost = tier_cost(workers.hourly_counts, ctx.worker_rate, h, text=text)
         lines.append(cost.Line(f"agent workers ({ctx.worker_inst.name})", worker_cost.autoscaled_monthly_usd, worker_cost.basis))
     data = data_tier.size_data(load, ctx.shape, margin, r.workload, r.data, month, explain)
-    dbc = database.choose_db(ctx.db_options, data.db_vcpu_required, data.db_memory_gib_required, data.db_storage_gb,
-                             data.db_read_vcpu_required, text)
+    dbc = database.choose_db(ctx.db_options, data, r.data, text, explain)
     db, db_fits, db_class = dbc.option, dbc.fits, dbc.option.name
     db_rate = pricing.rate(cat, db.entry, r.pricing, "db_managed" if db.managed else "db_self")
     lines += cost.data_lines(load, data, cat, db, int(r.data.db_replicas), data.vector_storage_gb,
@@ -509,14 +509,12 @@ def _compute_out(ctx: _Context, m: _Month) -> ComputeOut:
                  runner_up=f"{ru.instances} x {ru.shape.name}" if ru else None, runner_up_usd_per_hour=ru.usd_per_hour if ru else None,
                  choice=ch.why, candidates_tried=ch.candidates)
     workers = None
-    target = r.app.target_cpu_utilization
-    auto_usd = m.app_cost.autoscaled_monthly_usd + (m.worker_cost.autoscaled_monthly_usd if m.worker_cost else 0.0)
-    always_usd = m.app_cost.always_on_monthly_usd + (m.worker_cost.always_on_monthly_usd if m.worker_cost else 0.0)
-    auto = AutoscalingOut(min_replicas=a.min_replicas, max_replicas=a.max_replicas, target_cpu_utilization=target,
-                          scale_out_cpu_utilization=app_tier.scale_out_threshold(target),
+    sc = cpu_scaling(ctx, m)
+    auto = AutoscalingOut(min_replicas=a.min_replicas, max_replicas=a.max_replicas, target_cpu_utilization=r.app.target_cpu_utilization,
+                          scale_out_cpu_utilization=sc.scale_out_cpu_utilization,
                           scale_in_cpu_utilization=r.app.scale_in_utilization, hourly_replicas=list(a.hourly_counts),
                           load_curve=[round(x, 4) for x in ctx.curve.relative_to_mean],
-                          autoscaled_monthly_usd=auto_usd, always_on_monthly_usd=always_usd, pricing=r.pricing)
+                          autoscaled_monthly_usd=sc.autoscaled_monthly_usd, always_on_monthly_usd=sc.always_on_monthly_usd, pricing=r.pricing)
     if m.workers is not None and ctx.worker_inst is not None and ctx.worker_choice is not None:
         wk, wc = m.workers, ctx.worker_choice
         wr = wc.runner_up

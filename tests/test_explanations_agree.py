@@ -31,9 +31,6 @@ STATED_AT = {
 # Keys whose text explains the figure without stating it as a result; each with why.
 NOT_A_RESULT = {
     "compute.app.runner_up_usd_per_hour": "the runner-up's choice text (count x type, limit); its price is in compute.app.runner_up",
-    "compute.autoscaling.scale_out_cpu_utilization": "states the rule (target + step, capped), app_tier.scale_out_text",
-    "compute.autoscaling.autoscaled_monthly_usd": "one '$ (basis)' per tier; the figure is their sum (checked below)",
-    "compute.autoscaling.always_on_monthly_usd": "one '= $' per tier; the figure is their sum (checked below)",
     "llm.self_hosted.sequences_per_replica_at_slo": "the estimator's bound, stated with the latency targets",
     "llm.self_hosted.autoscaling.scale_out_sequences_per_replica": "the shared signal text (autoscale.gpu_signal basis)",
     "llm.self_hosted.autoscaling.scale_out_num_requests_waiting": "the shared signal text (autoscale.gpu_signal basis)",
@@ -89,10 +86,82 @@ def disagreements(p: dict[str, Any]) -> list[str]:
         elif not any(_agrees(text[m.start():], figure) for m in NUMBER.finditer(text)):
             out.append(f"{key}: figure {figure!r} ({number_text(figure)}) not in: {text}")
     auto = p["compute"]["autoscaling"]
-    for key, pattern in (("always_on_monthly_usd", r"= \$([\d,]+\.\d\d)"), ("autoscaled_monthly_usd", r"(?:^| \+ )\$([\d,]+\.\d\d) \(")):
+    tiers = 2 if p["compute"]["workers"] else 1
+    for key, pattern in (("always_on_monthly_usd", r"(?:^| \+ )(?:app instances|agent workers): \d+ at the peak all day \(\$([\d,]+\.\d\d)\)"),
+                         ("autoscaled_monthly_usd", r"(?:^|\) \+ )(?:app instances|agent workers) \$([\d,]+\.\d\d) \(")):
         parts = [float(x.replace(",", "")) for x in re.findall(pattern, p["explanations"][f"compute.autoscaling.{key}"])]
-        if not parts or abs(sum(parts) - auto[key]) > 0.005 * len(parts) + 1e-9 * auto[key]:
+        if len(parts) != tiers or abs(sum(parts) - auto[key]) > 0.005 * len(parts) + 1e-9 * auto[key]:
             out.append(f"compute.autoscaling.{key}: figure {auto[key]!r}, parts {parts}")
+    return out + factor_disagreements(p) + choice_disagreements(p)
+
+
+def _interval(token: str) -> tuple[float, float]:
+    value, half = _shown(token, "")
+    return value - half, value + half
+
+
+def _product_agrees(factors: list[str], divisor: float, result: str) -> bool:
+    """The shown factors (each rounded as shown) multiply, over `divisor`, to the shown result."""
+    lo = hi = 1.0 / divisor
+    for f in factors:
+        a, b = _interval(f)
+        lo, hi = lo * a, hi * b
+    r_lo, r_hi = _interval(result)
+    return lo <= r_hi * (1 + 1e-9) and r_lo <= hi * (1 + 1e-9)
+
+
+NUM = r"(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?)"
+# "/ 1000" (ms -> s) optional here, so a text without it is reported as factors that do not give the result
+APP_CPU = re.compile(rf"CPU need: \({NUM} messages/s x {NUM} ms \+ {NUM} calls/s x {NUM} ms\)( / 1000)? x {NUM} margin = {NUM} vCPU")
+WORKER_CPU = re.compile(rf"CPU need: {NUM} LLM steps/s x {NUM} margin x {NUM} vCPU-ms of orchestration per step( / 1000)? \(.*?\) = {NUM} vCPU")
+WORKER_RESERVED = re.compile(rf"CPU need: {NUM} tasks x {NUM} vCPU reserved per task \(given\) = {NUM} vCPU")
+
+
+def factor_disagreements(p: dict[str, Any]) -> list[str]:
+    """The CPU needs of the instances lines: the factors shown multiply to the vCPU shown (ms -> s included)."""
+    e, out = p["explanations"], []
+    for key, m in [("compute.app.instances", APP_CPU.search(e["compute.app.instances"]))] + (
+            [("compute.workers.instances", WORKER_CPU.search(e["compute.workers.instances"])
+              or WORKER_RESERVED.search(e["compute.workers.instances"]))] if p["compute"]["workers"] else []):
+        if m is None:
+            out.append(f"{key}: no CPU need in: {e[key]}")
+            continue
+        g = m.groups()
+        if key == "compute.app.instances":
+            msgs_lo, msgs_hi = (_interval(g[0])[i] * _interval(g[1])[i] for i in (0, 1))
+            calls_lo, calls_hi = (_interval(g[2])[i] * _interval(g[3])[i] for i in (0, 1))
+            k_lo, k_hi = _interval(g[5])
+            per_s = 1000.0 if g[4] else 1.0
+            lo, hi = (msgs_lo + calls_lo) / per_s * k_lo, (msgs_hi + calls_hi) / per_s * k_hi
+            r_lo, r_hi = _interval(g[6])
+            ok = lo <= r_hi * (1 + 1e-9) and r_lo <= hi * (1 + 1e-9)
+        elif len(g) == 5:  # LLM steps/s x margin x vCPU-ms per step [/ 1000] = vCPU
+            ok = _product_agrees(list(g[:3]), 1000.0 if g[3] else 1.0, g[4])
+        else:  # tasks x vCPU reserved per task = vCPU
+            ok = _product_agrees(list(g[:2]), 1.0, g[2])
+        if not ok:
+            out.append(f"{key}: the CPU need's factors do not give its result: {m.group(0)}")
+    return out
+
+
+def choice_disagreements(p: dict[str, Any]) -> list[str]:
+    """Texts of figures that are names or policies: they name the figure they explain."""
+    e, out = p["explanations"], []
+    db, auto = p["storage"]["database"], p["compute"]["autoscaling"]
+    if not e["storage.database.instance_class"].startswith(f"{db['instance_class']} ("):
+        out.append(f"storage.database.instance_class: {db['instance_class']} not first in: {e['storage.database.instance_class']}")
+    if f"{number_text(db['write_iops_peak'])} writes/s at" not in e["storage.database.instance_class"]:
+        out.append(f"storage.database.instance_class: write rate {db['write_iops_peak']} not in: {e['storage.database.instance_class']}")
+    policy = (f"min replicas {auto['min_replicas']} at the trough, max {auto['max_replicas']} at the peak",
+              f"track {auto['target_cpu_utilization']:.0%} CPU, step out above {auto['scale_out_cpu_utilization']:.0%},"
+              f" in below {auto['scale_in_cpu_utilization']:.0%}")
+    out += [f"compute.autoscaling: {x!r} not in: {e['compute.autoscaling']}" for x in policy if x not in e["compute.autoscaling"]]
+    if p["llm"]["deployment"] == "self_hosted":
+        tp = p["llm"]["self_hosted"]["tensor_parallel"]
+        given = p["inputs"]["llm"].get("tensor_parallel")
+        want = f"tensor parallel {tp}: " + ("given in the scenario" if given else "chosen by the estimator")
+        if not e["llm.self_hosted.tensor_parallel"].startswith(want):
+            out.append(f"llm.self_hosted.tensor_parallel: {want!r} not in: {e['llm.self_hosted.tensor_parallel']}")
     return out
 
 
@@ -181,3 +250,70 @@ def test_a_wrong_figure_is_caught():
     dumped["storage"]["database"]["storage_gb"] += 1.0
     found = disagreements(dumped)
     assert [x.split(":")[0] for x in found] == ["load.llm_calls_per_second", "storage.database.storage_gb"]
+
+
+def _example(name: str) -> dict[str, Any]:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).resolve().parents[1] / "examples" / f"{name}.json").read_text())  # type: ignore[no-any-return]
+
+
+def test_a_wrong_choice_or_tier_sum_is_caught():
+    """The checks of the named and summed figures can fail too."""
+    dumped = plan(_example("travel-agent")).model_dump(mode="json")
+    dumped["storage"]["database"]["instance_class"] = "db.r7g.16xlarge"
+    dumped["compute"]["autoscaling"]["autoscaled_monthly_usd"] += 5.0
+    dumped["compute"]["autoscaling"]["scale_out_cpu_utilization"] = 0.8
+    found = sorted({x.split(":")[0] for x in disagreements(dumped)})
+    assert found == ["compute.autoscaling", "compute.autoscaling.autoscaled_monthly_usd",
+                     "compute.autoscaling.scale_out_cpu_utilization", "storage.database.instance_class"]
+
+
+@pytest.mark.parametrize("tp", [None, 4])
+def test_tensor_parallel_text_says_who_chose_it(tp):
+    s = _example("selfhosted-chatbot")
+    if tp:
+        s["llm"]["tensor_parallel"] = tp
+    dumped = plan(s).model_dump(mode="json")
+    text = dumped["explanations"]["llm.self_hosted.tensor_parallel"]
+    assert text.startswith(f"tensor parallel {tp or dumped['llm']['self_hosted']['tensor_parallel']}: ")
+    assert ("given in the scenario" in text) == bool(tp) and ("chosen by the estimator" in text) != bool(tp)
+    assert disagreements(dumped) == []
+
+
+@pytest.mark.parametrize("example,texts", [
+    ("travel-agent", {"size_tier": 2, "choose_db": 1, "size_data": 1, "size_api": 1, "cpu_scaling": 1}),
+    ("selfhosted-chatbot", {"size_tier": 1, "choose_db": 1, "size_data": 1, "size_self_hosted": 1, "priced": 1, "cpu_scaling": 1}),
+])
+def test_texts_are_written_for_month_0_only(monkeypatch, example, texts):
+    """The timeline's other months compute the same figures with no text (start-up and speed: issue 16,
+    move 12): each computation writes derivations once per plan, for month 0."""
+    import importlib
+
+    from forecasting import app_tier, data_tier, database, llm_api, planner
+    from forecasting.serving import replicas
+
+    explain_module = importlib.import_module("forecasting.explain")
+    calls: list[tuple[str, int]] = []
+
+    def spy(owner: Any, name: str) -> None:
+        real = getattr(owner, name)
+
+        def recorded(*args: Any, **kwargs: Any) -> Any:
+            out = real(*args, **kwargs)
+            calls.append((name, len(out.derivations)))
+            return out
+        monkeypatch.setattr(owner, name, recorded)
+
+    for owner, name in ((app_tier, "size_tier"), (database, "choose_db"), (data_tier, "size_data"), (llm_api, "size_api"),
+                        (replicas, "size_self_hosted"), (replicas, "priced"), (planner, "cpu_scaling"), (explain_module, "cpu_scaling")):
+        spy(owner, name)
+    s = _example(example)
+    plan(s)
+    written: dict[str, int] = {}
+    for name, n in calls:
+        if n:
+            written[name] = written.get(name, 0) + 1
+    assert written == texts
+    assert [name for name, _ in calls].count("size_data") == s["horizon_months"] + 1  # every month ran; only month 0 wrote

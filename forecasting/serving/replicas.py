@@ -5,18 +5,22 @@ inter-token latency people feel; the estimator gives the largest number of concu
 replica serves within the ITL and TTFT targets, and Little's law gives how many sequences are
 generating at the peak. Replicas = ceil(sequences x (1 + margin) / sequences per replica).
 Why `explain`: with it on (month 0 of a plan), `size_self_hosted` writes the llm.self_hosted.* derivations
-beside the arithmetic, from the same locals (forecasting/derivation.py).
+(with the estimator's facts it sizes from: tensor parallelism, ITL, TTFT) beside the arithmetic, from the
+same locals, and `priced` the GPU cost's (llm.monthly_usd) (forecasting/derivation.py).
 """
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TYPE_CHECKING
 
 from forecasting.catalog import Catalog
 from forecasting.derivation import NO_DERIVATIONS, n as _n
 from forecasting.catalog_entries import GpuInstance
 from forecasting.workload import Load
+
+if TYPE_CHECKING:  # pragma: no cover
+    from forecasting.autoscale import TierCost
 
 
 class GpuOffer(NamedTuple):
@@ -66,8 +70,9 @@ def concurrent_sequences(load: Load, ttft_ms: float, itl_ms: float, output_token
 
 def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, cat: Catalog, gpu: str,
                      hours_per_month: float, min_replicas: int = 1, curve_to_peak: tuple[float, ...] = (1.0,),
-                     explain: bool = False) -> SelfHostedSizing:
-    """Replicas at the peak hour and at each hour of the daily curve (never below `min_replicas`)."""
+                     explain: bool = False, tensor_parallel_given: bool = False) -> SelfHostedSizing:
+    """Replicas at the peak hour and at each hour of the daily curve (never below `min_replicas`).
+    `tensor_parallel_given`: the scenario set the degree (the estimator chose it otherwise), for the text."""
     seqs = concurrent_sequences(load, cap.ttft_ms, cap.itl_ms, output_tokens)
     per_replica = max(1, int(cap.max_sequences_at_slo))
     need = seqs * (1.0 + margin) / per_replica
@@ -96,8 +101,13 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
             "llm.self_hosted.autoscaling.hourly_replicas": "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(hourly)),
             "llm.self_hosted.autoscaling.min_replicas": f"the trough hour's replicas, at least llm.min_replicas {min_replicas}: {min(hourly)}",
             "llm.self_hosted.autoscaling.max_replicas": f"the peak hour's replicas (llm.self_hosted.replicas): {replicas}",
+            "llm.self_hosted.tensor_parallel": (f"tensor parallel {cap.tensor_parallel}: "
+                                                + ("given in the scenario" if tensor_parallel_given else
+                                                   "chosen by the estimator (most sequences per GPU within the latency targets)")),
             "llm.self_hosted.gpus_per_replica": f"{gpr} GPUs per replica = tensor parallel degree",
             "llm.self_hosted.gpus": f"GPUs = {replicas} replicas x {gpr} GPUs = {gpus}",
+            "llm.self_hosted.itl_ms": f"inter-token latency {_n(cap.itl_ms)} ms at {per_replica} sequences per replica (the estimator)",
+            "llm.self_hosted.ttft_ms": f"time to first token {_n(cap.ttft_ms)} ms at {per_replica} sequences per replica (the estimator)",
         }
         if offer.instance is not None:
             derivations["llm.self_hosted.gpu_instances"] = (
@@ -110,9 +120,19 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
                             instances * offer.usd_per_hour * hours_per_month, hourly, hourly_instances, derivations)
 
 
-def priced(s: SelfHostedSizing, monthly_usd: float) -> SelfHostedSizing:
-    """The same sizing with its autoscaled monthly cost."""
-    return s._replace(monthly_usd=monthly_usd)
+def priced(s: SelfHostedSizing, gpu_cost: "TierCost", explain: bool = False) -> SelfHostedSizing:
+    """The same sizing with its autoscaled monthly cost (the GPU instances' `gpu_cost` over the daily curve)."""
+    monthly_usd = gpu_cost.autoscaled_monthly_usd
+    if not explain:
+        return s._replace(monthly_usd=monthly_usd)
+    offer = s.offer
+    return s._replace(monthly_usd=monthly_usd, derivations={
+        **s.derivations,
+        "llm.monthly_usd": (f"GPU cost = {offer.instance} ({offer.gpus_per_instance} GPUs each), {gpu_cost.basis}"
+                            f" = ${monthly_usd:,.2f}/month ({offer.source})"),
+        "llm.self_hosted.autoscaling.autoscaled_monthly_usd": gpu_cost.basis,
+        "llm.self_hosted.autoscaling.always_on_monthly_usd": gpu_cost.basis,
+    })
 
 
 class OperatingPoint(NamedTuple):
