@@ -6,7 +6,6 @@ below is worked out by hand in the comments.
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import pytest
@@ -20,8 +19,7 @@ from forecasting.serving import physics as ph
 FIXED_STEP = ph.Step(weights=0.010, compute=0.0, kv=0.0, comm=0.0, overhead=0.0)
 
 
-@dataclasses.dataclass(frozen=True)
-class FixedShape(ol.Shape):
+class FixedShape(ol.Shape):  # a NamedTuple subclass: same fields, a fixed step
     def step_parts(self, running: float) -> ph.Step:
         return FIXED_STEP
 

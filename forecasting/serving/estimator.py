@@ -7,7 +7,6 @@ published request-rate runs. They share `physics.operating_point`, so one formul
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
 from typing import Any, NamedTuple
 
 from forecasting.serving import open_loop as ol
@@ -27,8 +26,7 @@ from forecasting.serving.catalog import (
 )
 
 
-@dataclass(frozen=True)
-class MemoryBreakdown:
+class MemoryBreakdown(NamedTuple):
     """Per-GPU memory in GiB (2^30 B, the unit GPU vendors quote), plus the replica's KV capacity."""
 
     gpu_memory_gib: float
@@ -40,8 +38,7 @@ class MemoryBreakdown:
     kv_tokens_capacity: int        # tokens of KV the replica (TP GPUs) holds
 
 
-@dataclass(frozen=True)
-class ServingEstimate:
+class ServingEstimate(NamedTuple):
     model: str
     gpu: str
     profile: str
@@ -66,18 +63,17 @@ class ServingEstimate:
     bound: str                          # memory_bandwidth | compute | kv_capacity
     memory: MemoryBreakdown
     derivation: list[str]
-    assumptions: dict[str, Any] = field(default_factory=dict)
+    assumptions: dict[str, Any] = {}  # read-only (every estimate passes its own); one shared default is safe
     request_rate: float | None = None   # open loop: offered requests/s (None: closed loop or a burst)
     saturation_request_rate: float | None = None  # open loop: the largest rate the replica sustains
     saturated: bool = False             # open loop: offered rate ≥ saturation rate
     requests_in_flight: float | None = None  # open loop: Little's law, running + waiting
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**self._asdict(), "memory": self.memory._asdict()}
 
 
-@dataclass(frozen=True)
-class SloCapacity:
+class SloCapacity(NamedTuple):
     model: str
     gpu: str
     precision: str
@@ -102,7 +98,7 @@ class SloCapacity:
     max_output_tokens_per_s: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return self._asdict()
 
 
 # --------------------------------------------------------------------------------------------- inputs
@@ -142,8 +138,7 @@ def _kv_precision(precision: str, kv_precision: str | None) -> str:
     return kp
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     """One validated estimator request: catalog entries resolved, precision chosen, tokens checked."""
 
     catalog: ServingCatalog

@@ -27,15 +27,14 @@ between the two: its queue builds up at λ − λ_sat, so a share f = 1 − λ_s
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from forecasting.serving import physics as ph
 
 STABLE_RHO = 0.98  # prefill may take at most this share of GPU time in a stable state
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """What the open loop needs about one replica and one request shape, computed once."""
 
     setup: ph.Setup
@@ -61,8 +60,7 @@ def make_shape(s: ph.Setup, input_tokens: int, output_tokens: int, max_sequences
                  prefills_per_iteration=s.profile.max_num_tokens / float(input_tokens))
 
 
-@dataclass(frozen=True)
-class LoadPoint:
+class LoadPoint(NamedTuple):
     """The replica under one load: latencies in s, throughput in output tokens/s, counts in sequences."""
 
     request_rate: float            # offered, requests/s (inf: a burst)
@@ -140,8 +138,7 @@ def saturation_rate(sh: Shape) -> float:
     return lo
 
 
-@dataclass(frozen=True)
-class Burst:
+class Burst(NamedTuple):
     """N requests at once: prefill phase, then decode phase (see module docstring)."""
 
     admitted: int
@@ -192,14 +189,13 @@ def load_point(sh: Shape, lam: float, num_requests: int | None = None) -> LoadPo
     if st is not None:
         n = num_requests
         x = n * sh.output_tokens / (n / lam + st.e2e_s) if n else st.output_tokens_per_s
-        return LoadPoint(**{**st.__dict__, "saturation_rate": lam_sat, "output_tokens_per_s": x})
+        return st._replace(saturation_rate=lam_sat, output_tokens_per_s=x)
     at_sat = stable(sh, lam_sat * (1 - 1e-6)) or stable(sh, lam_sat * 0.999)
     assert at_sat is not None
     n_req = int(num_requests) if num_requests else 0
     if not n_req:  # unbounded run: report the replica at its saturation point; the queue grows without limit
-        return LoadPoint(**{**at_sat.__dict__, "request_rate": lam, "saturation_rate": lam_sat, "saturated": True,
-                            "queue_wait_s": math.inf, "ttft_s": math.inf, "e2e_s": math.inf,
-                            "in_flight": math.inf})
+        return at_sat._replace(request_rate=lam, saturation_rate=lam_sat, saturated=True, queue_wait_s=math.inf,
+                               ttft_s=math.inf, e2e_s=math.inf, in_flight=math.inf)
     b = burst(sh, n_req)
     # above saturation the decode batch fills as in a burst (prefills go first), so ITL and throughput are the
     # burst's; prompts queue only beyond the prefill rate of full iterations, for a share f of the run

@@ -8,8 +8,7 @@ References: DESIGN.md "Self-hosted LLM serving" and shared/reference/llm_sizing_
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from forecasting.serving.catalog import (
     BYTES_PER_WEIGHT,
@@ -70,8 +69,7 @@ def moe_weight_read_fraction(model: ModelSpec, tokens_per_step: float) -> float:
     return float((shared + touched * per_expert) / model.total_params_b)
 
 
-@dataclass(frozen=True)
-class Setup:
+class Setup(NamedTuple):
     """Everything about (model, GPU, precision, TP, engine) that does not depend on batch size."""
 
     model: ModelSpec
@@ -179,8 +177,7 @@ def prefill_time_alone(s: Setup, input_tokens: float, cached_tokens: float = 0.0
     return max(compute, read) + allreduce_time(s, new)
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One decode iteration for B sequences: the parts of its time, in seconds."""
 
     weights: float
@@ -204,8 +201,7 @@ def decode_step(s: Setup, batch: float, context: float) -> Step:
     return Step(weights=w, compute=c, kv=kv, comm=allreduce_time(s, batch), overhead=s.profile.step_overhead_ms * 1e-3)
 
 
-@dataclass(frozen=True)
-class Operating:
+class Operating(NamedTuple):
     """Steady state of a replica running `batch` sequences of I in / O out tokens (continuous batching)."""
 
     batch: float
