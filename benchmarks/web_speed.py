@@ -15,35 +15,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import re
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import httpx
 
+from agent.web.local_run import CHROMIUM, CHROMIUM_FLAGS as FLAGS, ServeProcess
+
 ROOT = Path(__file__).resolve().parents[1]
 DESCRIBE = "We run a support chatbot with {n} registered users, about 3,000 online at once, growing 8% a month"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-def start_server(db: Path) -> tuple[subprocess.Popen[str], str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-    proc = subprocess.Popen([sys.executable, "-c", "from agent.cli import main; raise SystemExit(main())", "serve",
-                             "--port", "0", "--db", str(db), "--offline"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert proc.stdout is not None
-    for line in proc.stdout:
-        m = re.search(r"(http://127\.0\.0\.1:\d+)/", line)
-        if m:
-            return proc, m.group(1)
-    raise RuntimeError("capplan serve did not start")
+def start_server(db: Path) -> tuple[ServeProcess, str]:
+    server = ServeProcess(db)
+    server.start()
+    return server, server.url.rstrip("/")
 
 
 def p95(values: list[float]) -> float:
@@ -122,8 +110,7 @@ def main() -> None:
             figures = {**page_load(base, args.loads), **asyncio.run(first_character(base, args.firsts)),
                        **asyncio.run(concurrent(base, 20, args.rounds))}
         finally:
-            proc.terminate()
-            proc.wait(15)
+            proc.stop()
     for key, value in figures.items():
         mark = "  (target < 100: %s)" % ("ok" if value < 100 else "OVER") if key == "first_char_ms_median" else ""
         print(f"{key:28s} {value:10.1f}{mark}")

@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.test_web_browser import CHROMIUM, FLAGS, Server  # noqa: E402
+from agent.web.local_run import CHROMIUM, CHROMIUM_FLAGS as FLAGS, ServeProcess as Server  # noqa: E402
 
 
 def main() -> None:

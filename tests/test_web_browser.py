@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
-import time
 import zlib
 from pathlib import Path
 from typing import Any, Iterator
@@ -21,51 +18,10 @@ import pytest
 pytest.importorskip("uvicorn", reason="web extra not installed: pip install -e '.[web]'")
 sync_api = pytest.importorskip("playwright.sync_api", reason="web extra not installed: pip install -e '.[web]'")
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+from agent.web.local_run import CHROMIUM, CHROMIUM_FLAGS as FLAGS, ServeProcess as Server  # noqa: E402
+
 DESCRIBE = "We run a support chatbot with 200k registered users, about 3,000 online at once, growing 8% a month"
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class Server:
-    """`capplan serve` in its own process; `restart()` stops it and starts a new one on the same database."""
-
-    def __init__(self, db: Path) -> None:
-        self.db = db
-        self.proc: subprocess.Popen[str] | None = None
-        self.url = ""
-
-    def start(self) -> None:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAI_")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", "from agent.cli import main; raise SystemExit(main())", "serve", "--port", "0",
-             "--db", str(self.db), "--offline"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True)
-        assert self.proc.stdout is not None
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            line = self.proc.stdout.readline()
-            m = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
-            if m:
-                self.url = m.group(1)
-                return
-            if not line and self.proc.poll() is not None:
-                break
-        raise RuntimeError("capplan serve did not start")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-            self.proc = None
-
-    def restart(self) -> None:
-        self.stop()
-        self.start()
 
 
 @pytest.fixture(scope="module")
