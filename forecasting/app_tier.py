@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, TYPE_CHECKING
 
-from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.derivation import margin_factor, n as _n, NO_DERIVATIONS
 from forecasting.errors import known
 from forecasting.instance_search import Fit, Need, Rules, Shape, fit, hourly_counts
 from forecasting.workload import Load
@@ -68,13 +68,13 @@ def _app_need(load: Load, margin: float, app: "ResolvedApp", explain: bool) -> t
     if not explain:
         return Need(vcpu, memory, users), {}
     cpu = (f"({_n(msgs)} messages/s x {app.cpu_ms_per_message} ms + {_n(calls)} calls/s x {app.cpu_ms_per_llm_call} ms)"
-           f" / 1000 x {_n(k)} margin = {_n(vcpu)} vCPU")
+           f" / 1000 x {margin_factor(margin)} = {_n(vcpu)} vCPU")
     return Need(vcpu, memory, users), {
         "cpu need": cpu,
         "compute.app.vcpu_required": cpu,
-        "compute.app.memory_gib_required": (f"{_n(sessions)} peak sessions x {_n(k)} margin x {app.memory_mb_per_session} MiB"
+        "compute.app.memory_gib_required": (f"{_n(sessions)} peak sessions x {margin_factor(margin)} x {app.memory_mb_per_session} MiB"
                                             f" (connection, buffers and session state) = {_n(memory)} GiB"),
-        "compute.app.connections_required": f"{_n(sessions)} peak sessions x {_n(k)} margin = {_n(users)} streams",
+        "compute.app.connections_required": f"{_n(sessions)} peak sessions x {margin_factor(margin)} = {_n(users)} streams",
     }
 
 
@@ -100,13 +100,13 @@ def _worker_need(load: Load, margin: float, app: "ResolvedApp", explain: bool) -
         return Need(vcpu, memory, tasks), {}
     cpu = (f"{_n(tasks)} tasks x {app.worker_vcpu_per_task} vCPU reserved per task (given)"
            if app.worker_vcpu_per_task is not None else
-           f"{_n(load.peak_llm_calls_per_s)} LLM steps/s x {_n(k)} margin x {app.worker_cpu_ms_per_step} vCPU-ms of orchestration per step"
+           f"{_n(load.peak_llm_calls_per_s)} LLM steps/s x {margin_factor(margin)} x {app.worker_cpu_ms_per_step} vCPU-ms of orchestration per step"
            f" / 1000 (a task waiting on the model holds memory and a connection, not a vCPU)")
     memory_text = f"{_n(tasks)} tasks x {app.memory_mb_per_task} MiB = {_n(memory)} GiB"
     return Need(vcpu, memory, tasks), {
         "cpu need": f"{cpu} = {_n(vcpu)} vCPU",
         "memory need": memory_text,
-        "compute.workers.concurrent_tasks": f"{_n(load.peak_concurrent_tasks)} tasks at peak x {_n(k)} margin = {_n(tasks)}",
+        "compute.workers.concurrent_tasks": f"{_n(load.peak_concurrent_tasks)} tasks at peak x {margin_factor(margin)} = {_n(tasks)}",
         "compute.workers.memory_gib_required": memory_text,
         "compute.workers.connections_required": f"one open connection to the model API per running task: {_n(tasks)}",
     }

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from typing import NamedTuple, TYPE_CHECKING
 
 from forecasting.app_tier import SCALE_OUT_CAP, SCALE_OUT_STEP, scale_out_threshold
-from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.derivation import margin_factor, n as _n, NO_DERIVATIONS
 from forecasting.errors import known
 from forecasting.pricing import Rate
 
@@ -74,7 +74,7 @@ def gpu_signal(per_replica_at_slo: int, kv_max_sequences: int, margin: float, ma
     kv = min(1.0, out / max(kv_max_sequences, 1))
     throughput = per_replica_at_slo / call_latency_s if call_latency_s > 0 else 0.0  # requests/s one replica completes
     waiting = max(0.0, (ttft_target_ms - ttft_ms) / 1000.0) * throughput
-    basis = (f"target {per_replica_at_slo} sequences at the latency targets / (1 + {margin:.0%} margin) = {target:.1f} per replica;"
+    basis = (f"target {per_replica_at_slo} sequences at the latency targets / {margin_factor(margin)} = {target:.1f} per replica;"
              f" the curve rises at most {max_rise_per_hour:.1%} of the peak per hour, {rise:.2%} during a {model_load_s:.0f} s model load,"
              f" so scale out at {out:.1f} running sequences per replica = vllm:kv_cache_usage_perc {kv:.2f}"
              f" ({out:.1f} of the {kv_max_sequences} sequences the KV cache holds), or when vllm:num_requests_waiting exceeds"

@@ -117,7 +117,7 @@ def load_balancer_line(load: Load, d: DataSizing, cat: Catalog) -> Line:
               d.egress_gb_per_month / h / ALB_GB_PER_HOUR_PER_LCU, 1.0)
     hourly, per_lcu = cat.services.alb_hour.value, cat.services.alb_lcu_hour.value
     return Line("load balancer", (hourly + lcu * per_lcu) * h,
-                f"1 ALB x ${hourly}/h + {lcu:,.1f} LCU x ${per_lcu}/LCU-h, x {h:.0f} h")
+                f"(1 ALB x ${hourly}/h + {lcu:,.1f} LCU x ${per_lcu}/LCU-h) x {h:.0f} h")
 
 
 class UnitCosts(NamedTuple):

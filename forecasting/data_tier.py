@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping
 from typing import NamedTuple, TYPE_CHECKING
 
-from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.derivation import margin_factor, n as _n, NO_DERIVATIONS
 from forecasting.workload import DAYS_PER_MONTH, CallShape, Load
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -104,15 +104,15 @@ def size_data(load: Load, shape: CallShape, margin: float, workload: ResolvedWor
                 f"days of history held at the end of month {month} = min({_n(data.existing_history_days)} existing"
                 f" + {month + 1} month x {DAYS_PER_MONTH:.1f}, {_n(data.retention_days)} retention) = {_n(held)}"),
             "storage.database.reads_per_second_peak": (f"{_n(msgs)} messages/s x {data.db_reads_per_message} reads per message"
-                                                       f" (session-cache misses) x {_n(k)} margin = {_n(reads)} reads/s"),
-            "storage.cache.memory_gb": (f"session cache = {_n(load.peak_concurrent_users)} peak sessions x {_n(k)} margin x {_n(session_bytes)} bytes"
+                                                       f" (session-cache misses) x {margin_factor(margin)} = {_n(reads)} reads/s"),
+            "storage.cache.memory_gb": (f"session cache = {_n(load.peak_concurrent_users)} peak sessions x {margin_factor(margin)} x {_n(session_bytes)} bytes"
                                         f" (history + last turn at {bpt} bytes/token + {data.session_state_overhead_bytes} overhead)"
                                         f" = {_n(cache_gb, 2)} GB"),
             "storage.database.storage_gb": (
                 f"database storage = {_n(per_day)} messages/day x {_n(per_message)} bytes x {_n(held)} days of history"
                 f" x (1 + {data.index_overhead} index overhead) x {data.db_replicas} copies = {_n(db_gb, 1)} GB"),
             "storage.database.write_iops_peak": (f"write IOPS at peak = {_n(msgs)} messages/s x (1 user row + {_n(n)} model rows)"
-                                                 f" x {_n(k)} margin = {_n(writes)}"),
+                                                 f" x {margin_factor(margin)} = {_n(writes)}"),
             "storage.vector.storage_gb": (f"vector store = {data.vector_chunks:,} chunks x {data.vector_dimensions} dimensions"
                                           f" x {BYTES_PER_DIMENSION:g} bytes x {data.vector_index_overhead} index overhead = {_n(vector_gb, 2)} GB"),
             "storage.object.storage_gb": (f"object storage = {_n(log_gb, 1)} GB of LLM request logs ({_n(log_days)} days)"

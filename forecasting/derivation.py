@@ -44,3 +44,10 @@ class _NoDerivations(Mapping[str, str]):
 NO_DERIVATIONS: Mapping[str, str] = _NoDerivations()
 
 n = number_text  # short: a derivation uses it on every factor
+
+
+def margin_factor(margin: float) -> str:
+    """The safety margin as the factor it is, "(1 + 25% margin)", its percentage written to the digits it
+    has: `n(1.0006)` reads "1", and the factors shown would no longer give the result shown
+    (tests/test_explanation_arithmetic.py)."""
+    return f"(1 + {number_text(margin * 100)}% margin)"

@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 
 from forecasting.catalog import Catalog
 from forecasting.catalog_entries import ApiModel, ModelTierTable, RateLimitTier
-from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.derivation import margin_factor, n as _n, NO_DERIVATIONS
 from forecasting.workload import Load
 
 MTOK = 1_000_000.0
@@ -188,18 +188,18 @@ def size_api(load: Load, margin: float, p: ApiPrices, cat: Catalog, explain: boo
         src = f"{p.model} list price ({p.source}, as of {p.as_of})"
         new_m, cached_m, out_m = bill.uncached_tokens / MTOK, bill.cached_tokens / MTOK, load.monthly_output_tokens / MTOK
         derivations = {
-            "llm.api.required_rpm": (f"required RPM = {_n(load.peak_llm_calls_per_s)} calls/s x 60 x (1 + {margin:.0%} margin)"
+            "llm.api.required_rpm": (f"required RPM = {_n(load.peak_llm_calls_per_s)} calls/s x 60 x {margin_factor(margin)}"
                                      f" = {_n(rpm)} requests/min"),
             "llm.api.required_tpm": (f"required TPM = ({_n(load.peak_input_tokens_per_min)} input + {_n(load.peak_output_tokens_per_min)} output tokens/min)"
-                                     f" x (1 + {margin:.0%} margin) = {_n(tpm)} tokens/min"),
+                                     f" x {margin_factor(margin)} = {_n(tpm)} tokens/min"),
             "llm.api.tier": note,
             "llm.monthly_usd": (
                 f"LLM API = {_n(new_m, 1)} M uncached input tokens x "
                 f"${p.cache_write if bill.writes_billed else p.input}/M{' (cache write)' if bill.writes_billed else ''}"
                 f" + {_n(cached_m, 1)} M cached x ${p.cached_input}/M + {_n(out_m, 1)} M output x ${p.output}/M"
                 f" = ${monthly:,.2f}/month ({p.model}, {p.source}, as of {p.as_of})"),
-            "llm.api.required_input_tpm": f"{_n(load.peak_input_tokens_per_min)} input tokens/min x {_n(k)} margin = {_n(in_tpm)}",
-            "llm.api.required_output_tpm": f"{_n(load.peak_output_tokens_per_min)} output tokens/min x {_n(k)} margin = {_n(out_tpm)}",
+            "llm.api.required_input_tpm": f"{_n(load.peak_input_tokens_per_min)} input tokens/min x {margin_factor(margin)} = {_n(in_tpm)}",
+            "llm.api.required_output_tpm": f"{_n(load.peak_output_tokens_per_min)} output tokens/min x {margin_factor(margin)} = {_n(out_tpm)}",
             "llm.api.price_input_usd_per_mtok": f"${p.input} per million input tokens: {src}" + (f"; {p.long_context_note}" if p.long_context_note else ""),
             "llm.api.price_cached_input_usd_per_mtok": f"${p.cached_input} per million cached input tokens: {src}",
             "llm.api.price_cache_write_usd_per_mtok": (f"${p.cache_write} per million tokens written to the prompt cache: {src}"

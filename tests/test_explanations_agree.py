@@ -100,9 +100,12 @@ def _interval(token: str) -> tuple[float, float]:
     return value - half, value + half
 
 
-def _product_agrees(factors: list[str], divisor: float, result: str) -> bool:
-    """The shown factors (each rounded as shown) multiply, over `divisor`, to the shown result."""
+def _product_agrees(factors: list[str], divisor: float, result: str, margin_percent: str | None = None) -> bool:
+    """The shown factors (each rounded as shown, and "(1 + p% margin)"), over `divisor`, give the shown result."""
     lo = hi = 1.0 / divisor
+    if margin_percent is not None:
+        m_lo, m_hi = _interval(margin_percent)
+        lo, hi = lo * (1 + m_lo / 100), hi * (1 + m_hi / 100)
     for f in factors:
         a, b = _interval(f)
         lo, hi = lo * a, hi * b
@@ -112,8 +115,8 @@ def _product_agrees(factors: list[str], divisor: float, result: str) -> bool:
 
 NUM = r"(\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?)"
 # "/ 1000" (ms -> s) optional here, so a text without it is reported as factors that do not give the result
-APP_CPU = re.compile(rf"CPU need: \({NUM} messages/s x {NUM} ms \+ {NUM} calls/s x {NUM} ms\)( / 1000)? x {NUM} margin = {NUM} vCPU")
-WORKER_CPU = re.compile(rf"CPU need: {NUM} LLM steps/s x {NUM} margin x {NUM} vCPU-ms of orchestration per step( / 1000)? \(.*?\) = {NUM} vCPU")
+APP_CPU = re.compile(rf"CPU need: \({NUM} messages/s x {NUM} ms \+ {NUM} calls/s x {NUM} ms\)( / 1000)? x \(1 \+ {NUM}% margin\) = {NUM} vCPU")
+WORKER_CPU = re.compile(rf"CPU need: {NUM} LLM steps/s x \(1 \+ {NUM}% margin\) x {NUM} vCPU-ms of orchestration per step( / 1000)? \(.*?\) = {NUM} vCPU")
 WORKER_RESERVED = re.compile(rf"CPU need: {NUM} tasks x {NUM} vCPU reserved per task \(given\) = {NUM} vCPU")
 
 
@@ -130,13 +133,13 @@ def factor_disagreements(p: dict[str, Any]) -> list[str]:
         if key == "compute.app.instances":
             msgs_lo, msgs_hi = (_interval(g[0])[i] * _interval(g[1])[i] for i in (0, 1))
             calls_lo, calls_hi = (_interval(g[2])[i] * _interval(g[3])[i] for i in (0, 1))
-            k_lo, k_hi = _interval(g[5])
+            k_lo, k_hi = (1 + x / 100 for x in _interval(g[5]))  # "(1 + 25% margin)"
             per_s = 1000.0 if g[4] else 1.0
             lo, hi = (msgs_lo + calls_lo) / per_s * k_lo, (msgs_hi + calls_hi) / per_s * k_hi
             r_lo, r_hi = _interval(g[6])
             ok = lo <= r_hi * (1 + 1e-9) and r_lo <= hi * (1 + 1e-9)
-        elif len(g) == 5:  # LLM steps/s x margin x vCPU-ms per step [/ 1000] = vCPU
-            ok = _product_agrees(list(g[:3]), 1000.0 if g[3] else 1.0, g[4])
+        elif len(g) == 5:  # LLM steps/s x (1 + margin%) x vCPU-ms per step [/ 1000] = vCPU
+            ok = _product_agrees([g[0], g[2]], (1000.0 if g[3] else 1.0), g[4], margin_percent=g[1])
         else:  # tasks x vCPU reserved per task = vCPU
             ok = _product_agrees(list(g[:2]), 1.0, g[2])
         if not ok:

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, NamedTuple, TYPE_CHECKING
 
 from forecasting.catalog import Catalog
-from forecasting.derivation import NO_DERIVATIONS, n as _n
+from forecasting.derivation import margin_factor, n as _n, NO_DERIVATIONS
 from forecasting.catalog_entries import GpuInstance
 from forecasting.workload import Load
 
@@ -95,7 +95,7 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
                 f"one replica ({gpr} x {gpu}) serves at most {per_replica} concurrent sequences while meeting"
                 f" ITL <= {_n(cap.itl_target_ms)} ms and TTFT <= {_n(cap.ttft_target_ms)} ms (the estimator; bound: {cap.bound})"),
             "llm.self_hosted.replicas": (
-                f"replicas = ceil({_n(seqs)} sequences x (1 + {margin:.0%} margin) / {per_replica} per replica) = {replicas};"
+                f"replicas = ceil({_n(seqs)} sequences x {margin_factor(margin)} / {per_replica} per replica) = {replicas};"
                 f" GPUs = {replicas} x {gpr} = {gpus} at the peak hour; each hour of the daily curve needs its share of that,"
                 f" at least {min_replicas} (llm.min_replicas)"),
             "llm.self_hosted.autoscaling.hourly_replicas": "replicas by hour: " + ", ".join(f"{x:02d}h {c}" for x, c in enumerate(hourly)),
