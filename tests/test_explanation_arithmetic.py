@@ -32,8 +32,9 @@ Interval = tuple[float, float]
 Token = Union[Interval, str]
 
 
-def shown(token: str) -> Interval:
-    """The values a number written this way may stand for."""
+def shown(token: str, result: bool = False) -> Interval:
+    """The values a number written this way may stand for. A small whole factor ("2 copies", "1 spare") is
+    exact; a result is always rounded ("= 1 GiB" may be 1.001)."""
     text = token.replace("$", "").replace(",", "")
     percent = text.endswith("%")
     text = text.rstrip("%")
@@ -43,7 +44,7 @@ def shown(token: str) -> Interval:
     elif "." in text:
         half = 0.5 * 10 ** -len(text.split(".")[1])
     else:
-        half = 0.5 if percent or value >= 10 else 0.0  # "2 copies", "1 spare": exact counts
+        half = 0.5 if percent or result or value >= 10 else 0.0
     lo, hi = value - half, value + half
     return (lo / 100, hi / 100) if percent else (lo, hi)
 
@@ -124,7 +125,7 @@ def disagreements(explanations: dict[str, str]) -> list[str]:
                 lo, hi = evaluate(tokens)
             except (_NotArithmetic, OverflowError, ZeroDivisionError):
                 continue
-            r_lo, r_hi = shown(result)
+            r_lo, r_hi = shown(result, result=True)
 
             def holds(k: float) -> bool:
                 return lo / k <= r_hi * (1 + 1e-9) + 1e-12 and r_lo * (1 - 1e-9) - 1e-12 <= hi / k
