@@ -259,7 +259,7 @@ def _llm_month(ctx: _Context, load: Load, gpu_pricing: str, text: bool = True, e
             gpu_cost = tier_cost(hosted.hourly_instances, g_rate, h, "GPU instances", text=text)
             hosted = replicas.priced(hosted, gpu_cost, explain)
             lines.append(cost.Line(f"GPU instances ({hosted.offer.instance})", gpu_cost.autoscaled_monthly_usd,
-                                   f"{hosted.offer.instance} ({hosted.offer.gpus_per_instance} GPUs each), " + gpu_cost.basis))
+                                   replicas.gpu_cost_basis(hosted.offer, gpu_cost)))
     return _LlmMonth(api, hosted, gpu_cost, lines)
 
 

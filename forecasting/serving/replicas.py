@@ -120,6 +120,11 @@ def size_self_hosted(load: Load, margin: float, cap: Any, output_tokens: float, 
                             instances * offer.usd_per_hour * hours_per_month, hourly, hourly_instances, derivations)
 
 
+def gpu_cost_basis(offer: GpuOffer, gpu_cost: "TierCost") -> str:
+    """The GPU instances' cost line as the plan's cost breakdown and `llm.monthly_usd` both show it."""
+    return f"{offer.instance} ({offer.gpus_per_instance} GPUs each), {gpu_cost.basis}"
+
+
 def priced(s: SelfHostedSizing, gpu_cost: "TierCost", explain: bool = False) -> SelfHostedSizing:
     """The same sizing with its autoscaled monthly cost (the GPU instances' `gpu_cost` over the daily curve)."""
     monthly_usd = gpu_cost.autoscaled_monthly_usd
@@ -128,7 +133,7 @@ def priced(s: SelfHostedSizing, gpu_cost: "TierCost", explain: bool = False) -> 
     offer = s.offer
     return s._replace(monthly_usd=monthly_usd, derivations={
         **s.derivations,
-        "llm.monthly_usd": (f"GPU cost = {offer.instance} ({offer.gpus_per_instance} GPUs each), {gpu_cost.basis}"
+        "llm.monthly_usd": (f"GPU cost = {gpu_cost_basis(offer, gpu_cost)}"
                             f" = ${monthly_usd:,.2f}/month ({offer.source})"),
         "llm.self_hosted.autoscaling.autoscaled_monthly_usd": gpu_cost.basis,
         "llm.self_hosted.autoscaling.always_on_monthly_usd": gpu_cost.basis,
