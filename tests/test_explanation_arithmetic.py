@@ -108,8 +108,12 @@ def chains(text: str) -> Iterator[tuple[list[Token], str, str]]:
             result = RESULT.match(parts[i])
             if result is None or FUNCTION.search(left):
                 continue
-            tokens: list[Token] = [shown(t.group("num")) if t.group("num") else OPERATORS.get(t.group("op").strip(), t.group("op").strip())
-                                   for t in TOKEN.finditer(left)]
+            raw = [(t.group("num"), OPERATORS.get((t.group("op") or "").strip(), (t.group("op") or "").strip()))
+                   for t in TOKEN.finditer(left)]
+            tokens: list[Token] = [
+                (1.0, 1.0) if num == "1" and 0 < j < len(raw) - 1 and raw[j - 1][1] == "(" and raw[j + 1][1] == "+"
+                else shown(num) if num else op  # the 1 of "(1 + 25% margin)" is exact
+                for j, (num, op) in enumerate(raw)]
             while tokens and tokens[0] == ")":  # a clause cut inside a parenthesis
                 tokens.pop(0)
             if tokens.count("(") != tokens.count(")") or not any(t in ("*", "/", "+", "-") for t in tokens):
