@@ -7,7 +7,7 @@ import pytest
 
 from agent.guided.activity import read_activity
 from agent.guided.normalise import normalise
-from agent.guided.usage_facts import default_registered, load_args, merge_activity
+from agent.guided.usage_facts import USAGE_LOAD, USAGE_LOAD_WORDS, default_registered, load_args, merge_activity
 from agent.guided.typos import correct_typos, expand_shorthand
 from benchmarks.guided_cases import check_v4, held_out_v4, run_library
 
@@ -75,6 +75,19 @@ def test_shares_multiply_out_against_what_they_are_a_share_of():
     args = {"app_type": "chatbot"}
     load_args(wau, args, [])
     assert args["daily_active_users"] == pytest.approx(120_000)
+
+
+def test_load_figures_beside_users_online_are_named_as_not_used():
+    f = {"registered_users": 200_000, "monthly_active_users": 35_000, "concurrent_share": 0.01}
+    args, notes = {"app_type": "chatbot", "concurrent_users": 2000}, []
+    load_args(f, args, notes)
+    assert "monthly_active_users" not in args
+    assert notes == ["- You also told me the monthly active users; the users online at once set the load directly, "
+                     "so I sized from them and those figures do not change the plan."]
+    args, notes = {"app_type": "chatbot"}, []
+    load_args({"registered_users": 200_000, "monthly_active_users": 35_000}, args, notes)
+    assert args["monthly_active_users"] == 35_000 and notes == []
+    assert set(USAGE_LOAD_WORDS) == set(USAGE_LOAD)  # every load figure the reply may name has its words
 
 
 def test_registered_users_default_to_the_monthly_actives_and_say_so():

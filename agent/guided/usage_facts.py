@@ -22,6 +22,12 @@ from agent.guided.activity import Activity
 
 USAGE_LOAD = ("daily_active_users", "monthly_active_users", "daily_share", "monthly_share", "monthly_conversations",
               "monthly_tasks", "monthly_messages", "weekly_active_users")
+# How a reply names each: a scenario takes one load source (forecasting/load_sources.py), so these are not
+# used beside users online at once, and the reply says which were heard and left out.
+USAGE_LOAD_WORDS = {"daily_active_users": "daily active users", "monthly_active_users": "monthly active users",
+                    "daily_share": "share who use it daily", "monthly_share": "share who use it monthly",
+                    "monthly_conversations": "conversations a month", "monthly_tasks": "tasks a month",
+                    "monthly_messages": "messages a month", "weekly_active_users": "weekly active users"}
 CONCURRENCY = ("concurrent_users", "concurrent_share", "peak_share")
 
 
@@ -110,6 +116,10 @@ def load_args(f: dict[str, Any], args: dict[str, Any], notes: list[str]) -> None
     """Put the facts' load source (and the usage workload fields) into forecast arguments."""
     dau, mau = _dau(f), _mau(f)
     concurrency_given = any(k in args for k in ("concurrent_users",)) or "concurrent_share" in f
+    unused = [USAGE_LOAD_WORDS[key] for key in USAGE_LOAD if key in f]
+    if concurrency_given and unused:  # a scenario takes one load source: say what was heard and not used
+        notes.append(f"- You also told me the {' and the '.join(unused)}; the users online at once set the load "
+                     "directly, so I sized from them and those figures do not change the plan.")
     if not concurrency_given:
         if isinstance(dau, float):
             args["daily_active_users"] = round(dau, 2)
