@@ -46,7 +46,7 @@ def explain(ctx: "_Context", m: "_Month", last: "_Month", assumed: frozenset[str
           "load.monthly_conversations", "load.concurrent_llm_requests")
     if r.app_type == "agent":
         _take(e, L.derivations, "load.concurrent_agent_tasks", "load.external_calls_per_second")
-    _explain_llm(ctx, m, e)
+    _explain_llm(ctx, m, e, assumed)
     a, i = m.app, ctx.app_inst
     _take(e, a.derivations, "compute.app.instances")
     e["compute.app.instance_type"] = f"cheapest fit in {ctx.cat.region}: {ctx.app_choice.why}"
@@ -155,7 +155,7 @@ def _explain_details(ctx: "_Context", m: "_Month", last: "_Month", e: dict[str, 
           "network.egress_bytes_per_message")
 
 
-def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
+def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str], assumed: frozenset[str]) -> None:
     r = ctx.r
     if m.api is not None and ctx.api_prices is not None:
         _take(e, m.api.derivations, "llm.api.required_rpm", "llm.api.required_tpm", "llm.api.tier", "llm.monthly_usd")
@@ -170,7 +170,7 @@ def _explain_llm(ctx: "_Context", m: "_Month", e: dict[str, str]) -> None:
             e[f"llm.self_hosted.autoscaling.{key}"] = sig.basis
         _take(e, h.derivations, "llm.self_hosted.autoscaling.hourly_replicas", "llm.self_hosted.autoscaling.min_replicas",
               "llm.self_hosted.autoscaling.max_replicas")
-        e["llm.self_hosted.autoscaling.model_load_s"] = f"llm.model_load_s = {r.llm.model_load_s} s"
+        e["llm.self_hosted.autoscaling.model_load_s"] = _given("llm.model_load_s", r.llm.model_load_s, "s", assumed)
         if m.gpu_cost is not None:
             _take(e, h.derivations, "llm.self_hosted.autoscaling.autoscaled_monthly_usd", "llm.self_hosted.autoscaling.always_on_monthly_usd")
 

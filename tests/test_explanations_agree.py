@@ -320,3 +320,13 @@ def test_texts_are_written_for_month_0_only(monkeypatch, example, texts):
             written[name] = written.get(name, 0) + 1
     assert written == texts
     assert [name for name, _ in calls].count("size_data") == s["horizon_months"] + 1  # every month ran; only month 0 wrote
+
+
+@pytest.mark.parametrize("given", [None, 120])
+def test_model_load_time_says_whether_it_is_a_default(given):
+    s = _example("selfhosted-chatbot")
+    if given:
+        s["llm"]["model_load_s"] = given
+    text = plan(s).model_dump(mode="json")["explanations"]["llm.self_hosted.autoscaling.model_load_s"]
+    assert text == ("llm.model_load_s = 120 s (given in the scenario)" if given
+                    else "llm.model_load_s = 300 s (default, see assumptions for its source)")
