@@ -34,6 +34,9 @@ BROKEN: dict[str, tuple[Any, str]] = {
     "not an object": ([1], "expected an object with 'models', 'gpus' and/or 'profiles'"),
     "no section": ({"model": [MODEL]}, "expected an object with 'models', 'gpus' and/or 'profiles'"),
     "section not a list": ({"models": {"id": "x"}}, "models: must be a list of objects, got {'id': 'x'}"),
+    "misspelt section beside a good one": ({"models": [MODEL], "gpu": [GPU]},
+                                           "unknown key 'gpu' (did you mean \"gpus\"?) (a catalog file has models, gpus"
+                                           " and/or profiles; keys starting with _ are notes)"),
     "entry not an object": ({"gpus": [5]}, "gpus[0]: expected an object, got 5"),
     # models
     "model without id": ({"models": [_without(MODEL, "id")]}, "models[0].id: required"),

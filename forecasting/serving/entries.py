@@ -187,7 +187,9 @@ class ProfileEntry(_Entry):
 
 
 class CatalogFile(_Entry):
-    """A `--catalog` file: any of the three sections; other top-level keys (a copied `_meta`) are ignored."""
+    """A `--catalog` file: any of the three sections. Notes (`_meta`, any key starting with "_") and the
+    `default` of a copied engine_profiles.json are ignored; any other key is refused with a suggestion, so
+    a misspelt section ("gpu") is not silently dropped with everything in it."""
 
     models: Annotated[tuple[ModelEntry, ...], BeforeValidator(_objects)] = ()
     gpus: Annotated[tuple[GpuEntry, ...], BeforeValidator(_objects)] = ()
@@ -198,6 +200,12 @@ class CatalogFile(_Entry):
     def _has_a_section(cls, data: Any) -> Any:
         if not isinstance(data, dict) or not any(k in data for k in SECTIONS):
             raise _problem("expected an object with 'models', 'gpus' and/or 'profiles'")
+        unknown = [k for k in data if k not in SECTIONS and k != "default" and not str(k).startswith("_")]
+        if unknown:
+            from forecasting.validate import suggest
+
+            raise _problem("; ".join(f"unknown key {k!r}{suggest(str(k), SECTIONS)} (a catalog file has models, gpus"
+                                     " and/or profiles; keys starting with _ are notes)" for k in unknown))
         return data
 
 
