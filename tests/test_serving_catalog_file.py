@@ -34,6 +34,14 @@ BROKEN: dict[str, tuple[Any, str]] = {
     "not an object": ([1], "expected an object with 'models', 'gpus' and/or 'profiles'"),
     "no section": ({"model": [MODEL]}, "expected an object with 'models', 'gpus' and/or 'profiles'"),
     "section not a list": ({"models": {"id": "x"}}, "models: must be a list of objects, got {'id': 'x'}"),
+    "more active than total parameters": ({"models": [{**MODEL, "active_params_b": 9}]},
+                                          "models[0]: 'active_params_b' (9) cannot exceed 'total_params_b' (8)"),
+    "more experts per token than experts": ({"models": [{**MODEL, "experts": 8, "experts_per_token": 9}]},
+                                            "models[0]: 'experts_per_token' (9) needs 'experts' of at least that many (got 8)"),
+    "experts per token without experts": ({"models": [{**MODEL, "experts_per_token": 2}]},
+                                          "models[0]: 'experts_per_token' (2) needs 'experts' of at least that many (got None)"),
+    "more KV heads than attention heads": ({"models": [{**MODEL, "kv_heads": 64}]},
+                                           "models[0]: 'kv_heads' (64) cannot exceed 'attention_heads' (32)"),
     "misspelt section beside a good one": ({"models": [MODEL], "gpu": [GPU]},
                                            "unknown key 'gpu' (did you mean \"gpus\"?) (a catalog file has models, gpus"
                                            " and/or profiles; keys starting with _ are notes)"),
@@ -232,6 +240,8 @@ def test_a_valid_model_row_means_the_same_validated_or_trusted(layers: int, hidd
                                                                kv_heads: int | None, head_dim: int, total: float,
                                                                active: float | None, kv: float | None,
                                                                name: str | None) -> None:
+    kv_heads = None if kv_heads is None else min(kv_heads, heads)  # a valid row: parts within their wholes
+    active = None if active is None else min(active, total)
     row = {"id": "x", "name": name, "total_params_b": total, "active_params_b": active, "layers": layers,
            "hidden_size": hidden, "attention_heads": heads, "kv_heads": kv_heads, "head_dim": head_dim,
            "kv_cache_bytes_per_token_bf16": kv}

@@ -131,6 +131,19 @@ class ModelEntry(_Spec):
             raise _problem("give 'kv_cache_bytes_per_token_bf16' or 'kv_heads' and 'head_dim'")
         return self
 
+    @model_validator(mode="after")
+    def _parts_within_wholes(self) -> "ModelEntry":
+        """A token cannot pass through more weights than the model holds, nor route to more experts than it
+        has: either would make the estimate faster or smaller than the model can be."""
+        if self.active_params_b is not None and self.active_params_b > self.total_params_b:
+            raise _problem(f"'active_params_b' ({self.active_params_b:g}) cannot exceed 'total_params_b' ({self.total_params_b:g})")
+        if self.experts_per_token is not None and (self.experts is None or self.experts_per_token > self.experts):
+            raise _problem(f"'experts_per_token' ({self.experts_per_token}) needs 'experts' of at least that many"
+                           f" (got {self.experts})")
+        if self.kv_heads is not None and self.kv_heads > self.attention_heads:
+            raise _problem(f"'kv_heads' ({self.kv_heads}) cannot exceed 'attention_heads' ({self.attention_heads})")
+        return self
+
 
 class Tflops(_Entry):
     """Dense tensor TFLOPS per precision; null where the GPU has no such tensor path."""
